@@ -1,0 +1,122 @@
+// Package config reads iordesk's settings: flags, each with an environment
+// variable fallback (flag beats environment beats default), validated once.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Config is every setting of the server.
+type Config struct {
+	Addr           string
+	DB             string
+	BaseURL        string
+	SMTPURL        string
+	MailFrom       string
+	DeskEmail      string
+	TrustedProxies []*net.IPNet
+	CORSOrigins    []string
+	LogFormat      string
+}
+
+// setting is one flag and its environment variable.
+type setting struct {
+	flag, env, def, usage string
+	target                *string
+}
+
+// Load parses args (without the command name) with getenv as the
+// environment. name is the subcommand, for the usage text. The usage goes
+// to out; flag.ErrHelp is returned for --help.
+func Load(name string, args []string, getenv func(string) string, out io.Writer) (Config, []string, error) {
+	var c Config
+	var proxies, origins string
+	settings := []setting{
+		{"addr", "IORDESK_ADDR", ":8080", "listen address", &c.Addr},
+		{"db", "IORDESK_DB", "data/iordesk.db", "SQLite file path, or a postgres:// URL", &c.DB},
+		{"base-url", "IORDESK_BASE_URL", "http://localhost:8080", "public URL, used in emails and API answers", &c.BaseURL},
+		{"smtp-url", "IORDESK_SMTP_URL", "", "smtp://user:pass@host:port, smtps://… or smtp+insecure://host:port; empty writes .eml files under data/mail/", &c.SMTPURL},
+		{"mail-from", "IORDESK_MAIL_FROM", "iordesk@localhost", "sender address of all mail", &c.MailFrom},
+		{"desk-email", "IORDESK_DESK_EMAIL", "desk@localhost", "where new-enquiry notifications go when no routing rule matches", &c.DeskEmail},
+		{"trusted-proxies", "IORDESK_TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed", &proxies},
+		{"cors-origins", "IORDESK_CORS_ORIGINS", "", "comma-separated origins allowed to call the JSON API from a browser", &origins},
+		{"log-format", "IORDESK_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
+	}
+	fs := flag.NewFlagSet("iordesk "+name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.target, s.flag, def, s.usage+" (env "+s.env+")")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: iordesk %s [flags]\n\nEach flag falls back to the environment variable named beside it.\n\n", name)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	var err error
+	if c.TrustedProxies, err = parseCIDRs(proxies); err != nil {
+		return Config{}, nil, err
+	}
+	c.CORSOrigins = splitList(origins)
+	return c, fs.Args(), c.validate()
+}
+
+func (c *Config) validate() error {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("IORDESK_BASE_URL %q: want an http:// or https:// URL", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.DB == "" {
+		return errors.New("IORDESK_DB is empty")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("IORDESK_LOG_FORMAT %q: want text or json", c.LogFormat)
+	}
+	for _, o := range c.CORSOrigins {
+		if u, err := url.Parse(o); err != nil || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("IORDESK_CORS_ORIGINS: %q is not an origin like https://example.com", o)
+		}
+	}
+	return nil
+}
+
+func parseCIDRs(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range splitList(s) {
+		if !strings.Contains(part, "/") {
+			if ip := net.ParseIP(part); ip != nil && ip.To4() != nil {
+				part += "/32"
+			} else {
+				part += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("IORDESK_TRUSTED_PROXIES: %q is not a CIDR", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,57 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestPrecedenceFlagThenEnvThenDefault(t *testing.T) {
+	c, _, err := Load("serve", nil, env(nil), io.Discard)
+	if err != nil || c.Addr != ":8080" || c.DB != "data/iordesk.db" || c.MailFrom != "iordesk@localhost" {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+	e := env(map[string]string{"IORDESK_ADDR": "127.0.0.1:9000", "IORDESK_DB": "/tmp/x.db"})
+	c, _, _ = Load("serve", nil, e, io.Discard)
+	if c.Addr != "127.0.0.1:9000" || c.DB != "/tmp/x.db" {
+		t.Fatalf("env: %+v", c)
+	}
+	c, _, _ = Load("serve", []string{"--addr", ":7000"}, e, io.Discard)
+	if c.Addr != ":7000" || c.DB != "/tmp/x.db" {
+		t.Fatalf("flag over env: %+v", c)
+	}
+}
+
+func TestInvalidSettingsAreRefused(t *testing.T) {
+	for _, m := range []map[string]string{
+		{"IORDESK_BASE_URL": "ftp://x"},
+		{"IORDESK_TRUSTED_PROXIES": "10.0.0.0/99"},
+		{"IORDESK_CORS_ORIGINS": "not a url"},
+		{"IORDESK_LOG_FORMAT": "xml"},
+	} {
+		if _, _, err := Load("serve", nil, env(m), io.Discard); err == nil {
+			t.Errorf("%v accepted", m)
+		}
+	}
+	c, _, err := Load("serve", nil, env(map[string]string{"IORDESK_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7"}), io.Discard)
+	if err != nil || len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.0.2.7/32" {
+		t.Fatalf("proxies: %v %v", c.TrustedProxies, err)
+	}
+}
+
+func TestHelpNamesTheVariables(t *testing.T) {
+	var out strings.Builder
+	_, _, err := Load("serve", []string{"--help"}, env(nil), &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, v := range []string{"IORDESK_ADDR", "IORDESK_DB", "IORDESK_BASE_URL", "IORDESK_SMTP_URL", "IORDESK_MAIL_FROM", "IORDESK_DESK_EMAIL", "IORDESK_TRUSTED_PROXIES"} {
+		if !strings.Contains(out.String(), v) {
+			t.Errorf("--help does not name %s", v)
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package enquiry
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// challengeJSON tells an embedding site which challenge to show.
+type challengeJSON struct {
+	CaptchaID string `json:"captcha_id"`
+	ImageURL  string `json:"image_url"`
+	AudioURL  string `json:"audio_url"`
+}
+
+func (h *Handlers) challengeJSON(id string) challengeJSON {
+	return challengeJSON{CaptchaID: id, ImageURL: h.baseURL + "/captcha/" + id + ".png", AudioURL: h.baseURL + "/captcha/" + id + ".wav"}
+}
+
+// APICaptcha serves POST /api/v1/captcha: a new challenge for an embedded
+// form, or for the page's own "New code" button.
+func (h *Handlers) APICaptcha(c echo.Context) error {
+	id, err := h.captcha.Issue(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusCreated, h.challengeJSON(id))
+}
+
+// APISubmit serves POST /api/v1/enquiries: the same intake as the form, in
+// JSON. 201 with the reference; 422 with the errors by field and a fresh
+// challenge.
+func (h *Handlers) APISubmit(c echo.Context) error {
+	if !hasMediaType(c, echo.MIMEApplicationJSON) {
+		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the enquiry as application/json.")
+	}
+	f, err := FormFromJSON(c.Request().Body)
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return he
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "The body could not be read: "+err.Error())
+	}
+	if f.Website != "" {
+		h.log.Info("honeypot filled; answered as success, nothing stored", "ip", c.RealIP())
+		return c.JSON(http.StatusCreated, map[string]string{"reference": NewReference()})
+	}
+	errs := Errors{}
+	if len(f.DestinationCountries) > maxFields {
+		return echo.NewHTTPError(http.StatusBadRequest, "Too many destination countries.")
+	}
+	out, err := h.intake(c.Request().Context(), f, errs, h.origin(c), false)
+	if err != nil {
+		return err
+	}
+	if out.Reference != "" {
+		h.log.Info("enquiry accepted", "ref", out.Reference, "channel", "api")
+		return c.JSON(http.StatusCreated, map[string]string{"reference": out.Reference})
+	}
+	h.log.Info("enquiry rejected", "fields", fieldNames(out.Errors), "channel", "api")
+	return c.JSON(http.StatusUnprocessableEntity, struct {
+		Error   string        `json:"error"`
+		Fields  Errors        `json:"fields"`
+		Captcha challengeJSON `json:"captcha"`
+	}{Banner, out.Errors, h.challengeJSON(out.NewCaptchaID)})
+}

@@ -1,0 +1,141 @@
+package enquiry
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"image/png"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/dchest/captcha"
+
+	"iordesk/internal/store"
+)
+
+// Captcha issues, draws and checks challenges kept in the database. It uses
+// the library only to draw and to pick digits, never its global store, so
+// nothing about a challenge lives in this process's memory.
+type Captcha struct {
+	store *store.Store
+	now   func() time.Time
+	// TTL is how long a challenge may be answered.
+	TTL time.Duration
+}
+
+// Image and challenge sizes.
+const (
+	captchaDigits = 6
+	ImageWidth    = 240
+	ImageHeight   = 80
+)
+
+// Why a CAPTCHA answer was refused.
+var (
+	errCaptchaMissing = errors.New("Enter the characters shown in the image.")
+	errCaptchaUnknown = errors.New("That code has already been used or does not exist. Please enter the new code.")
+	errCaptchaExpired = errors.New("That code expired. Please enter the new code.")
+	errCaptchaWrong   = errors.New("The code did not match. Please enter the new code.")
+)
+
+// pngEncoder skips compression: the image is small and paletted, so the
+// bytes stay modest (~19 KB) while encoding costs a tenth of the default.
+var pngEncoder = png.Encoder{CompressionLevel: png.NoCompression}
+
+// NewCaptcha builds the CAPTCHA glue on the store.
+func NewCaptcha(s *store.Store, now func() time.Time) *Captcha {
+	return &Captcha{store: s, now: now, TTL: 10 * time.Minute}
+}
+
+// issue stores a new challenge inside tx and returns its id.
+func (c *Captcha) issue(tx *store.Tx) (string, error) {
+	digits := captcha.RandomDigits(captchaDigits)
+	ascii := make([]byte, len(digits))
+	for i, d := range digits {
+		ascii[i] = '0' + d
+	}
+	id := rand.Text()
+	err := tx.CreateChallenge(store.Challenge{ID: id, Digits: string(ascii), ExpiresAt: c.now().Add(c.TTL)})
+	return id, err
+}
+
+// Issue stores a new challenge in its own write.
+func (c *Captcha) Issue(ctx context.Context) (string, error) {
+	var id string
+	err := c.store.Write(ctx, func(tx *store.Tx) (err error) {
+		id, err = c.issue(tx)
+		return err
+	})
+	return id, err
+}
+
+// check consumes the challenge, right answer or wrong, and says why an
+// answer fails. A database error is returned as is, for a 5xx.
+func (c *Captcha) check(tx *store.Tx, id, solution string) (refusal, err error) {
+	if id == "" {
+		return errCaptchaUnknown, nil
+	}
+	ch, err := tx.ConsumeChallenge(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return errCaptchaUnknown, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	answer := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, solution)
+	switch {
+	case answer == "":
+		return errCaptchaMissing, nil
+	case !c.now().Before(ch.ExpiresAt):
+		return errCaptchaExpired, nil
+	case subtle.ConstantTimeCompare([]byte(answer), []byte(ch.Digits)) != 1:
+		return errCaptchaWrong, nil
+	}
+	return nil, nil
+}
+
+// WritePNG draws a live challenge's image; ErrNotFound when it is unknown or
+// expired.
+func (c *Captcha) WritePNG(ctx context.Context, w io.Writer, id string) error {
+	digits, err := c.digits(ctx, id)
+	if err != nil {
+		return err
+	}
+	img := captcha.NewImage(id, digits, ImageWidth, ImageHeight)
+	if err := pngEncoder.Encode(w, img.Paletted); err != nil {
+		return fmt.Errorf("encode captcha image: %w", err)
+	}
+	return nil
+}
+
+// WriteWAV speaks a live challenge's digits; drawn only when a visitor asks.
+func (c *Captcha) WriteWAV(ctx context.Context, w io.Writer, id string) error {
+	digits, err := c.digits(ctx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := captcha.NewAudio(id, digits, "en").WriteTo(w); err != nil {
+		return fmt.Errorf("write captcha audio: %w", err)
+	}
+	return nil
+}
+
+func (c *Captcha) digits(ctx context.Context, id string) ([]byte, error) {
+	ch, err := c.store.Challenge(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	digits := make([]byte, len(ch.Digits))
+	for i := range ch.Digits {
+		digits[i] = ch.Digits[i] - '0'
+	}
+	return digits, nil
+}

@@ -1,0 +1,201 @@
+package enquiry
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"iordesk/internal/store"
+	"iordesk/internal/web"
+)
+
+// Handlers serve the public pages and the intake API.
+type Handlers struct {
+	store         *store.Store
+	cat           *Catalogue
+	captcha       *Captcha
+	render        *web.Renderer
+	now           func() time.Time
+	log           *slog.Logger
+	noticeVersion string
+	baseURL       string
+}
+
+// Deps are what the public handlers need.
+type Deps struct {
+	Store   *store.Store
+	Render  *web.Renderer
+	Now     func() time.Time
+	Log     *slog.Logger
+	BaseURL string
+	Captcha *Captcha
+	Catalog *Catalogue
+	// PrivacyNoticeVersion is stored with each consent.
+	PrivacyNoticeVersion string
+}
+
+// NewHandlers builds the public handlers.
+func NewHandlers(d Deps) *Handlers {
+	return &Handlers{store: d.Store, cat: d.Catalog, captcha: d.Captcha, render: d.Render,
+		now: d.Now, log: d.Log, noticeVersion: d.PrivacyNoticeVersion, baseURL: strings.TrimRight(d.BaseURL, "/")}
+}
+
+// Home serves GET /: the explainer and the form.
+func (h *Handlers) Home(c echo.Context) error { return h.freshForm(c, "home") }
+
+// Form serves GET /enquiry: the form alone.
+func (h *Handlers) Form(c echo.Context) error { return h.freshForm(c, "enquiry") }
+
+// freshForm shows an empty form, carrying the landing page's UTM tags and
+// referrer into the hidden fields so they are stored with the enquiry.
+func (h *Handlers) freshForm(c echo.Context, page string) error {
+	q := c.QueryParams()
+	f := (&Form{
+		UTMSource: printable(q.Get("utm_source"), maxTrackingLength), UTMMedium: printable(q.Get("utm_medium"), maxTrackingLength),
+		UTMCampaign: printable(q.Get("utm_campaign"), maxTrackingLength), Referrer: printable(c.Request().Referer(), maxReferrerLength),
+	}).withDefaults()
+	id, err := h.captcha.Issue(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return h.showForm(c, http.StatusOK, page, f, Errors{}, id, false)
+}
+
+func (h *Handlers) showForm(c echo.Context, status int, page string, f *Form, errs Errors, captchaID string, reloaded bool) error {
+	checked := make(map[string]bool, len(f.DestinationCountries))
+	for _, code := range f.DestinationCountries {
+		checked[strings.ToUpper(strings.TrimSpace(code))] = true
+	}
+	v := &formView{
+		Page: web.Page{Title: "Send an enquiry", Description: "Ask for an Importer of Record quote for regulated equipment in about 160 countries."},
+		Form: f.withDefaults(), Errors: errs, CaptchaID: captchaID, Reloaded: reloaded, Cat: h.cat, Checked: checked,
+		Services: Services, Categories: ProductCategories, Conditions: Conditions, YesNo: YesNoUnknown, Lithium: LithiumOptions,
+	}
+	if page == "home" {
+		v.Title = "Importer of Record for regulated equipment"
+	}
+	return h.render.Render(c, status, page, v)
+}
+
+// Submit serves POST /enquiry: 303 to the thanks page when stored, else 422
+// with the form, its values and a fresh challenge.
+func (h *Handlers) Submit(c echo.Context) error {
+	if !hasMediaType(c, echo.MIMEApplicationForm) {
+		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the form as application/x-www-form-urlencoded.")
+	}
+	r := c.Request()
+	if err := r.ParseForm(); err != nil {
+		return bodyError(err)
+	}
+	f, errs, err := FormFromValues(r.PostForm)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form has too many fields.")
+	}
+	if f.Website != "" {
+		h.log.Info("honeypot filled; answered as success, nothing stored", "ip", c.RealIP())
+		return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+NewReference())
+	}
+	reload := r.PostForm.Has("captcha_reload")
+	out, err := h.intake(r.Context(), f, errs, h.origin(c), reload)
+	if err != nil {
+		return err
+	}
+	if out.Reference != "" {
+		h.log.Info("enquiry accepted", "ref", out.Reference, "channel", "form")
+		return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+url.QueryEscape(out.Reference))
+	}
+	f.CaptchaSolution = ""
+	if reload {
+		return h.showForm(c, http.StatusOK, "enquiry", f, Errors{}, out.NewCaptchaID, true)
+	}
+	h.log.Info("enquiry rejected", "fields", fieldNames(out.Errors), "channel", "form")
+	return h.showForm(c, http.StatusUnprocessableEntity, "enquiry", f, out.Errors, out.NewCaptchaID, false)
+}
+
+// Thanks serves GET /enquiry/thanks: the reference and what happens next,
+// nothing else about the enquiry (the reference in the URL proves nothing).
+func (h *Handlers) Thanks(c echo.Context) error {
+	ref := c.QueryParam("ref")
+	if !ValidReference(ref) {
+		ref = ""
+	}
+	return h.render.Render(c, http.StatusOK, "thanks", struct {
+		web.Page
+		Reference string
+	}{web.Page{Title: "Thank you"}, ref})
+}
+
+// Privacy serves GET /privacy.
+func (h *Handlers) Privacy(c echo.Context) error {
+	return h.render.Render(c, http.StatusOK, "privacy", struct {
+		web.Page
+		Version string
+	}{web.Page{Title: "Privacy notice"}, h.noticeVersion})
+}
+
+// challengeFile matches the ids rand.Text makes, with the file type.
+var challengeFile = regexp.MustCompile(`^([A-Z2-7]{26})\.(png|wav)$`)
+
+// CaptchaFile serves GET /captcha/{id}.png and .wav. Nothing is cached:
+// each challenge is drawn for its one visitor.
+func (h *Handlers) CaptchaFile(c echo.Context) error {
+	m := challengeFile.FindStringSubmatch(c.Param("file"))
+	if m == nil {
+		return echo.NewHTTPError(http.StatusNotFound, "This security code does not exist or has expired.")
+	}
+	var buf bytes.Buffer
+	var err error
+	mimeType := "image/png"
+	if m[2] == "png" {
+		buf.Grow(20 << 10)
+		err = h.captcha.WritePNG(c.Request().Context(), &buf, m[1])
+	} else {
+		mimeType = "audio/wav"
+		err = h.captcha.WriteWAV(c.Request().Context(), &buf, m[1])
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusNotFound, "This security code does not exist or has expired.")
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, mimeType, buf.Bytes())
+}
+
+func (h *Handlers) origin(c echo.Context) origin {
+	return origin{ClientIP: c.RealIP(), UserAgent: printable(c.Request().UserAgent(), 300)}
+}
+
+func hasMediaType(c echo.Context, want string) bool {
+	mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	return err == nil && mt == want
+}
+
+// bodyError keeps the body limit's 413 and makes any other read error a 400.
+func bodyError(err error) error {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he
+	}
+	return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+}
+
+// fieldNames lists the failing fields for the log: names only, never values.
+func fieldNames(errs Errors) []string {
+	out := make([]string, 0, len(errs))
+	for _, name := range fieldOrder {
+		if _, ok := errs[name]; ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}

@@ -1,0 +1,111 @@
+package enquiry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"iordesk/internal/store"
+)
+
+// Banner is the message shown above a form that failed validation.
+const Banner = "Please correct the errors and try again."
+
+// outcome is what one submission came to: a reference when stored, else
+// the errors and the id of the fresh challenge to show.
+type outcome struct {
+	Reference    string
+	Errors       Errors
+	NewCaptchaID string
+}
+
+// origin is what the request tells us about the sender besides the form.
+type origin struct {
+	ClientIP  string
+	UserAgent string
+}
+
+// referenceAttempts bounds the redraws after a reference collision, which at
+// 31^8 codes is already a one-in-a-million event at a million enquiries.
+const referenceAttempts = 4
+
+// intake checks the CAPTCHA and the fields and, when both pass, stores the
+// enquiry; all in one group-committed write, so the challenge is used up and
+// the enquiry stored together or not at all. reload only swaps the
+// challenge for a new one.
+func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin, reload bool) (outcome, error) {
+	now := h.now()
+	clean := f.Validate(h.cat, now, errs)
+	out := outcome{Errors: errs}
+	err := h.store.Write(ctx, func(tx *store.Tx) error {
+		refusal, err := h.captcha.check(tx, f.CaptchaID, f.CaptchaSolution)
+		if err != nil {
+			return err
+		}
+		if reload {
+			clear(errs)
+		} else if refusal != nil {
+			errs.Add("captcha_solution", refusal.Error())
+		}
+		if !reload && len(errs) == 0 {
+			ref, err := insertWithFreshReference(tx, clean.enquiry(now, h.noticeVersion, from), clean.Destinations)
+			out.Reference = ref
+			return err
+		}
+		out.NewCaptchaID, err = h.captcha.issue(tx)
+		return err
+	})
+	if err != nil {
+		return outcome{}, fmt.Errorf("intake: %w", err)
+	}
+	return out, nil
+}
+
+func insertWithFreshReference(tx *store.Tx, e *store.Enquiry, destinations []string) (string, error) {
+	for attempt := 1; ; attempt++ {
+		e.Reference = NewReference()
+		err := tx.InsertEnquiry(e, destinations)
+		if err == nil {
+			return e.Reference, nil
+		}
+		if !errors.Is(err, store.ErrConflict) || attempt == referenceAttempts {
+			return "", err
+		}
+	}
+}
+
+// enquiry turns the cleaned form into the row to store.
+func (c *Clean) enquiry(now time.Time, noticeVersion string, from origin) *store.Enquiry {
+	return &store.Enquiry{
+		FullName: c.FullName, Company: c.Company, Email: c.Email, Phone: c.Phone,
+		Service: c.Service, OriginCountry: c.OriginCountry,
+		ProductCategory: c.ProductCategory, ProductDescription: c.ProductDescription,
+		Condition: c.Condition, HSCode: c.HSCode,
+		ContainsEncryption: c.ContainsEncryption, WirelessRadio: c.WirelessRadio,
+		LithiumBatteries: c.LithiumBatteries, ShipmentValueCents: c.ShipmentValueCents,
+		Currency: c.Currency, TargetDate: c.TargetDate, Message: c.Message,
+		ConsentAt: now, PrivacyNoticeVersion: noticeVersion,
+		UTMSource: c.UTMSource, UTMMedium: c.UTMMedium, UTMCampaign: c.UTMCampaign,
+		Referrer: c.Referrer, ClientIP: from.ClientIP, UserAgent: from.UserAgent,
+	}
+}
+
+// printable keeps a header value (User-Agent, Referer) storable: valid
+// UTF-8, no control characters, at most max runes.
+func printable(s string, max int) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max])
+	}
+	return s
+}

@@ -1,0 +1,197 @@
+package enquiry
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/biter777/countries"
+)
+
+// Choice is one option of a select or radio group: the stored code and the
+// label people read.
+type Choice struct {
+	Code  string
+	Label string
+}
+
+// Services, product categories and the other closed lists are the public
+// contract of PRODUCT.md: the codes never change, the labels may.
+var (
+	Services = []Choice{
+		{"ior", "Importer of Record (IOR)"},
+		{"eor", "Exporter of Record (EOR)"},
+		{"ior_eor", "Both IOR and EOR"},
+		{"temporary_import", "Temporary import (demo, repair, event)"},
+		{"customs_brokerage", "Customs brokerage only"},
+		{"not_sure", "Not sure yet: advise me"},
+	}
+	ProductCategories = []Choice{
+		{"it_networking", "IT and networking equipment"},
+		{"servers_datacentre", "Servers and data-centre hardware"},
+		{"telecom_radio", "Telecom and radio devices"},
+		{"gpu_ai", "GPUs and AI accelerators"},
+		{"medical_lab", "Medical and laboratory equipment"},
+		{"batteries_power", "Batteries and power systems"},
+		{"other", "Other"},
+	}
+	Conditions = []Choice{
+		{"new", "New"},
+		{"refurbished", "Refurbished"},
+		{"used", "Used"},
+	}
+	YesNoUnknown = []Choice{
+		{"unknown", "Not sure"},
+		{"yes", "Yes"},
+		{"no", "No"},
+	}
+	LithiumOptions = []Choice{
+		{"none", "No batteries"},
+		{"in_equipment", "Contained in the equipment"},
+		{"packed_with", "Packed with the equipment"},
+		{"standalone", "Batteries shipped on their own"},
+	}
+)
+
+// Country is an ISO 3166-1 country with the name shown to people.
+type Country struct {
+	Code   string
+	Name   string
+	Region string
+}
+
+// CountryRegion groups countries for the destination picker.
+type CountryRegion struct {
+	Name      string
+	Countries []Country
+}
+
+// Catalogue is the reference data the form offers and the validation
+// accepts, built once at start from maintained ISO tables.
+type Catalogue struct {
+	Countries  []Country // sorted by name
+	Regions    []CountryRegion
+	Currencies []Choice // the common ones first, then the rest by code
+	countryIdx map[string]Country
+	currency   map[string]bool
+}
+
+// withdrawn codes the country library still lists but ISO 3166-1 no longer
+// assigns; offering them would only confuse.
+var withdrawn = map[string]bool{"AN": true, "YU": true}
+
+// displayNames replaces the library's formal names where people use a
+// shorter or newer one.
+var displayNames = map[string]string{
+	"BN": "Brunei", "CI": "Côte d'Ivoire", "CV": "Cabo Verde", "CW": "Curaçao",
+	"FM": "Micronesia", "HK": "Hong Kong", "IR": "Iran", "KP": "North Korea",
+	"KR": "South Korea", "LA": "Laos", "LY": "Libya", "MD": "Moldova",
+	"MK": "North Macedonia", "MO": "Macao", "PS": "Palestine", "RU": "Russia",
+	"SY": "Syria", "SZ": "Eswatini", "TL": "Timor-Leste", "TR": "Türkiye",
+	"TW": "Taiwan", "TZ": "Tanzania", "VA": "Vatican City", "VE": "Venezuela",
+	"VG": "British Virgin Islands", "VI": "U.S. Virgin Islands", "IM": "Isle of Man",
+	"RE": "Réunion", "AX": "Åland Islands", "BL": "Saint Barthélemy",
+	"SX": "Sint Maarten", "MF": "Saint Martin", "FK": "Falkland Islands",
+	"BQ": "Caribbean Netherlands",
+}
+
+// commonCurrencies come first in the currency select.
+var commonCurrencies = []string{"USD", "EUR", "GBP", "CHF", "JPY", "CNY", "SGD", "AUD", "CAD", "AED", "INR"}
+
+// withdrawnCurrencies are listed by the library but no longer in use.
+var withdrawnCurrencies = map[string]bool{"HRK": true, "VEF": true, "YUD": true, "USN": true, "XSU": true, "XUA": true}
+
+// NewCatalogue builds the reference data.
+func NewCatalogue() *Catalogue {
+	c := &Catalogue{countryIdx: map[string]Country{}, currency: map[string]bool{}}
+	byRegion := map[string][]Country{}
+	for _, cc := range countries.All() {
+		code := cc.Alpha2()
+		if len(code) != 2 || withdrawn[code] {
+			continue
+		}
+		name := displayNames[code]
+		if name == "" {
+			name = cc.String()
+		}
+		country := Country{Code: code, Name: name, Region: cc.Region().String()}
+		c.Countries = append(c.Countries, country)
+		c.countryIdx[code] = country
+	}
+	sort.Slice(c.Countries, func(i, j int) bool { return c.Countries[i].Name < c.Countries[j].Name })
+	for _, country := range c.Countries {
+		byRegion[country.Region] = append(byRegion[country.Region], country)
+	}
+	for _, r := range []string{"Africa", "Asia", "Europe", "North America", "South America", "Oceania", "Antarctica"} {
+		if len(byRegion[r]) > 0 {
+			c.Regions = append(c.Regions, CountryRegion{Name: r, Countries: byRegion[r]})
+		}
+	}
+	var rest []Choice
+	for _, cur := range countries.AllCurrencies() {
+		code := cur.Alpha()
+		if len(code) != 3 || withdrawnCurrencies[code] {
+			continue
+		}
+		c.currency[code] = true
+		rest = append(rest, Choice{Code: code, Label: code + " — " + cur.String()})
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i].Code < rest[j].Code })
+	for _, code := range commonCurrencies {
+		for _, ch := range rest {
+			if ch.Code == code {
+				c.Currencies = append(c.Currencies, ch)
+			}
+		}
+	}
+	for _, ch := range rest {
+		if !contains(commonCurrencies, ch.Code) {
+			c.Currencies = append(c.Currencies, ch)
+		}
+	}
+	return c
+}
+
+// Country finds a country by its alpha-2 code (upper case).
+func (c *Catalogue) Country(code string) (Country, bool) {
+	country, ok := c.countryIdx[code]
+	return country, ok
+}
+
+// CountryName is the display name of a code, or the code itself.
+func (c *Catalogue) CountryName(code string) string {
+	if country, ok := c.countryIdx[strings.ToUpper(code)]; ok {
+		return country.Name
+	}
+	return code
+}
+
+// IsCurrency reports whether code is an ISO 4217 code in use.
+func (c *Catalogue) IsCurrency(code string) bool { return c.currency[code] }
+
+// Label finds the label of code in choices, or returns the code.
+func Label(choices []Choice, code string) string {
+	for _, ch := range choices {
+		if ch.Code == code {
+			return ch.Label
+		}
+	}
+	return code
+}
+
+func hasChoice(choices []Choice, code string) bool {
+	for _, ch := range choices {
+		if ch.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

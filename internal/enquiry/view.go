@@ -1,0 +1,145 @@
+package enquiry
+
+import (
+	"iordesk/internal/web"
+)
+
+// formView is the data of the pages that show the enquiry form.
+type formView struct {
+	web.Page
+	Form      *Form
+	Errors    Errors
+	CaptchaID string
+	Reloaded  bool
+	Cat       *Catalogue
+	Checked   map[string]bool // destination codes ticked
+
+	Services, Categories, Conditions, YesNo, Lithium []Choice
+}
+
+// field is one input as a template draws it.
+type field struct {
+	Name, ID, Label, Type, Autocomplete string
+	Value, Error                        string
+	Choices                             []Choice
+}
+
+// fieldLabels name the fields in the error summary.
+var fieldLabels = map[string]string{
+	"full_name": "Full name", "company": "Company", "email": "Work email", "phone": "Phone",
+	"service": "Service", "origin_country": "Shipping from", "destination_countries": "Destination countries",
+	"product_category": "Product category", "product_description": "What you are shipping",
+	"condition": "Condition", "hs_code": "HS code", "contains_encryption": "Encryption",
+	"wireless_radio": "Radio", "lithium_batteries": "Lithium batteries", "shipment_value": "Approximate value",
+	"currency": "Currency", "target_date": "Needed on site by", "message": "Message", "consent": "Consent",
+	"captcha_solution": "Security code", "utm_source": "Tracking", "utm_medium": "Tracking",
+	"utm_campaign": "Tracking", "referrer": "Tracking",
+}
+
+// fieldOrder is the order of the form, for the error summary.
+var fieldOrder = []string{
+	"full_name", "company", "email", "phone", "service", "origin_country", "product_category",
+	"destination_countries", "product_description", "condition", "shipment_value", "currency",
+	"target_date", "hs_code", "contains_encryption", "wireless_radio", "lithium_batteries", "message",
+	"consent", "captcha_solution", "utm_source", "utm_medium", "utm_campaign", "referrer",
+}
+
+// summaryItem is one line of the error summary, linking to its field.
+type summaryItem struct{ ID, Label, Message string }
+
+// ErrorList lists the errors in form order.
+func (v *formView) ErrorList() []summaryItem {
+	var out []summaryItem
+	for _, name := range fieldOrder {
+		if msg, ok := v.Errors[name]; ok {
+			out = append(out, summaryItem{ID: name, Label: fieldLabels[name], Message: msg})
+		}
+	}
+	return out
+}
+
+// Field describes one input of the form.
+func (v *formView) Field(name, label, typ, autocomplete string) field {
+	return field{Name: name, ID: name, Label: label, Type: typ, Autocomplete: autocomplete,
+		Value: v.Form.value(name), Error: v.Errors[name]}
+}
+
+// Radios describes a radio group.
+func (v *formView) Radios(name, label string, choices []Choice) field {
+	f := v.Field(name, label, "", "")
+	f.Choices = choices
+	return f
+}
+
+// ComplianceOpen unfolds the optional section when it holds an error or
+// anything other than its defaults, so nothing typed is hidden.
+func (v *formView) ComplianceOpen() bool {
+	for _, name := range []string{"hs_code", "contains_encryption", "wireless_radio", "lithium_batteries", "message"} {
+		if v.Errors[name] != "" {
+			return true
+		}
+	}
+	f := v.Form
+	return f.HSCode != "" || f.Message != "" || f.ContainsEncryption != "unknown" ||
+		f.WirelessRadio != "unknown" || f.LithiumBatteries != "none"
+}
+
+func (f *Form) value(name string) string {
+	switch name {
+	case "full_name":
+		return f.FullName
+	case "company":
+		return f.Company
+	case "email":
+		return f.Email
+	case "phone":
+		return f.Phone
+	case "service":
+		return f.Service
+	case "origin_country":
+		return f.OriginCountry
+	case "product_category":
+		return f.ProductCategory
+	case "product_description":
+		return f.ProductDescription
+	case "condition":
+		return f.Condition
+	case "hs_code":
+		return f.HSCode
+	case "contains_encryption":
+		return f.ContainsEncryption
+	case "wireless_radio":
+		return f.WirelessRadio
+	case "lithium_batteries":
+		return f.LithiumBatteries
+	case "shipment_value":
+		return f.ShipmentValue
+	case "currency":
+		return f.Currency
+	case "target_date":
+		return f.TargetDate
+	case "message":
+		return f.Message
+	}
+	return ""
+}
+
+// withDefaults fills the choices a fresh form starts with.
+func (f *Form) withDefaults() *Form {
+	if f.Condition == "" {
+		f.Condition = "new"
+	}
+	if f.Currency == "" {
+		f.Currency = "USD"
+	}
+	if f.ContainsEncryption == "" {
+		f.ContainsEncryption = "unknown"
+	}
+	if f.WirelessRadio == "" {
+		f.WirelessRadio = "unknown"
+	}
+	if f.LithiumBatteries == "" {
+		f.LithiumBatteries = "none"
+	}
+	return f
+}

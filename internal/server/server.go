@@ -1,0 +1,115 @@
+// Package server wires iordesk's echo instance: middleware, handlers and
+// routes (routes.go is the whole URL surface).
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"iordesk/internal/config"
+	"iordesk/internal/enquiry"
+	"iordesk/internal/store"
+	"iordesk/internal/web"
+	"iordesk/static"
+	"iordesk/templates"
+)
+
+// PrivacyNoticeVersion is stored with each consent; change it whenever
+// templates/pages/privacy.html changes in substance.
+const PrivacyNoticeVersion = "2026-11-30"
+
+// Deps are the parts built by the caller (run, or a test).
+type Deps struct {
+	Store *store.Store
+	Log   *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is the wired application.
+type Server struct {
+	Echo    *echo.Echo
+	Captcha *enquiry.Captcha
+}
+
+// New builds the echo instance with every route.
+func New(cfg config.Config, d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	render, err := web.NewRenderer(templates.FS)
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = web.IPExtractor(cfg.TrustedProxies)
+	e.HTTPErrorHandler = web.ErrorHandler(render, d.Log)
+
+	e.Use(middleware.RequestID())
+	e.Use(requestLog(d.Log))
+	e.Use(middleware.Recover())
+	e.Use(web.SecurityHeaders)
+
+	captcha := enquiry.NewCaptcha(d.Store, d.Now)
+	public := enquiry.NewHandlers(enquiry.Deps{
+		Store: d.Store, Render: render, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL,
+		Captcha: captcha, Catalog: enquiry.NewCatalogue(), PrivacyNoticeVersion: PrivacyNoticeVersion,
+	})
+	routes(e, cfg, public, &operations{store: d.Store})
+	return &Server{Echo: e, Captcha: captcha}, nil
+}
+
+// staticFiles serves the embedded assets; they change only with a new
+// binary, so an hour of caching is safe.
+func staticFiles() echo.HandlerFunc {
+	files := http.FileServer(http.FS(static.FS))
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		http.StripPrefix("/static", files).ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
+}
+
+// operations answers the operator's probes.
+type operations struct{ store *store.Store }
+
+// healthz: the process lives.
+func (o *operations) healthz(c echo.Context) error { return c.String(http.StatusOK, "ok\n") }
+
+// readyz: the database answers and every migration is applied.
+func (o *operations) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := o.store.Ping(ctx); err != nil {
+		return c.String(http.StatusServiceUnavailable, "database unreachable\n")
+	}
+	if n, err := o.store.PendingMigrations(ctx); err != nil || n > 0 {
+		return c.String(http.StatusServiceUnavailable, "migrations pending\n")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
+
+// requestLog logs one line per request: method, route, status, latency and
+// the request id. Never the query string or body, which carry user data.
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogMethod: true, LogRoutePath: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			log.LogAttrs(context.Background(), level, "request",
+				slog.String("method", v.Method), slog.String("route", v.RoutePath), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.String("ip", v.RemoteIP), slog.String("request_id", v.RequestID))
+			return nil
+		},
+	})
+}

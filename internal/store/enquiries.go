@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Enquiry is one prospect's request, as stored.
+type Enquiry struct {
+	ID                   int64 `gorm:"primaryKey"`
+	Reference            string
+	Status               string
+	FullName             string
+	Company              string
+	Email                string
+	Phone                string
+	Service              string
+	OriginCountry        string
+	ProductCategory      string
+	ProductDescription   string
+	Condition            string
+	HSCode               string `gorm:"column:hs_code"`
+	ContainsEncryption   string
+	WirelessRadio        string
+	LithiumBatteries     string
+	ShipmentValueCents   int64
+	Currency             string
+	TargetDate           string // YYYY-MM-DD or empty
+	Message              string
+	ConsentAt            time.Time
+	PrivacyNoticeVersion string
+	UTMSource            string `gorm:"column:utm_source"`
+	UTMMedium            string `gorm:"column:utm_medium"`
+	UTMCampaign          string `gorm:"column:utm_campaign"`
+	Referrer             string
+	ClientIP             string `gorm:"column:client_ip"`
+	UserAgent            string
+	AssigneeID           *int64
+	Version              int64
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+
+	// Destinations are the ISO alpha-2 destination countries, in the order
+	// the prospect gave them.
+	Destinations []Destination `gorm:"foreignKey:EnquiryID"`
+}
+
+// Destination is one destination country of an enquiry.
+type Destination struct {
+	EnquiryID int64  `gorm:"primaryKey"`
+	Country   string `gorm:"primaryKey"`
+	Position  int
+	CreatedAt time.Time
+}
+
+// TableName keeps the table name explicit.
+func (Destination) TableName() string { return "enquiry_destinations" }
+
+// Countries lists the destination codes in order.
+func (e *Enquiry) Countries() []string {
+	out := make([]string, len(e.Destinations))
+	for i, d := range e.Destinations {
+		out[i] = d.Country
+	}
+	return out
+}
+
+// Status values of the enquiry lifecycle.
+const (
+	StatusNew       = "new"
+	StatusTriaged   = "triaged"
+	StatusContacted = "contacted"
+	StatusQuoted    = "quoted"
+	StatusWon       = "won"
+	StatusLost      = "lost"
+	StatusSpam      = "spam"
+)
+
+// InsertEnquiry writes the enquiry, its destinations (from countries) and
+// its "created" event. A taken reference gives ErrConflict so the caller
+// can draw a new one.
+func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
+	now := tx.now().UTC()
+	e.ID = 0
+	e.Status = StatusNew
+	e.Version = 1
+	e.CreatedAt, e.UpdatedAt = now, now
+	e.ConsentAt = e.ConsentAt.UTC()
+	e.Destinations = make([]Destination, len(countries))
+	for i, c := range countries {
+		e.Destinations[i] = Destination{Country: c, Position: i, CreatedAt: now}
+	}
+	if err := tx.db.Create(e).Error; err != nil {
+		if isUniqueViolation(err) {
+			return fmt.Errorf("insert enquiry %s: %w", e.Reference, ErrConflict)
+		}
+		return fmt.Errorf("insert enquiry: %w", err)
+	}
+	return tx.AddEvent(Event{EnquiryID: e.ID, Kind: EventCreated, Actor: "prospect",
+		Detail: "Enquiry received through the web form"})
+}
+
+// EnquiryByReference reads one enquiry with its destinations.
+func (s *Store) EnquiryByReference(ctx context.Context, ref string) (*Enquiry, error) {
+	var e Enquiry
+	err := s.read.WithContext(ctx).
+		Preload("Destinations", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Where("reference = ?", ref).Take(&e).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read enquiry %s: %w", ref, err)
+	}
+	return &e, nil
+}
+
+// CountEnquiries counts every stored enquiry.
+func (s *Store) CountEnquiries(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.read.WithContext(ctx).Model(&Enquiry{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count enquiries: %w", err)
+	}
+	return n, nil
+}
+
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "duplicate key value")
+}

@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Event is one entry on an enquiry's timeline: who did what, and when.
+type Event struct {
+	ID        int64 `gorm:"primaryKey"`
+	EnquiryID int64
+	Kind      string
+	Actor     string
+	Detail    string
+	CreatedAt time.Time
+}
+
+// TableName keeps the table name explicit.
+func (Event) TableName() string { return "enquiry_events" }
+
+// Event kinds.
+const (
+	EventCreated = "created"
+)
+
+// AddEvent appends an event to an enquiry's timeline.
+func (tx *Tx) AddEvent(ev Event) error {
+	ev.ID = 0
+	ev.CreatedAt = tx.now().UTC()
+	if err := tx.db.Create(&ev).Error; err != nil {
+		return fmt.Errorf("add %s event: %w", ev.Kind, err)
+	}
+	return nil
+}
+
+// Events lists an enquiry's timeline, oldest first.
+func (s *Store) Events(ctx context.Context, enquiryID int64) ([]Event, error) {
+	var evs []Event
+	err := s.read.WithContext(ctx).Where("enquiry_id = ?", enquiryID).Order("id").Find(&evs).Error
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	return evs, nil
+}

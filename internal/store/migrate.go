@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// migration is one numbered SQL file, applied once and recorded in
+// schema_migrations.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations(dialect string) ([]migration, error) {
+	dir := "migrations/" + dialect
+	entries, err := fs.ReadDir(migrationFS, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	var out []migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, _, ok := strings.Cut(name, "_")
+		version, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", name)
+		}
+		body, err := fs.ReadFile(migrationFS, dir+"/"+name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: version, name: name, sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// Migrate applies every pending migration, each in its own transaction
+// together with its schema_migrations row. It returns the names applied.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	all, err := loadMigrations("sqlite")
+	if err != nil {
+		return nil, err
+	}
+	db := s.write.WithContext(ctx)
+	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at DATETIME NOT NULL)`).Error; err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	done, err := appliedVersions(db)
+	if err != nil {
+		return nil, err
+	}
+	var applied []string
+	for _, m := range all {
+		if done[m.version] {
+			continue
+		}
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec(m.sql).Error; err != nil {
+				return err
+			}
+			return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.version, m.name, s.now().UTC()).Error
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migrate %s: %w", m.name, err)
+		}
+		applied = append(applied, m.name)
+	}
+	return applied, nil
+}
+
+// PendingMigrations counts the migrations not yet applied (readiness).
+func (s *Store) PendingMigrations(ctx context.Context) (int, error) {
+	all, err := loadMigrations("sqlite")
+	if err != nil {
+		return 0, err
+	}
+	done, err := appliedVersions(s.read.WithContext(ctx))
+	if err != nil {
+		return 0, err
+	}
+	pending := 0
+	for _, m := range all {
+		if !done[m.version] {
+			pending++
+		}
+	}
+	return pending, nil
+}
+
+func appliedVersions(db *gorm.DB) (map[int]bool, error) {
+	var versions []int
+	if err := db.Raw("SELECT version FROM schema_migrations").Scan(&versions).Error; err != nil {
+		if strings.Contains(err.Error(), "no such table") {
+			return map[int]bool{}, nil
+		}
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	done := make(map[int]bool, len(versions))
+	for _, v := range versions {
+		done[v] = true
+	}
+	return done, nil
+}

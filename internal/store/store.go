@@ -1,0 +1,162 @@
+// Package store is iordesk's database: SQLite by default, opened through
+// gorm with every durability pragma in the DSN, with embedded migrations and
+// one file per entity.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Store holds the database handles. Writes go through one connection,
+// group-committed by a single writer goroutine; reads use a separate pool so
+// they never wait behind a write.
+type Store struct {
+	write  *gorm.DB
+	read   *gorm.DB
+	writer *writer
+	now    func() time.Time
+}
+
+// Options tune Open; the zero value is right for production.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// QueueSize bounds the submissions waiting for the writer; past it
+	// Write answers ErrBusy at once (default 1024).
+	QueueSize int
+	// MaxBatch bounds the operations committed in one transaction (default 256).
+	MaxBatch int
+	// Logger receives slow-query and error logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Open opens (creating if needed) the database named by dsn: a file path for
+// SQLite. It does not migrate; call Migrate.
+func Open(dsn string, opts Options) (*Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return nil, errors.New("open database: PostgreSQL is not supported by this build yet")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if dir := filepath.Dir(dsn); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+	}
+	cfg := &gorm.Config{
+		SkipDefaultTransaction: true,
+		Logger:                 gormLogger(opts.Logger),
+		NowFunc:                func() time.Time { return opts.Now().UTC() },
+	}
+	write, err := gorm.Open(sqlite.Open(sqliteDSN(dsn, false)), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", dsn, err)
+	}
+	read, err := gorm.Open(sqlite.Open(sqliteDSN(dsn, true)), cfg)
+	if err != nil {
+		closeDB(write)
+		return nil, fmt.Errorf("open database %s: %w", dsn, err)
+	}
+	if err := limitPools(write, read); err != nil {
+		closeDB(write)
+		closeDB(read)
+		return nil, err
+	}
+	s := &Store{write: write, read: read, now: opts.Now}
+	s.writer = newWriter(write, opts.QueueSize, opts.MaxBatch)
+	return s, nil
+}
+
+// sqliteDSN puts every pragma in the DSN so each pooled connection has them
+// (a PRAGMA run through Exec would reach one connection only).
+func sqliteDSN(path string, readOnly bool) string {
+	q := "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=1&_txlock=immediate"
+	if readOnly {
+		q += "&_query_only=1"
+	}
+	return "file:" + path + "?" + q
+}
+
+func limitPools(write, read *gorm.DB) error {
+	w, err := write.DB()
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	// One writer connection: SQLite allows one writer at a time anyway, and
+	// the group-commit writer is its only user.
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := read.DB()
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	r.SetConnMaxIdleTime(5 * time.Minute)
+	return nil
+}
+
+// Close stops the writer after it has committed everything queued, then
+// closes both pools.
+func (s *Store) Close() error {
+	s.writer.close()
+	return errors.Join(closeDB(s.write), closeDB(s.read))
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	db, err := s.read.DB()
+	if err != nil {
+		return err
+	}
+	return db.PingContext(ctx)
+}
+
+// Write runs fn in the next group-committed transaction and returns once
+// that transaction is durable. An error from fn undoes only fn's own
+// changes; the error of a failed commit is returned to every caller in the
+// batch. fn runs on the writer goroutine: it must not block or call back
+// into the Store.
+func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.writer.do(ctx, func(db *gorm.DB) error { return fn(&Tx{db: db, now: s.now}) })
+}
+
+// Tx is the view of the database inside one Write.
+type Tx struct {
+	db  *gorm.DB
+	now func() time.Time
+}
+
+func closeDB(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+func gormLogger(l *slog.Logger) logger.Interface {
+	return logger.NewSlogLogger(l, logger.Config{
+		SlowThreshold:             500 * time.Millisecond,
+		IgnoreRecordNotFoundError: true,
+		// Never write enquiry fields into the log.
+		ParameterizedQueries: true,
+		LogLevel:             logger.Warn,
+	})
+}

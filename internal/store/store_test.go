@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "test.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func sampleEnquiry(ref string) *Enquiry {
+	return &Enquiry{
+		Reference: ref, FullName: "Ada Lovelace", Company: "Analytical Engines Ltd",
+		Email: "ada@example.com", Service: "ior", OriginCountry: "US",
+		ProductCategory: "servers_datacentre", ProductDescription: "Twelve rack servers",
+		Condition: "new", ShipmentValueCents: 1250000, Currency: "USD",
+		ConsentAt: time.Now(), PrivacyNoticeVersion: "2026-11",
+	}
+}
+
+func TestPragmasOnEveryConnection(t *testing.T) {
+	s := openTest(t)
+	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000"}
+	for pool, db := range map[string]*gorm.DB{"write": s.write, "read": s.read} {
+		for pragma, w := range want {
+			var got string
+			if err := db.Raw("PRAGMA " + pragma).Scan(&got).Error; err != nil || got != w {
+				t.Errorf("%s pool: PRAGMA %s = %q (%v), want %q", pool, pragma, got, err, w)
+			}
+		}
+	}
+	var queryOnly string
+	s.read.Raw("PRAGMA query_only").Scan(&queryOnly)
+	if queryOnly != "1" {
+		t.Errorf("read pool query_only = %q, want 1", queryOnly)
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	s := openTest(t)
+	applied, err := s.Migrate(context.Background())
+	if err != nil || len(applied) != 0 {
+		t.Fatalf("second Migrate applied %v, %v; want nothing", applied, err)
+	}
+	if n, err := s.PendingMigrations(context.Background()); err != nil || n != 0 {
+		t.Fatalf("pending = %d, %v", n, err)
+	}
+}
+
+func TestConcurrentWritesAreGroupCommittedAndAllDurable(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	const n = 300
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- s.Write(ctx, func(tx *Tx) error {
+				return tx.InsertEnquiry(sampleEnquiry(fmt.Sprintf("ENQ-%06d", i)), []string{"DE", "FR"})
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := s.CountEnquiries(ctx); got != n {
+		t.Fatalf("count = %d, want %d", got, n)
+	}
+	e, err := s.EnquiryByReference(ctx, "ENQ-000042")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Countries(); len(got) != 2 || got[0] != "DE" || got[1] != "FR" {
+		t.Fatalf("destinations = %v", got)
+	}
+	evs, err := s.Events(ctx, e.ID)
+	if err != nil || len(evs) != 1 || evs[0].Kind != EventCreated {
+		t.Fatalf("events = %+v, %v", evs, err)
+	}
+}
+
+func TestFailedOperationUndoesOnlyItself(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	if err := s.Write(ctx, func(tx *Tx) error { return tx.InsertEnquiry(sampleEnquiry("ENQ-DUP"), []string{"DE"}) }); err != nil {
+		t.Fatal(err)
+	}
+	// A half-done operation that fails must leave nothing behind, even when
+	// it shares its transaction with others.
+	boom := errors.New("boom")
+	var wg sync.WaitGroup
+	results := make([]error, 20)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = s.Write(ctx, func(tx *Tx) error {
+				if err := tx.InsertEnquiry(sampleEnquiry(fmt.Sprintf("ENQ-OK%02d", i)), []string{"FR"}); err != nil {
+					return err
+				}
+				if i%2 == 0 {
+					return boom
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	for i, err := range results {
+		if i%2 == 0 && !errors.Is(err, boom) || i%2 == 1 && err != nil {
+			t.Fatalf("op %d: %v", i, err)
+		}
+	}
+	if got, _ := s.CountEnquiries(ctx); got != 11 {
+		t.Fatalf("count = %d, want 11", got)
+	}
+	err := s.Write(ctx, func(tx *Tx) error { return tx.InsertEnquiry(sampleEnquiry("ENQ-DUP"), []string{"DE"}) })
+	if !errors.Is(err, ErrConflict) {
+		t.Fatalf("duplicate reference: %v, want ErrConflict", err)
+	}
+}
+
+func TestWriterSurvivesPanicAndRefusesAfterClose(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	if err := s.Write(ctx, func(tx *Tx) error { panic("bad op") }); err == nil {
+		t.Fatal("panicking op returned nil")
+	}
+	if err := s.Write(ctx, func(tx *Tx) error { return tx.InsertEnquiry(sampleEnquiry("ENQ-AFTER"), []string{"DE"}) }); err != nil {
+		t.Fatalf("writer dead after panic: %v", err)
+	}
+	s.Close()
+	if err := s.Write(ctx, func(tx *Tx) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Fatalf("write after close: %v", err)
+	}
+}
+
+func TestChallengeConsumeAndPurge(t *testing.T) {
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	s, err := Open(filepath.Join(t.TempDir(), "c.db"), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, exp := range []time.Duration{-time.Minute, 10 * time.Minute} {
+		c := Challenge{ID: fmt.Sprintf("c%d", i), Digits: "123456", ExpiresAt: now.Add(exp)}
+		if err := s.Write(ctx, func(tx *Tx) error { return tx.CreateChallenge(c) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Challenge(ctx, "c0"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("expired challenge readable: %v", err)
+	}
+	if c, err := s.Challenge(ctx, "c1"); err != nil || c.Digits != "123456" {
+		t.Fatalf("live challenge: %+v %v", c, err)
+	}
+	if n, err := s.PurgeExpiredChallenges(ctx); err != nil || n != 1 {
+		t.Fatalf("purged %d, %v; want 1", n, err)
+	}
+	var first, second error
+	s.Write(ctx, func(tx *Tx) error { _, first = tx.ConsumeChallenge("c1"); return nil })
+	s.Write(ctx, func(tx *Tx) error { _, second = tx.ConsumeChallenge("c1"); return nil })
+	if first != nil || !errors.Is(second, ErrNotFound) {
+		t.Fatalf("consume twice: %v then %v", first, second)
+	}
+}

@@ -1,0 +1,113 @@
+// Package web holds what every handler shares: the template renderer, the
+// error handler, security headers and the client-IP rule.
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Page is the part of every page's data that the layout reads.
+type Page struct {
+	Title string
+	// Description is the meta description of public pages.
+	Description string
+}
+
+// Renderer holds every page template, parsed once at start from the
+// embedded file system.
+type Renderer struct {
+	pages map[string]*template.Template
+}
+
+// Funcs are the helpers templates may call.
+var Funcs = template.FuncMap{
+	"year": func() int { return time.Now().Year() },
+	"join": strings.Join,
+}
+
+// NewRenderer parses layout.html and partials/*.html with each
+// pages/NAME.html; a page is later named by NAME.
+func NewRenderer(files fs.FS) (*Renderer, error) {
+	pages, err := fs.Glob(files, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{pages: map[string]*template.Template{}}
+	for _, p := range pages {
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "pages/"), ".html")
+		t, err := template.New(name).Funcs(Funcs).ParseFS(files, "layout.html", "partials/*.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", p, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+// Names lists the pages known to the renderer.
+func (r *Renderer) Names() []string {
+	out := make([]string, 0, len(r.pages))
+	for n := range r.pages {
+		out = append(out, n)
+	}
+	return out
+}
+
+// Execute renders page into a buffer, so a template error becomes a clean
+// 500 instead of half a page.
+func (r *Renderer) Execute(page string, data any) ([]byte, error) {
+	t, ok := r.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", page, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Render writes page with status.
+func (r *Renderer) Render(c echo.Context, status int, page string, data any) error {
+	body, err := r.Execute(page, data)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, body)
+}
+
+// ErrorPage is the data of the error page.
+type ErrorPage struct {
+	Page
+	Status  int
+	Message string
+}
+
+// StatusText is the plain message for a status when the error has none.
+func StatusText(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "We could not find that page."
+	case http.StatusTooManyRequests:
+		return "Too many requests. Please wait a moment and try again."
+	case http.StatusServiceUnavailable:
+		return "We are busy right now. Please try again in a few seconds; nothing you sent was lost."
+	case http.StatusRequestEntityTooLarge:
+		return "What you sent is too large."
+	case http.StatusUnsupportedMediaType:
+		return "This address does not accept that kind of request body."
+	}
+	if status >= 500 {
+		return "Something went wrong on our side. Please try again."
+	}
+	return http.StatusText(status)
+}
