@@ -20,21 +20,18 @@ import (
 const purgeEvery = 5 * time.Minute
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, _, err := config.Load("serve", args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
+	cfg, err := loadConfig("serve", args, getenv, stderr)
+	if err != nil || cfg == nil {
+		return err
 	}
-	if err != nil {
-		return usageError(err.Error())
-	}
-	log := newLogger(cfg, stderr)
-	st, err := openStore(ctx, cfg, log)
+	log := newLogger(*cfg, stderr)
+	st, err := openStore(ctx, *cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	srv, err := server.New(cfg, server.Deps{Store: st, Log: log})
+	srv, err := server.New(*cfg, server.Deps{Store: st, Log: log})
 	if err != nil {
 		return err
 	}
@@ -118,14 +115,11 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, _, err := config.Load("migrate", args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
+	cfg, err := loadConfig("migrate", args, getenv, stderr)
+	if err != nil || cfg == nil {
+		return err
 	}
-	if err != nil {
-		return usageError(err.Error())
-	}
-	st, err := store.Open(cfg.DB, store.Options{Logger: newLogger(cfg, stderr)})
+	st, err := store.Open(cfg.DB, store.Options{Logger: newLogger(*cfg, stderr)})
 	if err != nil {
 		return err
 	}
@@ -141,4 +135,17 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintln(stdout, "applied", name)
 	}
 	return nil
+}
+
+// loadConfig reads a command's settings; nil without error means --help
+// was printed and the command has nothing more to do.
+func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config.Config, error) {
+	cfg, _, err := config.Load(name, args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, usageError(err.Error())
+	}
+	return &cfg, nil
 }

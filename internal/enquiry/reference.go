@@ -1,6 +1,7 @@
 package enquiry
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,11 +69,13 @@ type CountryRegion struct {
 // Catalogue is the reference data the form offers and the validation
 // accepts, built once at start from maintained ISO tables.
 type Catalogue struct {
-	Countries  []Country // sorted by name
-	Regions    []CountryRegion
-	Currencies []Choice // the common ones first, then the rest by code
-	countryIdx map[string]Country
-	currency   map[string]bool
+	Countries []Country // sorted by name
+	// CountryChoices are Countries as select options.
+	CountryChoices []Choice
+	Regions        []CountryRegion
+	Currencies     []Choice // the common ones first, then the rest by code
+	countryIdx     map[string]Country
+	currency       map[string]bool
 }
 
 // withdrawn codes the country library still lists but ISO 3166-1 no longer
@@ -120,6 +123,7 @@ func NewCatalogue() *Catalogue {
 	sort.Slice(c.Countries, func(i, j int) bool { return c.Countries[i].Name < c.Countries[j].Name })
 	for _, country := range c.Countries {
 		byRegion[country.Region] = append(byRegion[country.Region], country)
+		c.CountryChoices = append(c.CountryChoices, Choice{Code: country.Code, Label: country.Name})
 	}
 	for _, r := range []string{"Africa", "Asia", "Europe", "North America", "South America", "Oceania", "Antarctica"} {
 		if len(byRegion[r]) > 0 {
@@ -144,7 +148,7 @@ func NewCatalogue() *Catalogue {
 		}
 	}
 	for _, ch := range rest {
-		if !contains(commonCurrencies, ch.Code) {
+		if !slices.Contains(commonCurrencies, ch.Code) {
 			c.Currencies = append(c.Currencies, ch)
 		}
 	}
@@ -179,19 +183,5 @@ func Label(choices []Choice, code string) string {
 }
 
 func hasChoice(choices []Choice, code string) bool {
-	for _, ch := range choices {
-		if ch.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(choices, func(ch Choice) bool { return ch.Code == code })
 }

@@ -22,6 +22,7 @@ type field struct {
 	Name, ID, Label, Type, Autocomplete string
 	Value, Error                        string
 	Choices                             []Choice
+	Prompt                              string // the empty first option of a select
 }
 
 // fieldLabels name the fields in the error summary.
@@ -68,6 +69,13 @@ func (v *formView) Field(name, label, typ, autocomplete string) field {
 func (v *formView) Radios(name, label string, choices []Choice) field {
 	f := v.Field(name, label, "", "")
 	f.Choices = choices
+	return f
+}
+
+// Select describes a select; prompt is its empty first option, if any.
+func (v *formView) Select(name, label string, choices []Choice, prompt string) field {
+	f := v.Radios(name, label, choices)
+	f.Prompt = prompt
 	return f
 }
 
