@@ -34,18 +34,15 @@ func (tx *Tx) CreateChallenge(c Challenge) error {
 // attempt, right or wrong, uses it up. An unknown id gives ErrNotFound; an
 // expired challenge is returned as well and the caller compares ExpiresAt.
 func (tx *Tx) ConsumeChallenge(id string) (Challenge, error) {
-	var c Challenge
-	err := tx.db.Where("id = ?", id).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Challenge{}, ErrNotFound
-	}
+	var found []Challenge
+	err := tx.db.Raw("DELETE FROM captcha_challenges WHERE id = ? RETURNING id, digits, expires_at", id).Scan(&found).Error
 	if err != nil {
-		return Challenge{}, fmt.Errorf("read captcha challenge: %w", err)
-	}
-	if err := tx.db.Where("id = ?", id).Delete(&Challenge{}).Error; err != nil {
 		return Challenge{}, fmt.Errorf("consume captcha challenge: %w", err)
 	}
-	return c, nil
+	if len(found) == 0 {
+		return Challenge{}, ErrNotFound
+	}
+	return found[0], nil
 }
 
 // Challenge reads a live challenge (for drawing its image or audio) without

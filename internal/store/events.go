@@ -28,7 +28,9 @@ const (
 func (tx *Tx) AddEvent(ev Event) error {
 	ev.ID = 0
 	ev.CreatedAt = tx.now().UTC()
-	if err := tx.db.Create(&ev).Error; err != nil {
+	err := tx.db.Exec("INSERT INTO enquiry_events (enquiry_id, kind, actor, detail, created_at) VALUES (?, ?, ?, ?, ?)",
+		ev.EnquiryID, ev.Kind, ev.Actor, ev.Detail, ev.CreatedAt).Error
+	if err != nil {
 		return fmt.Errorf("add %s event: %w", ev.Kind, err)
 	}
 	return nil

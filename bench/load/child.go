@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"syscall"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"iordesk/internal/config"
+	"iordesk/internal/server"
+	"iordesk/internal/store"
+)
+
+// child is a server process started by this tool.
+type child struct{ cmd *exec.Cmd }
+
+func (c *child) stop() {
+	c.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { c.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		c.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// startChild re-executes this tool in server mode on a free loopback port
+// and waits until it answers.
+func startChild(kind, db string) (*child, string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	self, err := os.Executable()
+	if err != nil {
+		return nil, "", err
+	}
+	cmd := exec.Command(self, "-serve", kind, "-addr", addr, "-db", db)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, "", err
+	}
+	c := &child{cmd: cmd}
+	base := "http://" + addr
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return c, base, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			c.stop()
+			return nil, "", fmt.Errorf("%s did not start: %v", kind, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// serveChild is the child's main: one of the servers under test, until
+// SIGTERM.
+func serveChild(kind, addr, db string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var h http.Handler
+	var closeFn func()
+	var err error
+	switch kind {
+	case "iordesk", "iordesk-default-captcha":
+		h, closeFn, err = iordeskHandler(ctx, db, kind == "iordesk-default-captcha")
+	case "bare-create":
+		h, closeFn, err = bareCreateHandler(db)
+	default:
+		err = fmt.Errorf("unknown server %q", kind)
+	}
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if path := os.Getenv("LOAD_CPUPROFILE"); path != "" && kind == "iordesk" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() { <-ctx.Done(); srv.Shutdown(context.Background()) }()
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// iordeskHandler is the real server, built as `iordesk serve` builds it.
+// defaultCaptcha swaps in the library's default PNG encoding: the baseline
+// of the visit bar.
+func iordeskHandler(ctx context.Context, db string, defaultCaptcha bool) (http.Handler, func(), error) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := store.Open(db, store.Options{Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		return nil, nil, err
+	}
+	cfg, _, err := config.Load("serve", nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := server.New(cfg, server.Deps{Store: st, Log: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	if defaultCaptcha {
+		srv.Captcha.Encoder = &png.Encoder{}
+	}
+	return srv.Echo, func() { st.Close() }, nil
+}
+
+// bareRow is what the bare baseline stores: the form's main fields.
+type bareRow struct {
+	ID                 int64 `gorm:"primaryKey"`
+	FullName, Company  string
+	Email, Service     string
+	OriginCountry      string
+	ProductDescription string
+	ShipmentValue      string
+	CreatedAt          time.Time
+}
+
+// bareCreateHandler is QUALITY.md's intake baseline: a bare echo handler
+// doing one gorm Create per request, WAL with synchronous=NORMAL, no
+// validation, no CAPTCHA.
+func bareCreateHandler(db string) (http.Handler, func(), error) {
+	g, err := gorm.Open(sqlite.Open("file:"+db+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000&_txlock=immediate"),
+		&gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := g.AutoMigrate(&bareRow{}); err != nil {
+		return nil, nil, err
+	}
+	sqlDB, _ := g.DB()
+	sqlDB.SetMaxOpenConns(1) // SQLite has one writer; more connections only contend
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	e.POST("/enquiry", func(c echo.Context) error {
+		row := bareRow{
+			FullName: c.FormValue("full_name"), Company: c.FormValue("company"), Email: c.FormValue("email"),
+			Service: c.FormValue("service"), OriginCountry: c.FormValue("origin_country"),
+			ProductDescription: c.FormValue("product_description"), ShipmentValue: c.FormValue("shipment_value"),
+		}
+		if err := g.Create(&row).Error; err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/enquiry/thanks?ref=%d", row.ID))
+	})
+	return e, func() { sqlDB.Close() }, nil
+}
+
+func numCPU() int { return runtime.NumCPU() }
