@@ -23,14 +23,14 @@ import (
 // harness drives the real server.New over a real SQLite file, with a clock
 // the test moves.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	st    *store.Store
 	srv   *server.Server
 	mu    sync.Mutex
 	clock time.Time
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
 	st, err := store.Open(filepath.Join(t.TempDir(), "iordesk.db"), store.Options{Now: h.now})
@@ -111,7 +111,7 @@ func (h *harness) count() int64 {
 	return n
 }
 
-func captchaIDIn(t *testing.T, html string) string {
+func captchaIDIn(t testing.TB, html string) string {
 	t.Helper()
 	doc := parse(t, html)
 	id, ok := doc.Find(`input[name=captcha_id]`).Attr("value")
@@ -121,7 +121,7 @@ func captchaIDIn(t *testing.T, html string) string {
 	return id
 }
 
-func parse(t *testing.T, html string) *goquery.Document {
+func parse(t testing.TB, html string) *goquery.Document {
 	t.Helper()
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(html))
 	if err != nil {

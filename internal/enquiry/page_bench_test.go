@@ -7,7 +7,7 @@ import (
 
 // BenchmarkFormPage measures GET /enquiry: a new challenge and the page.
 func BenchmarkFormPage(b *testing.B) {
-	h := newHarness(&testing.T{})
+	h := newHarness(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if rec := h.get("/enquiry"); rec.Code != http.StatusOK {
