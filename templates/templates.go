@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds layout.html, partials/, pages/ and mail/.
 //
-//go:embed *.html partials pages
+//go:embed *.html partials pages mail
 var FS embed.FS

@@ -26,6 +26,7 @@ const usage = `Usage: iordesk [command] [flags]
 Commands:
   serve      run the web server until SIGINT/SIGTERM (the default)
   migrate    apply pending database migrations
+  route      manage desk-mail routing rules (add, list, remove)
 
 Run "iordesk COMMAND --help" for the flags of a command.
 `
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args, getenv, stdout, stderr)
+	case "route":
+		return route(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -140,6 +140,19 @@ func TestRunServesTheFormAndStoresAnEnquiry(t *testing.T) {
 	if err != nil || company != "Orbital Data Inc" || (dests != "NG,KE" && dests != "KE,NG") {
 		t.Fatalf("stored %q %q %v", company, dests, err)
 	}
+	// With no SMTP configured, both messages land as .eml files beside the database.
+	mailDir := filepath.Join(filepath.Dir(dbPath), "mail")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		files, _ := filepath.Glob(filepath.Join(mailDir, "*.eml"))
+		if len(files) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d mail files in %s, want 2", len(files), mailDir)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	logs := stop()
 	if strings.Contains(logs, "Katherine") || strings.Contains(logs, "kj@example.com") || strings.Contains(logs, digits) {
 		t.Fatalf("the log holds personal data or the CAPTCHA answer:\n%s", logs)
@@ -178,5 +191,42 @@ func TestRunMigrateAndUsage(t *testing.T) {
 	}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(fmt.Sprint(err), "IORDESK_BASE_URL") {
 		t.Fatalf("bad base URL: %v", err)
+	}
+}
+
+func TestRouteCommand(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "r.db")
+	env := func(k string) string {
+		return map[string]string{"IORDESK_DB": dbPath, "IORDESK_DESK_EMAIL": "desk@ior.example"}[k]
+	}
+	call := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), append([]string{"route"}, args...), env, &out, io.Discard)
+		return out.String(), err
+	}
+	if out, err := call("list"); err != nil || !strings.Contains(out, "desk@ior.example") {
+		t.Fatalf("empty list: %q %v", out, err)
+	}
+	if out, err := call("add", "--match", "de", "--email", "dach@ior.example"); err != nil || !strings.Contains(out, "DE → dach@ior.example") {
+		t.Fatalf("add: %q %v", out, err)
+	}
+	if _, err := call("add", "--match", "EU", "--email", "eu@ior.example"); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]string{{"add", "--match", "XX", "--email", "a@b.c"}, {"add", "--match", "DE", "--email", "Bob <a@b.c>"},
+		{"add", "--match", "DE", "--email", "dach@ior.example"}, {"remove"}, {"remove", "--id", "99"}, {"frob"}} {
+		if _, err := call(bad...); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	out, _ := call("list")
+	if !strings.Contains(out, "EU") || !strings.Contains(out, "dach@ior.example") {
+		t.Fatalf("list: %q", out)
+	}
+	if _, err := call("remove", "--id", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := call("list"); strings.Contains(out, "dach@") {
+		t.Fatalf("after remove: %q", out)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"iordesk/internal/config"
@@ -52,7 +53,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
-	go func() { defer close(jobsDone); purgeLoop(jobs, st, log) }()
+	var jobsWG sync.WaitGroup
+	jobsWG.Go(func() { purgeLoop(jobs, st, log) })
+	jobsWG.Go(func() { srv.Outbox.Run(jobs) })
+	go func() { jobsWG.Wait(); close(jobsDone) }()
 
 	served := make(chan error, 1)
 	go func() { served <- httpServer.Serve(ln) }()
@@ -139,8 +143,8 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 
 // loadConfig reads a command's settings; nil without error means --help
 // was printed and the command has nothing more to do.
-func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config.Config, error) {
-	cfg, _, err := config.Load(name, args, getenv, stderr)
+func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer, extra ...func(*flag.FlagSet)) (*config.Config, error) {
+	cfg, _, err := config.Load(name, args, getenv, stderr, extra...)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"path/filepath"
 	"strings"
 )
 
@@ -32,9 +33,10 @@ type setting struct {
 }
 
 // Load parses args (without the command name) with getenv as the
-// environment. name is the subcommand, for the usage text. The usage goes
-// to out; flag.ErrHelp is returned for --help.
-func Load(name string, args []string, getenv func(string) string, out io.Writer) (Config, []string, error) {
+// environment. name is the subcommand, for the usage text; extra may add
+// the subcommand's own flags to the set. The usage goes to out;
+// flag.ErrHelp is returned for --help.
+func Load(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	var c Config
 	var proxies, origins string
 	settings := []setting{
@@ -57,6 +59,9 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 		}
 		fs.StringVar(s.target, s.flag, def, s.usage+" (env "+s.env+")")
 	}
+	for _, add := range extra {
+		add(fs)
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: iordesk %s [flags]\n\nEach flag falls back to the environment variable named beside it.\n\n", name)
 		fs.PrintDefaults()
@@ -71,6 +76,10 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 	c.CORSOrigins = splitList(origins)
 	return c, fs.Args(), c.validate()
 }
+
+// MailDir is where the file transport writes mail: data/mail beside the
+// default database.
+func (c *Config) MailDir() string { return filepath.Join(filepath.Dir(c.DB), "mail") }
 
 func (c *Config) validate() error {
 	u, err := url.Parse(c.BaseURL)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image/png"
 	"io"
+	"iordesk/internal/catalog"
 	"net/url"
 	"testing"
 
@@ -51,7 +52,7 @@ func BenchmarkCaptchaImage(b *testing.B) {
 
 // BenchmarkValidate measures decoding and validating one full form.
 func BenchmarkValidate(b *testing.B) {
-	cat := NewCatalogue()
+	cat := catalog.New()
 	v := validValues()
 	v.Set("hs_code", "8471.50")
 	v.Set("target_date", "2027-03-01")

@@ -3,6 +3,7 @@ package enquiry
 import (
 	"bytes"
 	"errors"
+	"iordesk/internal/catalog"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -20,13 +21,14 @@ import (
 // Handlers serve the public pages and the intake API.
 type Handlers struct {
 	store         *store.Store
-	cat           *Catalogue
+	cat           *catalog.Catalogue
 	captcha       *Captcha
 	render        *web.Renderer
 	now           func() time.Time
 	log           *slog.Logger
 	noticeVersion string
 	baseURL       string
+	notifyMail    func()
 }
 
 // Deps are what the public handlers need.
@@ -37,15 +39,18 @@ type Deps struct {
 	Log     *slog.Logger
 	BaseURL string
 	Captcha *Captcha
-	Catalog *Catalogue
+	Catalog *catalog.Catalogue
 	// PrivacyNoticeVersion is stored with each consent.
 	PrivacyNoticeVersion string
+	// NotifyMail wakes the mail worker after an enquiry is stored.
+	NotifyMail func()
 }
 
 // NewHandlers builds the public handlers.
 func NewHandlers(d Deps) *Handlers {
 	return &Handlers{store: d.Store, cat: d.Catalog, captcha: d.Captcha, render: d.Render,
-		now: d.Now, log: d.Log, noticeVersion: d.PrivacyNoticeVersion, baseURL: strings.TrimRight(d.BaseURL, "/")}
+		now: d.Now, log: d.Log, noticeVersion: d.PrivacyNoticeVersion, baseURL: strings.TrimRight(d.BaseURL, "/"),
+		notifyMail: d.NotifyMail}
 }
 
 // Home serves GET /: the explainer and the form.
@@ -77,7 +82,7 @@ func (h *Handlers) showForm(c echo.Context, status int, page string, f *Form, er
 	v := &formView{
 		Page: web.Page{Title: "Send an enquiry", Description: "Ask for an Importer of Record quote for regulated equipment in about 160 countries."},
 		Form: f.withDefaults(), Errors: errs, CaptchaID: captchaID, Reloaded: reloaded, Cat: h.cat, Checked: checked,
-		Services: Services, Categories: ProductCategories, Conditions: Conditions, YesNo: YesNoUnknown, Lithium: LithiumOptions,
+		Services: catalog.Services, Categories: catalog.ProductCategories, Conditions: catalog.Conditions, YesNo: catalog.YesNoUnknown, Lithium: catalog.LithiumOptions,
 	}
 	if page == "home" {
 		v.Title = "Importer of Record for regulated equipment"

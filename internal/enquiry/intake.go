@@ -52,15 +52,24 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 			errs.Add("captcha_solution", refusal.Error())
 		}
 		if !reload && len(errs) == 0 {
-			ref, err := insertWithFreshReference(tx, clean.enquiry(now, h.noticeVersion, from), clean.Destinations)
+			e := clean.enquiry(now, h.noticeVersion, from)
+			ref, err := insertWithFreshReference(tx, e, clean.Destinations)
+			if err != nil {
+				return err
+			}
 			out.Reference = ref
-			return err
+			// The mail is queued in the same transaction: once the prospect
+			// has a reference, the desk will hear of it.
+			return tx.EnqueueMail(e.ID, store.MailDeskNotification, store.MailAcknowledgement)
 		}
 		out.NewCaptchaID, err = h.captcha.issue(tx)
 		return err
 	})
 	if err != nil {
 		return outcome{}, fmt.Errorf("intake: %w", err)
+	}
+	if out.Reference != "" {
+		h.notifyMail()
 	}
 	return out, nil
 }

@@ -64,6 +64,12 @@ func TestValidEnquiryIsStoredNormalisedAndAcknowledged(t *testing.T) {
 	if len(evs) != 1 || evs[0].Kind != store.EventCreated {
 		t.Fatalf("timeline %+v", evs)
 	}
+	// Both messages were queued in the same transaction as the enquiry.
+	mail, _ := h.st.MailFor(context.Background(), e.ID)
+	if len(mail) != 2 || mail[0].Kind != store.MailDeskNotification || mail[1].Kind != store.MailAcknowledgement ||
+		mail[0].Status != store.MailPending {
+		t.Fatalf("outbox %+v", mail)
+	}
 
 	// The thanks page shows the reference and nothing of the enquiry.
 	page := h.get(loc.String())

@@ -1,6 +1,7 @@
 package enquiry
 
 import (
+	"iordesk/internal/catalog"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -49,7 +50,7 @@ var valuePattern = regexp.MustCompile(`^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$`)
 // Validate checks every rule of PRODUCT.md and returns the cleaned values.
 // errs (from decoding) is extended in place; the result is only meaningful
 // when errs is empty. now decides what "in the past" means for target_date.
-func (f *Form) Validate(cat *Catalogue, now time.Time, errs Errors) Clean {
+func (f *Form) Validate(cat *catalog.Catalogue, now time.Time, errs Errors) Clean {
 	var c Clean
 	c.FullName = singleLine(errs, "full_name", f.FullName, 2, 100, "your full name")
 	noURL(errs, "full_name", c.FullName)
@@ -58,15 +59,15 @@ func (f *Form) Validate(cat *Catalogue, now time.Time, errs Errors) Clean {
 	c.Email = validEmail(errs, f.Email)
 	c.OriginCountry = country(cat, errs, "origin_country", f.OriginCountry, "Choose the country the goods ship from.")
 	c.Phone = validPhone(errs, f.Phone, c.OriginCountry)
-	c.Service = choice(errs, "service", f.Service, Services, "", "Choose the service you need.")
+	c.Service = choice(errs, "service", f.Service, catalog.Services, "", "Choose the service you need.")
 	c.Destinations = destinations(cat, errs, f.DestinationCountries)
-	c.ProductCategory = choice(errs, "product_category", f.ProductCategory, ProductCategories, "", "Choose a product category.")
+	c.ProductCategory = choice(errs, "product_category", f.ProductCategory, catalog.ProductCategories, "", "Choose a product category.")
 	c.ProductDescription = multiLine(errs, "product_description", f.ProductDescription, 10, 2000, "what you are shipping")
-	c.Condition = choice(errs, "condition", f.Condition, Conditions, "", "Choose the condition of the goods.")
+	c.Condition = choice(errs, "condition", f.Condition, catalog.Conditions, "", "Choose the condition of the goods.")
 	c.HSCode = hsCode(errs, f.HSCode)
-	c.ContainsEncryption = choice(errs, "contains_encryption", f.ContainsEncryption, YesNoUnknown, "unknown", "Choose yes, no or not sure.")
-	c.WirelessRadio = choice(errs, "wireless_radio", f.WirelessRadio, YesNoUnknown, "unknown", "Choose yes, no or not sure.")
-	c.LithiumBatteries = choice(errs, "lithium_batteries", f.LithiumBatteries, LithiumOptions, "none", "Choose how batteries are shipped.")
+	c.ContainsEncryption = choice(errs, "contains_encryption", f.ContainsEncryption, catalog.YesNoUnknown, "unknown", "Choose yes, no or not sure.")
+	c.WirelessRadio = choice(errs, "wireless_radio", f.WirelessRadio, catalog.YesNoUnknown, "unknown", "Choose yes, no or not sure.")
+	c.LithiumBatteries = choice(errs, "lithium_batteries", f.LithiumBatteries, catalog.LithiumOptions, "none", "Choose how batteries are shipped.")
 	c.ShipmentValueCents = shipmentValue(errs, f.ShipmentValue)
 	c.Currency = currency(cat, errs, f.Currency)
 	c.TargetDate = targetDate(errs, f.TargetDate, now)
@@ -184,18 +185,18 @@ func validPhone(errs Errors, raw, region string) string {
 	return phonenumbers.Format(num, phonenumbers.E164)
 }
 
-func choice(errs Errors, field, v string, choices []Choice, def, msg string) string {
+func choice(errs Errors, field, v string, choices []catalog.Choice, def, msg string) string {
 	v = strings.TrimSpace(v)
 	if v == "" && def != "" {
 		return def
 	}
-	if !hasChoice(choices, v) {
+	if !catalog.HasChoice(choices, v) {
 		errs.Add(field, msg)
 	}
 	return v
 }
 
-func country(cat *Catalogue, errs Errors, field, v, msg string) string {
+func country(cat *catalog.Catalogue, errs Errors, field, v, msg string) string {
 	v = strings.ToUpper(strings.TrimSpace(v))
 	if _, ok := cat.Country(v); !ok {
 		errs.Add(field, msg)
@@ -203,7 +204,7 @@ func country(cat *Catalogue, errs Errors, field, v, msg string) string {
 	return v
 }
 
-func destinations(cat *Catalogue, errs Errors, raw []string) []string {
+func destinations(cat *catalog.Catalogue, errs Errors, raw []string) []string {
 	const field = "destination_countries"
 	out := make([]string, 0, len(raw))
 	seen := map[string]bool{}
@@ -275,7 +276,7 @@ func shipmentValue(errs Errors, raw string) int64 {
 	return cents
 }
 
-func currency(cat *Catalogue, errs Errors, raw string) string {
+func currency(cat *catalog.Catalogue, errs Errors, raw string) string {
 	v := strings.ToUpper(strings.TrimSpace(raw))
 	if v == "" {
 		return "USD"

@@ -1,6 +1,7 @@
 package enquiry
 
 import (
+	"iordesk/internal/catalog"
 	"net/url"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func FuzzFormValidation(f *testing.F) {
 	f.Add("shipment_value=1,000,000,000.00&target_date=2028-11-30&hs_code=8471.50.01.00")
 	f.Add("full_name=\xff\xfe&company=www.x.com&phone=00441234&consent=on")
 	f.Add(strings.Repeat("destination_countries=AE&", 25))
-	cat := NewCatalogue()
+	cat := catalog.New()
 	f.Fuzz(func(t *testing.T, body string) {
 		v, err := url.ParseQuery(body)
 		if err != nil {
@@ -82,7 +83,7 @@ func FuzzFormValidation(f *testing.F) {
 		if len(c.Destinations) < 1 || len(c.Destinations) > 20 {
 			t.Fatalf("accepted %d destinations", len(c.Destinations))
 		}
-		if !hasChoice(Services, c.Service) || !hasChoice(ProductCategories, c.ProductCategory) || !cat.IsCurrency(c.Currency) {
+		if !catalog.HasChoice(catalog.Services, c.Service) || !catalog.HasChoice(catalog.ProductCategories, c.ProductCategory) || !cat.IsCurrency(c.Currency) {
 			t.Fatalf("accepted codes %q %q %q", c.Service, c.ProductCategory, c.Currency)
 		}
 	})
@@ -96,23 +97,5 @@ func TestNewReferenceShape(t *testing.T) {
 			t.Fatalf("reference %q (seen before: %v)", r, seen[r])
 		}
 		seen[r] = true
-	}
-}
-
-func TestCatalogue(t *testing.T) {
-	cat := NewCatalogue()
-	if n := len(cat.Countries); n < 245 {
-		t.Fatalf("%d countries", n)
-	}
-	for code, name := range map[string]string{"KR": "South Korea", "DE": "Germany", "TW": "Taiwan", "XK": "Kosovo"} {
-		if got := cat.CountryName(code); got != name {
-			t.Errorf("%s = %q, want %q", code, got, name)
-		}
-	}
-	if _, ok := cat.Country("AN"); ok {
-		t.Error("withdrawn AN offered")
-	}
-	if cat.Currencies[0].Code != "USD" || !cat.IsCurrency("EUR") || cat.IsCurrency("HRK") {
-		t.Errorf("currencies: first %v", cat.Currencies[0])
 	}
 }

@@ -2,6 +2,7 @@ package enquiry
 
 import (
 	"html/template"
+	"iordesk/internal/catalog"
 	"strings"
 
 	"iordesk/internal/web"
@@ -14,17 +15,17 @@ type formView struct {
 	Errors    Errors
 	CaptchaID string
 	Reloaded  bool
-	Cat       *Catalogue
+	Cat       *catalog.Catalogue
 	Checked   map[string]bool // destination codes ticked
 
-	Services, Categories, Conditions, YesNo, Lithium []Choice
+	Services, Categories, Conditions, YesNo, Lithium []catalog.Choice
 }
 
 // field is one input as a template draws it.
 type field struct {
 	Name, ID, Label, Type, Autocomplete string
 	Value, Error                        string
-	Choices                             []Choice
+	Choices                             []catalog.Choice
 	// Options is a select's option list, built in Go: ranging over ~250
 	// countries in the template engine cost milliseconds per page.
 	Options template.HTML
@@ -71,14 +72,14 @@ func (v *formView) Field(name, label, typ, autocomplete string) field {
 }
 
 // Radios describes a radio group.
-func (v *formView) Radios(name, label string, choices []Choice) field {
+func (v *formView) Radios(name, label string, choices []catalog.Choice) field {
 	f := v.Field(name, label, "", "")
 	f.Choices = choices
 	return f
 }
 
 // Select describes a select; prompt is its empty first option, if any.
-func (v *formView) Select(name, label string, choices []Choice, prompt string) field {
+func (v *formView) Select(name, label string, choices []catalog.Choice, prompt string) field {
 	f := v.Field(name, label, "", "")
 	var b strings.Builder
 	b.Grow(len(choices) * 48)

@@ -11,8 +11,10 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"iordesk/internal/catalog"
 	"iordesk/internal/config"
 	"iordesk/internal/enquiry"
+	"iordesk/internal/mail"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 	"iordesk/static"
@@ -35,6 +37,8 @@ type Deps struct {
 type Server struct {
 	Echo    *echo.Echo
 	Captcha *enquiry.Captcha
+	// Outbox is the mail worker; the caller runs it (serve does).
+	Outbox *mail.Outbox
 }
 
 // New builds the echo instance with every route.
@@ -56,13 +60,31 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	e.Use(middleware.Recover())
 	e.Use(web.SecurityHeaders)
 
+	cat := catalog.New()
+	outbox, err := newOutbox(cfg, d, cat)
+	if err != nil {
+		return nil, err
+	}
 	captcha := enquiry.NewCaptcha(d.Store, d.Now)
 	public := enquiry.NewHandlers(enquiry.Deps{
 		Store: d.Store, Render: render, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL,
-		Captcha: captcha, Catalog: enquiry.NewCatalogue(), PrivacyNoticeVersion: PrivacyNoticeVersion,
+		Captcha: captcha, Catalog: cat, PrivacyNoticeVersion: PrivacyNoticeVersion, NotifyMail: outbox.Notify,
 	})
 	routes(e, cfg, public, &operations{store: d.Store})
-	return &Server{Echo: e, Captcha: captcha}, nil
+	return &Server{Echo: e, Captcha: captcha, Outbox: outbox}, nil
+}
+
+func newOutbox(cfg config.Config, d Deps, cat *catalog.Catalogue) (*mail.Outbox, error) {
+	transport, err := mail.NewTransport(cfg.SMTPURL, cfg.MailDir())
+	if err != nil {
+		return nil, err
+	}
+	composer, err := mail.NewComposer(templates.FS, cat, mail.ComposerConfig{From: cfg.MailFrom, DeskEmail: cfg.DeskEmail, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return nil, err
+	}
+	return mail.NewOutbox(mail.OutboxDeps{Store: d.Store, Transport: transport, Composer: composer,
+		Catalog: cat, DeskEmail: cfg.DeskEmail, Log: d.Log, Now: d.Now}), nil
 }
 
 // staticFiles serves the embedded assets; they change only with a new

@@ -122,15 +122,24 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 
 // EnquiryByReference reads one enquiry with its destinations.
 func (s *Store) EnquiryByReference(ctx context.Context, ref string) (*Enquiry, error) {
+	return s.enquiryWhere(ctx, "reference = ?", ref)
+}
+
+// EnquiryByID reads one enquiry with its destinations.
+func (s *Store) EnquiryByID(ctx context.Context, id int64) (*Enquiry, error) {
+	return s.enquiryWhere(ctx, "id = ?", id)
+}
+
+func (s *Store) enquiryWhere(ctx context.Context, cond string, arg any) (*Enquiry, error) {
 	var e Enquiry
 	err := s.read.WithContext(ctx).
 		Preload("Destinations", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
-		Where("reference = ?", ref).Take(&e).Error
+		Where(cond, arg).Take(&e).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read enquiry %s: %w", ref, err)
+		return nil, fmt.Errorf("read enquiry (%s %v): %w", cond, arg, err)
 	}
 	return &e, nil
 }

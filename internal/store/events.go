@@ -21,7 +21,10 @@ func (Event) TableName() string { return "enquiry_events" }
 
 // Event kinds.
 const (
-	EventCreated = "created"
+	EventCreated     = "created"
+	EventMailSent    = "mail_sent"
+	EventMailFailed  = "mail_failed"
+	EventMailDelayed = "mail_delayed"
 )
 
 // AddEvent appends an event to an enquiry's timeline.

@@ -1,4 +1,7 @@
-package enquiry
+// Package catalog is iordesk's reference data: countries and regions,
+// currencies, and the closed lists of the enquiry form (services, product
+// categories, conditions, compliance answers), with the labels people read.
+package catalog
 
 import (
 	"slices"
@@ -103,8 +106,8 @@ var commonCurrencies = []string{"USD", "EUR", "GBP", "CHF", "JPY", "CNY", "SGD",
 // withdrawnCurrencies are listed by the library but no longer in use.
 var withdrawnCurrencies = map[string]bool{"HRK": true, "VEF": true, "YUD": true, "USN": true, "XSU": true, "XUA": true}
 
-// NewCatalogue builds the reference data.
-func NewCatalogue() *Catalogue {
+// New builds the reference data.
+func New() *Catalogue {
 	c := &Catalogue{countryIdx: map[string]Country{}, currency: map[string]bool{}}
 	byRegion := map[string][]Country{}
 	for _, cc := range countries.All() {
@@ -182,6 +185,7 @@ func Label(choices []Choice, code string) string {
 	return code
 }
 
-func hasChoice(choices []Choice, code string) bool {
+// HasChoice reports whether code is one of choices.
+func HasChoice(choices []Choice, code string) bool {
 	return slices.ContainsFunc(choices, func(ch Choice) bool { return ch.Code == code })
 }

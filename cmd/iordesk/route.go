@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/mail"
+	"strings"
+	"text/tabwriter"
+
+	"iordesk/internal/catalog"
+)
+
+const routeUsage = `Usage:
+  iordesk route add --match CODE --email ADDRESS   route desk mail for a country or region
+  iordesk route list                               list the rules
+  iordesk route remove --id N                      remove a rule
+
+CODE is an ISO 3166-1 alpha-2 country (DE) or a region: %s.
+An enquiry's desk notification goes once to every address whose rule matches
+any of its destinations; to IORDESK_DESK_EMAIL when none does.
+`
+
+// route manages the desk-mail routing rules.
+func route(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	usage := fmt.Sprintf(routeUsage, strings.Join(catalog.RegionCodes(), ", "))
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	action, args := args[0], args[1:]
+	var match, email string
+	var id int64
+	cfg, err := loadConfig("route "+action, args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&match, "match", "", "country code (DE) or region (EU)")
+		fs.StringVar(&email, "email", "", "desk address")
+		fs.Int64Var(&id, "id", 0, "rule id (from route list)")
+	})
+	if err != nil || cfg == nil {
+		return err
+	}
+	st, err := openStore(ctx, *cfg, newLogger(*cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	switch action {
+	case "add":
+		code := strings.ToUpper(strings.TrimSpace(match))
+		if _, ok := catalog.New().Country(code); !ok && !catalog.IsRegion(code) {
+			return usageError(fmt.Sprintf("--match %q is neither a country code nor a region (%s)", match, strings.Join(catalog.RegionCodes(), ", ")))
+		}
+		addr, err := mail.ParseAddress(email)
+		if err != nil || addr.Name != "" || addr.Address != strings.TrimSpace(email) {
+			return usageError(fmt.Sprintf("--email %q is not a plain email address", email))
+		}
+		r, err := st.AddRoutingRule(ctx, code, addr.Address)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "added rule %d: %s → %s\n", r.ID, r.Match, r.Email)
+	case "list":
+		rules, err := st.RoutingRules(ctx)
+		if err != nil {
+			return err
+		}
+		if len(rules) == 0 {
+			fmt.Fprintf(stdout, "no rules: all desk mail goes to %s\n", cfg.DeskEmail)
+			return nil
+		}
+		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tMATCH\tEMAIL")
+		for _, r := range rules {
+			fmt.Fprintf(w, "%d\t%s\t%s\n", r.ID, r.Match, r.Email)
+		}
+		return w.Flush()
+	case "remove":
+		if id <= 0 {
+			return usageError("route remove needs --id N (see route list)")
+		}
+		if err := st.RemoveRoutingRule(ctx, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "removed rule %d\n", id)
+	default:
+		fmt.Fprint(stderr, usage)
+		return usageError(fmt.Sprintf("unknown route action %q", action))
+	}
+	return nil
+}

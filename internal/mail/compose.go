@@ -1,0 +1,173 @@
+package mail
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+	"time"
+	"unicode"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/store"
+)
+
+// Composer renders the outbox's messages from templates/mail: a text and
+// an HTML alternative of each kind.
+type Composer struct {
+	text      map[string]*texttemplate.Template
+	html      map[string]*htmltemplate.Template
+	cat       *catalog.Catalogue
+	from      string
+	deskEmail string
+	baseURL   string
+	host      string // of the base URL, for Message-IDs
+}
+
+// ComposerConfig is what rendering needs from the configuration.
+type ComposerConfig struct {
+	From, DeskEmail, BaseURL string
+}
+
+// NewComposer parses mail/KIND.txt and mail/KIND.html for each kind.
+func NewComposer(files interface {
+	ReadFile(string) ([]byte, error)
+}, cat *catalog.Catalogue, cfg ComposerConfig) (*Composer, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("base URL: %w", err)
+	}
+	c := &Composer{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{},
+		cat: cat, from: cfg.From, deskEmail: cfg.DeskEmail, baseURL: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname()}
+	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement} {
+		txt, err := files.ReadFile("mail/" + kind + ".txt")
+		if err != nil {
+			return nil, err
+		}
+		if c.text[kind], err = texttemplate.New(kind).Parse(string(txt)); err != nil {
+			return nil, fmt.Errorf("parse mail/%s.txt: %w", kind, err)
+		}
+		html, err := files.ReadFile("mail/" + kind + ".html")
+		if err != nil {
+			return nil, err
+		}
+		if c.html[kind], err = htmltemplate.New(kind).Parse(string(html)); err != nil {
+			return nil, fmt.Errorf("parse mail/%s.html: %w", kind, err)
+		}
+	}
+	return c, nil
+}
+
+// view is what the mail templates read: the enquiry with every code turned
+// into its label.
+type view struct {
+	E                                    *store.Enquiry
+	Destinations                         string
+	Origin, Service, Category, Condition string
+	Encryption, Radio, Lithium, Value    string
+	Received                             string
+	DashboardURL, PrivacyURL, DeskEmail  string
+}
+
+func (c *Composer) view(e *store.Enquiry) view {
+	names := make([]string, 0, len(e.Destinations))
+	for _, d := range e.Destinations {
+		names = append(names, c.cat.CountryName(d.Country))
+	}
+	return view{
+		E: e, Destinations: strings.Join(names, ", "), Origin: c.cat.CountryName(e.OriginCountry),
+		Service:      catalog.Label(catalog.Services, e.Service),
+		Category:     catalog.Label(catalog.ProductCategories, e.ProductCategory),
+		Condition:    catalog.Label(catalog.Conditions, e.Condition),
+		Encryption:   catalog.Label(catalog.YesNoUnknown, e.ContainsEncryption),
+		Radio:        catalog.Label(catalog.YesNoUnknown, e.WirelessRadio),
+		Lithium:      catalog.Label(catalog.LithiumOptions, e.LithiumBatteries),
+		Value:        FormatMoney(e.ShipmentValueCents, e.Currency),
+		Received:     e.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+		DashboardURL: fmt.Sprintf("%s/staff/enquiries/%d", c.baseURL, e.ID),
+		PrivacyURL:   c.baseURL + "/privacy", DeskEmail: c.deskEmail,
+	}
+}
+
+// Compose builds message m for enquiry e, to recipients.
+func (c *Composer) Compose(m store.Message, e *store.Enquiry, recipients []string, now time.Time) (*gomail.Msg, error) {
+	v := c.view(e)
+	var text bytes.Buffer
+	if err := c.text[m.Kind].Execute(&text, v); err != nil {
+		return nil, fmt.Errorf("render %s text: %w", m.Kind, err)
+	}
+	var html bytes.Buffer
+	if err := c.html[m.Kind].Execute(&html, v); err != nil {
+		return nil, fmt.Errorf("render %s html: %w", m.Kind, err)
+	}
+	msg := gomail.NewMsg()
+	if err := msg.From(c.from); err != nil {
+		return nil, fmt.Errorf("from address %q: %w", c.from, err)
+	}
+	if err := msg.To(recipients...); err != nil {
+		return nil, fmt.Errorf("recipients: %w", err)
+	}
+	switch m.Kind {
+	case store.MailDeskNotification:
+		msg.Subject(headerText(fmt.Sprintf("[%s] %s: %s — %s", e.Reference, shortList(v.Destinations, 5), v.Service, e.Company)))
+		// The prospect's address goes only into Reply-To, and only once
+		// net/mail has parsed it as a single bare address.
+		if addr, err := mail.ParseAddress(e.Email); err == nil && addr.Address == e.Email {
+			msg.ReplyTo(addr.Address)
+		}
+	case store.MailAcknowledgement:
+		msg.Subject(headerText("We have received your enquiry " + e.Reference))
+		msg.ReplyTo(c.deskEmail)
+	default:
+		return nil, fmt.Errorf("unknown mail kind %q", m.Kind)
+	}
+	// Stable per message, so a duplicate after a crash is recognisable.
+	msg.SetMessageIDWithValue(fmt.Sprintf("iordesk.%d.%s@%s", m.ID, e.Reference, c.host))
+	msg.SetDateWithValue(now)
+	msg.SetBodyString(gomail.TypeTextPlain, text.String())
+	msg.AddAlternativeString(gomail.TypeTextHTML, html.String())
+	return msg, nil
+}
+
+// headerText keeps a header value on one line: validation already refuses
+// CR and LF in every field that reaches a header, this makes sure.
+func headerText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	if len([]rune(s)) > 200 {
+		s = string([]rune(s)[:199]) + "…"
+	}
+	return s
+}
+
+// shortList keeps the first n items of a comma-separated list.
+func shortList(list string, n int) string {
+	items := strings.Split(list, ", ")
+	if len(items) <= n {
+		return list
+	}
+	return strings.Join(items[:n], ", ") + " +" + strconv.Itoa(len(items)-n) + " more"
+}
+
+// FormatMoney writes cents as "1,250,000.50 EUR".
+func FormatMoney(cents int64, currency string) string {
+	whole := strconv.FormatInt(cents/100, 10)
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return fmt.Sprintf("%s.%02d %s", b.String(), cents%100, currency)
+}

@@ -1,0 +1,332 @@
+package mail_test
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	imail "iordesk/internal/mail"
+	"iordesk/internal/store"
+)
+
+func TestDeliveryOfBothMessages(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	e := r.enquiry(func(e *store.Enquiry) {
+		e.Message = `<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"`
+	}, "DE", "BR", "IN")
+	if n := r.runOnce(); n != 2 {
+		t.Fatalf("claimed %d messages, want 2", n)
+	}
+	got := srv.byRecipient(t)
+	desk, ok := got["desk@ior.example"]
+	if !ok || len(got) != 2 {
+		t.Fatalf("recipients %v", keys(got))
+	}
+	if !strings.Contains(desk.Subject, e.Reference) || !strings.Contains(desk.Subject, "Germany, Brazil, India") ||
+		!strings.Contains(desk.Subject, "Compilers & Co") {
+		t.Errorf("desk subject %q", desk.Subject)
+	}
+	if desk.Header.Get("Reply-To") != "<grace@example.com>" && desk.Header.Get("Reply-To") != "grace@example.com" {
+		t.Errorf("desk Reply-To %q", desk.Header.Get("Reply-To"))
+	}
+	if from := desk.Header.Get("From"); !strings.Contains(from, "iordesk@ior.example") {
+		t.Errorf("From %q", from)
+	}
+	for _, want := range []string{"Grace Hopper", "Compilers & Co", "grace@example.com", "+442079460018",
+		"Importer of Record (IOR)", "United States", "Germany, Brazil, India", "Servers and data-centre hardware",
+		"New", "1,250,000.50 EUR", "2027-03-01", "847150", "40 rack servers with GPUs", "Contained in the equipment",
+		"https://ior.example/staff/enquiries/"} {
+		if !strings.Contains(desk.Text, want) {
+			t.Errorf("desk text lacks %q", want)
+		}
+	}
+	if strings.Contains(desk.HTML, "<script>") || strings.Contains(desk.HTML, "<img src=x") ||
+		!strings.Contains(desk.HTML, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Errorf("desk HTML does not escape the message:\n%s", desk.HTML)
+	}
+	ack := got["grace@example.com"]
+	if !strings.Contains(ack.Subject, e.Reference) || !strings.Contains(ack.Text, e.Reference) || !strings.Contains(ack.HTML, e.Reference) {
+		t.Errorf("acknowledgement lacks the reference: %q", ack.Subject)
+	}
+	if !strings.Contains(ack.Header.Get("Reply-To"), "desk@ior.example") {
+		t.Errorf("ack Reply-To %q", ack.Header.Get("Reply-To"))
+	}
+	if desk.Header.Get("Message-Id") == "" || desk.Header.Get("Message-Id") == ack.Header.Get("Message-Id") {
+		t.Errorf("message ids %q %q", desk.Header.Get("Message-Id"), ack.Header.Get("Message-Id"))
+	}
+	if s := r.stats(); s.Pending != 0 || s.Failed != 0 {
+		t.Errorf("stats %+v", s)
+	}
+	if kinds := r.eventKinds(e); slices.Compare(kinds, []string{"created", "mail_sent", "mail_sent"}) != 0 {
+		t.Errorf("timeline %v", kinds)
+	}
+	if r.runOnce() != 0 || len(srv.messages()) != 2 {
+		t.Error("sent messages were sent again")
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestHeaderInjectionNeverCreatesAHeader(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	// Validation refuses CR/LF in these fields; rows are written directly
+	// here to prove the mail layer holds even if a bad value got stored.
+	r.enquiry(func(e *store.Enquiry) {
+		e.Company = "Evil Corp\r\nBcc: victim@example.net\r\nX-Injected: 1"
+		e.FullName = "=?UTF-8?B?QmNjOiB2aWN0aW1AZXhhbXBsZS5uZXQ=?= \nBcc: a@b.c"
+		e.Email = "grace@example.com\r\nBcc: victim@example.net"
+	})
+	r.runOnce()
+	for _, m := range srv.messages() {
+		for _, rcpt := range m.To {
+			if strings.Contains(rcpt, "victim") {
+				t.Fatalf("injected recipient %q", rcpt)
+			}
+		}
+		head := string(m.Data[:strings.Index(string(m.Data), "\r\n\r\n")])
+		for _, line := range strings.Split(head, "\r\n") {
+			if strings.HasPrefix(strings.ToLower(line), "bcc:") || strings.HasPrefix(line, "X-Injected") {
+				t.Fatalf("injected header %q in:\n%s", line, head)
+			}
+		}
+		p := parseMessage(t, m.Data, m.To)
+		if p.Header.Get("Reply-To") != "" {
+			t.Errorf("an unparseable prospect address reached Reply-To: %q", p.Header.Get("Reply-To"))
+		}
+		if strings.ContainsAny(p.Subject, "\r\n") {
+			t.Errorf("subject %q", p.Subject)
+		}
+	}
+	// The desk still hears of it; the acknowledgement to a broken address fails for good.
+	if len(srv.messages()) != 1 || r.stats().Failed != 1 {
+		t.Fatalf("%d delivered, stats %+v", len(srv.messages()), r.stats())
+	}
+}
+
+func TestServerDownThenUpDeliversEverything(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens: connection refused
+	r := newRig(t, "smtp+insecure://"+addr)
+	var enquiries []*store.Enquiry
+	for range 3 {
+		enquiries = append(enquiries, r.enquiry(nil))
+	}
+	// Hours of outage: every pass fails, the backoff grows, nothing is lost.
+	for range 8 {
+		r.runOnce()
+		r.advance(time.Hour)
+	}
+	s := r.stats()
+	if s.Pending != 6 || s.Failed != 0 || !s.OldestPending.Equal(enquiries[0].CreatedAt) {
+		t.Fatalf("during the outage: %+v", s)
+	}
+	if kinds := r.eventKinds(enquiries[0]); slices.Compare(kinds, []string{"created", "mail_delayed", "mail_delayed"}) != 0 {
+		t.Fatalf("timeline during outage %v (one 'delayed' per message, not one per attempt)", kinds)
+	}
+	srv := startSMTP(t, addr)
+	r.advance(time.Hour)
+	for r.runOnce() > 0 {
+	}
+	if got := len(srv.messages()); got != 6 {
+		t.Fatalf("delivered %d of 6 after the server came back", got)
+	}
+	if s := r.stats(); s.Pending != 0 {
+		t.Fatalf("after: %+v", s)
+	}
+}
+
+func TestTemporaryRefusalIsRetriedPermanentFails(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	srv.setReply(451)
+	e := r.enquiry(nil)
+	r.runOnce()
+	msgs, _ := r.st.MailFor(context.Background(), e.ID)
+	for _, m := range msgs {
+		if m.Status != store.MailPending || m.Attempts != 1 || !m.NextAttemptAt.Equal(r.now().Add(time.Minute)) ||
+			!strings.Contains(m.LastError, "451") {
+			t.Fatalf("after 451: %+v", m)
+		}
+	}
+	srv.setReply(0)
+	if r.runOnce() != 0 {
+		t.Fatal("retried before the backoff elapsed")
+	}
+	r.advance(time.Minute)
+	r.runOnce()
+	if len(srv.messages()) != 2 {
+		t.Fatalf("delivered %d after the refusal cleared", len(srv.messages()))
+	}
+
+	srv.setReply(550)
+	e = r.enquiry(nil)
+	r.runOnce()
+	if s := r.stats(); s.Failed != 2 || s.Pending != 0 {
+		t.Fatalf("after 550: %+v", s)
+	}
+	msgs, _ = r.st.MailFor(context.Background(), e.ID)
+	if msgs[0].Status != store.MailFailed || !strings.Contains(msgs[0].LastError, "550") {
+		t.Fatalf("failed message %+v", msgs[0])
+	}
+	if !slices.Contains(r.eventKinds(e), store.EventMailFailed) {
+		t.Fatal("no mail_failed event on the timeline")
+	}
+}
+
+func TestStallingServerTimesOutAndRetries(t *testing.T) {
+	r := newRig(t, "smtp+insecure://"+stallingServer(t))
+	r.enquiry(nil)
+	start := time.Now()
+	r.runOnce()
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("a stalled server held the worker %s", took)
+	}
+	if s := r.stats(); s.Pending != 2 || s.Failed != 0 {
+		t.Fatalf("after a stall: %+v", s)
+	}
+}
+
+func TestGivesUpAfterFiveDays(t *testing.T) {
+	r := newRig(t, "smtp+insecure://"+stallingServer(t))
+	r.enquiry(nil)
+	r.runOnce()
+	r.advance(5*24*time.Hour + time.Minute)
+	r.runOnce()
+	if s := r.stats(); s.Failed != 2 {
+		t.Fatalf("after five days: %+v", s)
+	}
+}
+
+func TestRestartWithLeasedAndPendingMessages(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	for range 3 {
+		r.enquiry(nil)
+	}
+	// A worker claims two messages and dies before sending them.
+	if leased, err := r.st.LeaseMail(context.Background(), 2, 3*time.Minute); err != nil || len(leased) != 2 {
+		t.Fatalf("lease: %v %v", leased, err)
+	}
+	r.st.Close()
+	r.open("smtp+insecure://" + srv.addr) // the process restarts
+	r.runOnce()
+	if got := len(srv.messages()); got != 4 {
+		t.Fatalf("before the lease ran out: %d sent, want the 4 unleased", got)
+	}
+	r.advance(3 * time.Minute)
+	r.runOnce()
+	if got := len(srv.messages()); got != 6 {
+		t.Fatalf("after the lease ran out: %d sent, want 6", got)
+	}
+}
+
+func TestRouting(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	ctx := context.Background()
+	for _, rule := range [][2]string{{"DE", "dach@ior.example"}, {"EU", "europe@ior.example"}, {"APAC", "apac@ior.example"},
+		{"JP", "apac@ior.example"}, {"CH", "dach@ior.example"}} {
+		if _, err := r.st.AddRoutingRule(ctx, rule[0], rule[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.st.AddRoutingRule(ctx, "DE", "dach@ior.example"); err == nil {
+		t.Fatal("duplicate rule accepted")
+	}
+	cases := []struct {
+		countries []string
+		want      string
+	}{
+		{[]string{"DE"}, "dach@ior.example,europe@ior.example"},
+		{[]string{"FR"}, "europe@ior.example"},
+		{[]string{"CH", "JP"}, "apac@ior.example,dach@ior.example"},
+		{[]string{"BR"}, "desk@ior.example"},
+		{[]string{"BR", "DE", "FR"}, "dach@ior.example,europe@ior.example"},
+	}
+	for _, tc := range cases {
+		before := len(srv.messages())
+		r.enquiry(nil, tc.countries...)
+		r.runOnce()
+		var deskTo []string
+		for _, m := range srv.messages()[before:] {
+			if !slices.Contains(m.To, "grace@example.com") {
+				deskTo = append(deskTo, m.To...)
+			}
+		}
+		slices.Sort(deskTo)
+		if got := strings.Join(deskTo, ","); got != tc.want {
+			t.Errorf("%v: desk mail to %s, want %s", tc.countries, got, tc.want)
+		}
+	}
+}
+
+func TestFileTransportWritesCompleteEML(t *testing.T) {
+	r := newRig(t, "")
+	e := r.enquiry(nil)
+	r.runOnce()
+	dir := filepath.Join(filepath.Dir(r.dbPath), "mail")
+	msgs := readEML(t, dir)
+	if len(msgs) != 2 {
+		t.Fatalf("%d files", len(msgs))
+	}
+	for _, m := range msgs {
+		if !strings.Contains(m.Subject, e.Reference) {
+			t.Errorf("subject %q", m.Subject)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, f := range entries {
+		if info, _ := f.Info(); info.Size() < 500 {
+			t.Errorf("%s is only %d bytes", f.Name(), info.Size())
+		}
+	}
+}
+
+func TestBackoffAndPermanence(t *testing.T) {
+	want := []time.Duration{1, 2, 4, 8, 16, 32, 60, 60, 60}
+	for i, w := range want {
+		if got := imail.Backoff(i + 1); got != w*time.Minute {
+			t.Errorf("Backoff(%d) = %s, want %dm", i+1, got, w)
+		}
+	}
+	if imail.Permanent(context.DeadlineExceeded) {
+		t.Error("a timeout is not permanent")
+	}
+}
+
+func TestTransportURLs(t *testing.T) {
+	for url, want := range map[string]string{
+		"smtp://user:secret@mail.example.com": "smtp://mail.example.com:587",
+		"smtps://mail.example.com":            "smtps://mail.example.com:465",
+		"smtp+insecure://127.0.0.1:1025":      "smtp+insecure://127.0.0.1:1025",
+		"":                                    "files in /tmp/x",
+	} {
+		tr, err := imail.NewTransport(url, "/tmp/x")
+		if err != nil || tr.String() != want {
+			t.Errorf("%q: %v %v, want %s", url, tr, err, want)
+		}
+		if tr != nil && strings.Contains(tr.String(), "secret") {
+			t.Errorf("%q: password in %s", url, tr)
+		}
+	}
+	for _, bad := range []string{"http://x", "smtp://", "smtp://host:99999", "::"} {
+		if _, err := imail.NewTransport(bad, "/tmp/x"); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

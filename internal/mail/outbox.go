@@ -1,0 +1,211 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/store"
+)
+
+// Outbox is the worker that delivers queued mail. It leases due messages,
+// so several workers (or a restarted one) never send the same message in
+// the same lease, and records each outcome on the message and on its
+// enquiry's timeline.
+type Outbox struct {
+	store     *store.Store
+	transport Transport
+	composer  *Composer
+	cat       *catalog.Catalogue
+	deskEmail string
+	log       *slog.Logger
+	now       func() time.Time
+	wake      chan struct{}
+
+	// Poll is how often the worker looks for due messages when nothing
+	// woke it; Lease how long a claimed message stays claimed; MaxAge how
+	// long temporary failures are retried before the message is failed.
+	Poll, Lease, MaxAge time.Duration
+	// Batch is how many messages one pass claims.
+	Batch int
+}
+
+// OutboxDeps are the worker's parts.
+type OutboxDeps struct {
+	Store     *store.Store
+	Transport Transport
+	Composer  *Composer
+	Catalog   *catalog.Catalogue
+	DeskEmail string
+	Log       *slog.Logger
+	Now       func() time.Time
+}
+
+// NewOutbox builds the worker with the retry policy of QUALITY.md.
+func NewOutbox(d OutboxDeps) *Outbox {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Outbox{store: d.Store, transport: d.Transport, composer: d.Composer, cat: d.Catalog,
+		deskEmail: d.DeskEmail, log: d.Log, now: d.Now, wake: make(chan struct{}, 1),
+		Poll: 5 * time.Second, Lease: 3 * time.Minute, MaxAge: 5 * 24 * time.Hour, Batch: 10}
+}
+
+// Notify wakes the worker: new mail was queued. It never blocks.
+func (o *Outbox) Notify() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends. It stops between messages: a send in flight
+// finishes (bounded by its own timeout) before Run returns.
+func (o *Outbox) Run(ctx context.Context) {
+	o.log.Info("mail worker started", "transport", o.transport.String())
+	t := time.NewTicker(o.Poll)
+	defer t.Stop()
+	for {
+		for ctx.Err() == nil {
+			n, err := o.RunOnce(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					o.log.Warn("mail worker", "err", err)
+				}
+				break
+			}
+			if n < o.Batch {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			o.log.Info("mail worker stopped")
+			return
+		case <-o.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce claims due messages and delivers them, returning how many it
+// claimed.
+func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
+	msgs, err := o.store.LeaseMail(ctx, o.Batch, o.Lease)
+	if err != nil {
+		return 0, err
+	}
+	for i, m := range msgs {
+		if ctx.Err() != nil {
+			// The rest stay leased until the lease runs out, then are retried.
+			return i, nil
+		}
+		out := o.deliver(context.WithoutCancel(ctx), m)
+		if err := o.store.RecordMail(context.WithoutCancel(ctx), m, out); err != nil {
+			return i, fmt.Errorf("record delivery of message %d: %w", m.ID, err)
+		}
+	}
+	return len(msgs), nil
+}
+
+// deliver makes one attempt and says what it came to.
+func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome {
+	label := kindLabel(m.Kind)
+	if m.EnquiryID == nil {
+		return store.MailOutcome{Failed: true, Error: "the enquiry no longer exists"}
+	}
+	e, err := o.store.EnquiryByID(ctx, *m.EnquiryID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.MailOutcome{Failed: true, Error: "the enquiry no longer exists"}
+	}
+	if err != nil {
+		return o.retry(m, err, label)
+	}
+	recipients, err := o.recipients(ctx, m, e)
+	if err != nil {
+		return o.retry(m, err, label)
+	}
+	msg, err := o.composer.Compose(m, e, recipients, o.now())
+	if err != nil {
+		// A message that cannot be built will not build next time either.
+		return o.fail(m, err, label, recipients)
+	}
+	if err := o.transport.Send(ctx, msg); err != nil {
+		if Permanent(err) {
+			return o.fail(m, err, label, recipients)
+		}
+		return o.retry(m, err, label)
+	}
+	to := strings.Join(recipients, ", ")
+	o.log.Info("mail sent", "kind", m.Kind, "ref", e.Reference, "message", m.ID, "attempt", m.Attempts+1)
+	return store.MailOutcome{Sent: true, Recipients: to,
+		Event: store.Event{Kind: store.EventMailSent, Actor: "system", Detail: label + " sent to " + to}}
+}
+
+func (o *Outbox) recipients(ctx context.Context, m store.Message, e *store.Enquiry) ([]string, error) {
+	if m.Kind == store.MailAcknowledgement {
+		return []string{e.Email}, nil
+	}
+	rules, err := o.store.RoutingRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return DeskRecipients(o.cat, rules, e.Countries(), o.deskEmail), nil
+}
+
+func (o *Outbox) fail(m store.Message, err error, label string, recipients []string) store.MailOutcome {
+	msg := errorText(err)
+	o.log.Error("mail failed permanently", "kind", m.Kind, "message", m.ID, "err", msg)
+	return store.MailOutcome{Failed: true, Error: msg, Recipients: strings.Join(recipients, ", "),
+		Event: store.Event{Kind: store.EventMailFailed, Actor: "system", Detail: label + " could not be delivered: " + msg}}
+}
+
+// retry schedules the next attempt with growing backoff, or fails the
+// message once it is older than MaxAge.
+func (o *Outbox) retry(m store.Message, err error, label string) store.MailOutcome {
+	msg := errorText(err)
+	now := o.now()
+	if now.Sub(m.CreatedAt) >= o.MaxAge {
+		return o.fail(m, fmt.Errorf("gave up after %d attempts: %s", m.Attempts+1, msg), label, nil)
+	}
+	next := now.Add(Backoff(m.Attempts + 1))
+	o.log.Warn("mail delivery failing, will retry", "kind", m.Kind, "message", m.ID,
+		"attempt", m.Attempts+1, "retry_at", next.UTC().Format(time.RFC3339), "err", msg)
+	out := store.MailOutcome{RetryAt: next, Error: msg}
+	if m.Attempts == 0 {
+		// Once on the timeline is enough; the outbox row keeps the rest.
+		out.Event = store.Event{Kind: store.EventMailDelayed, Actor: "system",
+			Detail: label + " delayed (" + msg + "); retrying"}
+	}
+	return out
+}
+
+// Backoff is the wait after the n-th failed attempt: one minute, doubling,
+// at most an hour.
+func Backoff(n int) time.Duration {
+	d := time.Minute
+	for i := 1; i < n && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+func kindLabel(kind string) string {
+	if kind == store.MailAcknowledgement {
+		return "Acknowledgement to the prospect"
+	}
+	return "Desk notification"
+}
+
+// errorText keeps an error storable and loggable: one line, bounded.
+func errorText(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > 500 {
+		s = s[:500] + "…"
+	}
+	return s
+}

@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Message is one outgoing mail in the outbox.
+type Message struct {
+	ID            int64 `gorm:"primaryKey"`
+	EnquiryID     *int64
+	Kind          string
+	Status        string
+	Attempts      int
+	NextAttemptAt time.Time
+	LeaseUntil    *time.Time
+	Recipients    string // as sent, for the record
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// TableName keeps the table name explicit.
+func (Message) TableName() string { return "outbox" }
+
+// Message kinds and statuses.
+const (
+	MailDeskNotification = "desk_notification"
+	MailAcknowledgement  = "acknowledgement"
+
+	MailPending = "pending"
+	MailSent    = "sent"
+	MailFailed  = "failed"
+)
+
+// EnqueueMail adds messages of the given kinds for an enquiry, due now.
+func (tx *Tx) EnqueueMail(enquiryID int64, kinds ...string) error {
+	if len(kinds) == 0 {
+		return nil
+	}
+	now := tx.now().UTC()
+	var sql strings.Builder
+	args := make([]any, 0, 5*len(kinds))
+	sql.WriteString("INSERT INTO outbox (enquiry_id, kind, status, next_attempt_at, created_at) VALUES ")
+	for i, k := range kinds {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?, ?, ?)")
+		args = append(args, enquiryID, k, MailPending, now, now)
+	}
+	if err := tx.db.Exec(sql.String(), args...).Error; err != nil {
+		return fmt.Errorf("enqueue mail: %w", err)
+	}
+	return nil
+}
+
+// LeaseMail claims up to limit due messages for lease: no other worker
+// takes them until the lease runs out, so a crashed worker's messages are
+// picked up again after it.
+func (s *Store) LeaseMail(ctx context.Context, limit int, lease time.Duration) ([]Message, error) {
+	var leased []Message
+	err := s.Write(ctx, func(tx *Tx) error {
+		now := tx.now().UTC()
+		return tx.db.Raw(`UPDATE outbox SET lease_until = ? WHERE id IN (
+				SELECT id FROM outbox
+				WHERE status = ? AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+				ORDER BY next_attempt_at, id LIMIT ?)
+			RETURNING *`, now.Add(lease), MailPending, now, now, limit).Scan(&leased).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lease mail: %w", err)
+	}
+	return leased, nil
+}
+
+// MailOutcome is what one delivery attempt came to.
+type MailOutcome struct {
+	Sent       bool
+	Failed     bool      // permanently: no more attempts
+	RetryAt    time.Time // when neither Sent nor Failed
+	Recipients string
+	Error      string
+	// Event goes on the enquiry's timeline, when not empty.
+	Event Event
+}
+
+// RecordMail stores the outcome of an attempt and releases the lease.
+func (s *Store) RecordMail(ctx context.Context, m Message, out MailOutcome) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		now := tx.now().UTC()
+		updates := map[string]any{"attempts": gorm.Expr("attempts + 1"), "lease_until": nil,
+			"last_error": out.Error, "recipients": out.Recipients}
+		switch {
+		case out.Sent:
+			updates["status"], updates["sent_at"] = MailSent, now
+		case out.Failed:
+			updates["status"] = MailFailed
+		default:
+			updates["next_attempt_at"] = out.RetryAt.UTC()
+		}
+		if err := tx.db.Model(&Message{}).Where("id = ?", m.ID).Updates(updates).Error; err != nil {
+			return fmt.Errorf("record mail %d: %w", m.ID, err)
+		}
+		if out.Event.Kind != "" && m.EnquiryID != nil {
+			out.Event.EnquiryID = *m.EnquiryID
+			return tx.AddEvent(out.Event)
+		}
+		return nil
+	})
+}
+
+// OutboxStats is what the dashboard and metrics show of the outbox.
+type OutboxStats struct {
+	Pending, Failed int64
+	// OldestPending is when the oldest pending message was queued (zero
+	// when none is).
+	OldestPending time.Time
+}
+
+// OutboxStats counts pending and failed messages.
+func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
+	var st OutboxStats
+	db := s.read.WithContext(ctx).Model(&Message{})
+	if err := db.Where("status = ?", MailPending).Count(&st.Pending).Error; err != nil {
+		return st, fmt.Errorf("outbox stats: %w", err)
+	}
+	if err := s.read.WithContext(ctx).Model(&Message{}).Where("status = ?", MailFailed).Count(&st.Failed).Error; err != nil {
+		return st, fmt.Errorf("outbox stats: %w", err)
+	}
+	var oldest Message
+	err := s.read.WithContext(ctx).Where("status = ?", MailPending).Order("next_attempt_at, id").Take(&oldest).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+	case err != nil:
+		return st, fmt.Errorf("outbox stats: %w", err)
+	default:
+		st.OldestPending = oldest.CreatedAt
+	}
+	return st, nil
+}
+
+// MailFor lists an enquiry's messages, oldest first.
+func (s *Store) MailFor(ctx context.Context, enquiryID int64) ([]Message, error) {
+	var out []Message
+	if err := s.read.WithContext(ctx).Where("enquiry_id = ?", enquiryID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list mail: %w", err)
+	}
+	return out, nil
+}
