@@ -4,7 +4,7 @@ package static
 
 import "embed"
 
-// FS holds css/, js/ and img/.
+// FS holds css/, js/, img/ and vendor/ (third-party files, each with its licence).
 //
-//go:embed css js img
+//go:embed css js img vendor
 var FS embed.FS

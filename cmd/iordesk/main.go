@@ -27,6 +27,8 @@ Commands:
   serve      run the web server until SIGINT/SIGTERM (the default)
   migrate    apply pending database migrations
   route      manage desk-mail routing rules (add, list, remove)
+  user       add a staff account: user add --email E --name N --role agent|manager|admin
+  demo-data  insert realistic fake enquiries: demo-data --count N
 
 Run "iordesk COMMAND --help" for the flags of a command.
 `
@@ -45,6 +47,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, args, getenv, stdout, stderr)
 	case "route":
 		return route(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return userCmd(ctx, args, getenv, stdout, stderr)
+	case "demo-data":
+		return demoData(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -14,10 +14,11 @@ import (
 
 	"iordesk/internal/config"
 	"iordesk/internal/server"
+	"iordesk/internal/staff"
 	"iordesk/internal/store"
 )
 
-// purgeEvery is how often expired CAPTCHA challenges are deleted.
+// purgeEvery is how often expired CAPTCHA challenges and sessions are deleted.
 const purgeEvery = 5 * time.Minute
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -32,6 +33,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer st.Close()
 
+	if err := ensureAdmin(ctx, st, log); err != nil {
+		return err
+	}
 	srv, err := server.New(*cfg, server.Deps{Store: st, Log: log})
 	if err != nil {
 		return err
@@ -102,6 +106,9 @@ func purgeLoop(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Warn("purge expired captcha challenges", "err", err)
 		} else if n > 0 {
 			log.Info("purged expired captcha challenges", "count", n)
+		}
+		if _, err := st.PurgeSessions(ctx, staff.IdleTimeout); err != nil && ctx.Err() == nil {
+			log.Warn("purge expired sessions", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,6 +16,7 @@ import (
 	"iordesk/internal/config"
 	"iordesk/internal/enquiry"
 	"iordesk/internal/mail"
+	"iordesk/internal/staff"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 	"iordesk/static"
@@ -70,7 +72,9 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		Store: d.Store, Render: render, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL,
 		Captcha: captcha, Catalog: cat, PrivacyNoticeVersion: PrivacyNoticeVersion, NotifyMail: outbox.Notify,
 	})
-	routes(e, cfg, public, &operations{store: d.Store})
+	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log,
+		Sessions: staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))})
+	routes(e, cfg, public, desk, &operations{store: d.Store})
 	return &Server{Echo: e, Captcha: captcha, Outbox: outbox}, nil
 }
 

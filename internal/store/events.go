@@ -12,6 +12,7 @@ type Event struct {
 	EnquiryID int64
 	Kind      string
 	Actor     string
+	ActorID   *int64
 	Detail    string
 	CreatedAt time.Time
 }
@@ -25,14 +26,18 @@ const (
 	EventMailSent    = "mail_sent"
 	EventMailFailed  = "mail_failed"
 	EventMailDelayed = "mail_delayed"
+
+	EventStatusChanged = "status_changed"
+	EventAssigned      = "assigned"
+	EventNote          = "note"
 )
 
 // AddEvent appends an event to an enquiry's timeline.
 func (tx *Tx) AddEvent(ev Event) error {
 	ev.ID = 0
 	ev.CreatedAt = tx.now().UTC()
-	err := tx.db.Exec("INSERT INTO enquiry_events (enquiry_id, kind, actor, detail, created_at) VALUES (?, ?, ?, ?, ?)",
-		ev.EnquiryID, ev.Kind, ev.Actor, ev.Detail, ev.CreatedAt).Error
+	err := tx.db.Exec("INSERT INTO enquiry_events (enquiry_id, kind, actor, actor_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		ev.EnquiryID, ev.Kind, ev.Actor, ev.ActorID, ev.Detail, ev.CreatedAt).Error
 	if err != nil {
 		return fmt.Errorf("add %s event: %w", ev.Kind, err)
 	}

@@ -19,6 +19,18 @@ type Page struct {
 	Title string
 	// Description is the meta description of public pages.
 	Description string
+	// Staff, when set, draws the staff navigation instead of the public one.
+	Staff *StaffNav
+	// CSRF is the token forms carry as _csrf (empty when the browser's
+	// Sec-Fetch-Site header already vouches for the request).
+	CSRF string
+}
+
+// StaffNav is what the staff navigation shows.
+type StaffNav struct {
+	Name, Role, Section string
+	Manager, Admin      bool
+	LoggedIn            bool
 }
 
 // Renderer holds every page template, parsed once at start from the
@@ -31,6 +43,12 @@ type Renderer struct {
 var Funcs = template.FuncMap{
 	"year": func() int { return time.Now().Year() },
 	"join": strings.Join,
+	"deref": func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
 }
 
 // NewRenderer parses layout.html and partials/*.html with each

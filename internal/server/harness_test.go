@@ -1,0 +1,153 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"iordesk/internal/config"
+	"iordesk/internal/server"
+	"iordesk/internal/staff"
+	"iordesk/internal/store"
+)
+
+const testPassword = "correct horse battery staple"
+
+// app is the real server on a real SQLite file, with a clock the test moves
+// and one account of each role.
+type app struct {
+	t     testing.TB
+	st    *store.Store
+	srv   *server.Server
+	mu    sync.Mutex
+	clock time.Time
+	users map[string]*store.User // by role
+}
+
+func newApp(t testing.TB) *app {
+	t.Helper()
+	a := &app{t: t, clock: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), users: map[string]*store.User{}}
+	st, err := store.Open(filepath.Join(t.TempDir(), "iordesk.db"), store.Options{Now: a.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := config.Load("serve", nil, func(k string) string {
+		return map[string]string{"IORDESK_DB": filepath.Join(t.TempDir(), "x.db")}[k]
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.srv, err = server.New(cfg, server.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: a.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.st = st
+	for _, role := range []string{store.RoleAgent, store.RoleManager, store.RoleAdmin} {
+		u, _, err := staff.NewAccount(context.Background(), st, role+"@ior.example", strings.ToUpper(role[:1])+role[1:]+" Person", role, testPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.users[role] = u
+	}
+	return a
+}
+
+func (a *app) now() time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.clock
+}
+
+func (a *app) advance(d time.Duration) {
+	a.mu.Lock()
+	a.clock = a.clock.Add(d)
+	a.mu.Unlock()
+}
+
+// request sends one request as a browser on our own pages would
+// (Sec-Fetch-Site: same-origin), with the session cookie if any.
+func (a *app) request(method, path string, form url.Values, session string) *httptest.ResponseRecorder {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if session != "" {
+		req.AddCookie(&http.Cookie{Name: staff.SessionCookie, Value: session})
+	}
+	rec := httptest.NewRecorder()
+	a.srv.Echo.ServeHTTP(rec, req)
+	return rec
+}
+
+// login logs in and returns the session token ("" when refused) and the
+// response.
+func (a *app) login(email, password string) (string, *httptest.ResponseRecorder) {
+	rec := a.request(http.MethodPost, "/staff/login", url.Values{"email": {email}, "password": {password}}, "")
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == staff.SessionCookie && c.MaxAge >= 0 && c.Value != "" {
+			return c.Value, rec
+		}
+	}
+	return "", rec
+}
+
+func (a *app) session(role string) string {
+	a.t.Helper()
+	if role == "" {
+		return ""
+	}
+	token, rec := a.login(role+"@ior.example", testPassword)
+	if token == "" {
+		a.t.Fatalf("login as %s: %d", role, rec.Code)
+	}
+	return token
+}
+
+var refs atomic.Int64
+
+// enquiry stores an enquiry the way the intake does and returns it.
+func (a *app) enquiry(name string, countries ...string) *store.Enquiry {
+	a.t.Helper()
+	if len(countries) == 0 {
+		countries = []string{"DE"}
+	}
+	e := &store.Enquiry{Reference: fmt.Sprintf("ENQ-T%07d", refs.Add(1)),
+		FullName: name, Company: "Acme " + name, Email: "p@example.com", Service: "ior", OriginCountry: "US",
+		ProductCategory: "gpu_ai", ProductDescription: "Eight GPU servers", Condition: "new",
+		ShipmentValueCents: 5000000, Currency: "USD", ConsentAt: a.now(), PrivacyNoticeVersion: "v1"}
+	err := a.st.Write(context.Background(), func(tx *store.Tx) error { return tx.InsertEnquiry(e, countries) })
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return e
+}
+
+func doc(t testing.TB, rec *httptest.ResponseRecorder) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(rec.Body.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

@@ -1,0 +1,242 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"iordesk/internal/staff"
+	"iordesk/internal/store"
+)
+
+func TestUnknownEmailAndWrongPasswordLookTheSame(t *testing.T) {
+	a := newApp(t)
+	_, unknown := a.login("nobody@ior.example", testPassword)
+	_, wrong := a.login("agent@ior.example", "wrong password 123")
+	if unknown.Code != http.StatusUnauthorized || wrong.Code != unknown.Code {
+		t.Fatalf("statuses %d / %d", unknown.Code, wrong.Code)
+	}
+	msg := func(rec *httptest.ResponseRecorder) string { return doc(t, rec).Find(".error-summary").Text() }
+	if msg(unknown) == "" || msg(unknown) != msg(wrong) {
+		t.Fatalf("messages differ: %q / %q", msg(unknown), msg(wrong))
+	}
+	// The same work is done: both verify an argon2id hash (timed loosely,
+	// only to catch a shortcut that skips hashing for unknown accounts).
+	timeIt := func(email string) time.Duration {
+		start := time.Now()
+		for range 3 {
+			a.login(email, "wrong password 123")
+		}
+		return time.Since(start)
+	}
+	ut, wt := timeIt("nobody@ior.example"), timeIt("manager@ior.example")
+	if ut < wt/3 {
+		t.Fatalf("unknown email answered in %s, wrong password in %s", ut, wt)
+	}
+}
+
+func TestLockoutAfterFiveFailuresGrowsAndExpires(t *testing.T) {
+	a := newApp(t)
+	for i := range 5 {
+		if tok, _ := a.login("agent@ior.example", fmt.Sprintf("wrong password %d", i)); tok != "" {
+			t.Fatal("wrong password accepted")
+		}
+	}
+	if tok, rec := a.login("agent@ior.example", testPassword); tok != "" || rec.Code != http.StatusUnauthorized {
+		t.Fatalf("locked account logged in: %d", rec.Code)
+	}
+	u, _ := a.st.UserByEmail(t.Context(), "agent@ior.example")
+	if u.LockedUntil == nil || !u.LockedUntil.Equal(a.now().Add(15*time.Minute)) {
+		t.Fatalf("locked until %v", u.LockedUntil)
+	}
+	a.advance(16 * time.Minute)
+	a.login("agent@ior.example", "wrong again 12345") // the sixth failure doubles the lock
+	u, _ = a.st.UserByEmail(t.Context(), "agent@ior.example")
+	if !u.LockedUntil.Equal(a.now().Add(30 * time.Minute)) {
+		t.Fatalf("second lock until %v, want 30 minutes", u.LockedUntil)
+	}
+	a.advance(31 * time.Minute)
+	if tok, _ := a.login("agent@ior.example", testPassword); tok == "" {
+		t.Fatal("could not log in after the lock expired")
+	}
+	u, _ = a.st.UserByEmail(t.Context(), "agent@ior.example")
+	if u.FailedLogins != 0 {
+		t.Fatalf("failures not reset: %d", u.FailedLogins)
+	}
+	// Other accounts were never affected.
+	if tok, _ := a.login("manager@ior.example", testPassword); tok == "" {
+		t.Fatal("lockout spilled over")
+	}
+}
+
+func TestLoginRateLimitPerIP(t *testing.T) {
+	a := newApp(t)
+	limited := 0
+	for range 14 {
+		if _, rec := a.login("nobody@ior.example", "wrong password 123"); rec.Code == http.StatusTooManyRequests {
+			limited++
+			if rec.Header().Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+		}
+	}
+	if limited < 3 {
+		t.Fatalf("%d of 14 attempts limited, want the ones past 10", limited)
+	}
+}
+
+func TestSessionRotationLogoutAndTimeouts(t *testing.T) {
+	a := newApp(t)
+	first := a.session(store.RoleAgent)
+	// Logging in again from a browser that has a session gives a new id
+	// and ends the old one.
+	req := httptest.NewRequest(http.MethodPost, "/staff/login", strings.NewReader(url.Values{
+		"email": {"agent@ior.example"}, "password": {testPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.AddCookie(&http.Cookie{Name: staff.SessionCookie, Value: first})
+	rec := httptest.NewRecorder()
+	a.srv.Echo.ServeHTTP(rec, req)
+	var second string
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == staff.SessionCookie && c.Value != "" {
+			second = c.Value
+			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+				t.Errorf("session cookie flags: %+v", c)
+			}
+		}
+	}
+	if second == "" || second == first {
+		t.Fatal("no new session id at login")
+	}
+	if rec := a.request("GET", "/staff", nil, first); rec.Code != http.StatusSeeOther {
+		t.Fatalf("old session still works: %d", rec.Code)
+	}
+	if rec := a.request("GET", "/staff", nil, second); rec.Code != http.StatusOK {
+		t.Fatalf("new session: %d", rec.Code)
+	}
+	// Logout ends it server-side: the cookie value no longer opens anything.
+	a.request("POST", "/staff/logout", url.Values{}, second)
+	if rec := a.request("GET", "/staff", nil, second); rec.Code != http.StatusSeeOther {
+		t.Fatalf("session alive after logout: %d", rec.Code)
+	}
+
+	// Idle timeout: 30 minutes without a request.
+	s := a.session(store.RoleAgent)
+	a.advance(29 * time.Minute)
+	if rec := a.request("GET", "/staff", nil, s); rec.Code != http.StatusOK {
+		t.Fatalf("active session ended early: %d", rec.Code)
+	}
+	a.advance(30*time.Minute + time.Second)
+	if rec := a.request("GET", "/staff", nil, s); rec.Code != http.StatusSeeOther {
+		t.Fatalf("idle session still open: %d", rec.Code)
+	}
+
+	// Absolute timeout: 12 hours however active.
+	s = a.session(store.RoleAgent)
+	for range 24 {
+		a.advance(25 * time.Minute)
+		if rec := a.request("GET", "/staff", nil, s); rec.Code != http.StatusOK {
+			t.Fatalf("session ended before 12 hours: %d", rec.Code)
+		}
+	}
+	for range 6 {
+		a.advance(25 * time.Minute)
+		a.request("GET", "/staff", nil, s)
+	}
+	if rec := a.request("GET", "/staff", nil, s); rec.Code != http.StatusSeeOther {
+		t.Fatalf("session alive after 12.5 hours: %d", rec.Code)
+	}
+
+	// Disabling an account ends its sessions at once.
+	s = a.session(store.RoleAgent)
+	admin := a.session(store.RoleAdmin)
+	u := a.users[store.RoleAgent]
+	a.request("POST", fmt.Sprintf("/staff/users/%d", u.ID), url.Values{"name": {u.Name}, "role": {"agent"}, "disabled": {"yes"}}, admin)
+	if rec := a.request("GET", "/staff", nil, s); rec.Code != http.StatusSeeOther {
+		t.Fatalf("disabled account still in: %d", rec.Code)
+	}
+	if tok, _ := a.login("agent@ior.example", testPassword); tok != "" {
+		t.Fatal("disabled account logged in")
+	}
+}
+
+func TestCSRFOnStaffPosts(t *testing.T) {
+	a := newApp(t)
+	s := a.session(store.RoleAgent)
+	e := a.enquiry("Csrf Target")
+	post := func(site, token string) int {
+		form := url.Values{"status": {"won"}, "version": {"1"}}
+		if token != "" {
+			form.Set("_csrf", token)
+		}
+		req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/staff/enquiries/%d/status", e.ID), strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if site != "" {
+			req.Header.Set("Sec-Fetch-Site", site)
+		}
+		req.AddCookie(&http.Cookie{Name: staff.SessionCookie, Value: s})
+		req.AddCookie(&http.Cookie{Name: "_csrf", Value: "the-cookie-token"})
+		rec := httptest.NewRecorder()
+		a.srv.Echo.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := post("cross-site", ""); code != http.StatusForbidden {
+		t.Errorf("cross-site post: %d", code)
+	}
+	if code := post("", ""); code != http.StatusBadRequest && code != http.StatusForbidden {
+		t.Errorf("post with neither header nor token: %d", code)
+	}
+	if code := post("", "wrong-token"); code != http.StatusForbidden {
+		t.Errorf("post with a wrong token: %d", code)
+	}
+	if cur, _ := a.st.EnquiryByID(t.Context(), e.ID); cur.Status != store.StatusNew {
+		t.Fatal("a refused post changed the enquiry")
+	}
+	if code := post("", "the-cookie-token"); code != http.StatusSeeOther {
+		t.Errorf("post with the right token: %d", code)
+	}
+}
+
+func TestConcurrentEditsDoNotOverwrite(t *testing.T) {
+	a := newApp(t)
+	e := a.enquiry("Race Case")
+	agent, manager := a.session(store.RoleAgent), a.session(store.RoleManager)
+	// Both opened version 1; the agent saves first.
+	if rec := a.request("POST", fmt.Sprintf("/staff/enquiries/%d/status", e.ID), url.Values{"status": {"quoted"}, "version": {"1"}}, agent); rec.Code != http.StatusSeeOther {
+		t.Fatalf("first change: %d", rec.Code)
+	}
+	rec := a.request("POST", fmt.Sprintf("/staff/enquiries/%d/status", e.ID), url.Values{"status": {"lost"}, "version": {"1"}}, manager)
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "Someone else changed") {
+		t.Fatalf("stale change: %d", rec.Code)
+	}
+	cur, _ := a.st.EnquiryByID(t.Context(), e.ID)
+	if cur.Status != store.StatusQuoted || cur.Version != 2 {
+		t.Fatalf("after the race: %s v%d", cur.Status, cur.Version)
+	}
+	// The timeline says who did what.
+	evs, _ := a.st.Events(t.Context(), e.ID)
+	last := evs[len(evs)-1]
+	if last.Kind != store.EventStatusChanged || last.Actor != "Agent Person" || last.Detail != "new → quoted" {
+		t.Fatalf("event %+v", last)
+	}
+}
+
+func TestLoginRedirectStaysLocal(t *testing.T) {
+	a := newApp(t)
+	for next, want := range map[string]string{
+		"/staff/enquiries?country=DE": "/staff/enquiries?country=DE",
+		"https://evil.example/":       "/staff",
+		"//evil.example":              "/staff",
+		"/staff\\@evil":               "/staff",
+	} {
+		rec := a.request("POST", "/staff/login", url.Values{"email": {"agent@ior.example"}, "password": {testPassword}, "next": {next}}, "")
+		if got := rec.Header().Get("Location"); got != want {
+			t.Errorf("next=%q: redirect %q, want %q", next, got, want)
+		}
+	}
+}

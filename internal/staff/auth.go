@@ -1,0 +1,148 @@
+package staff
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"iordesk/internal/store"
+)
+
+// roleRank orders the roles: each may do all that the ones below may.
+var roleRank = map[string]int{store.RoleAgent: 1, store.RoleManager: 2, store.RoleAdmin: 3}
+
+// Can reports whether role may do what min may.
+func Can(role, min string) bool { return roleRank[role] >= roleRank[min] && roleRank[min] > 0 }
+
+const userKey = "staff_user"
+
+// currentUser is the logged-in user, set by Require.
+func currentUser(c echo.Context) *store.User {
+	u, _ := c.Get(userKey).(*store.User)
+	return u
+}
+
+// Require lets a request through only with a live session of at least role
+// min: without one, a page request goes to the login page (and back after
+// it), anything else gets 401; a lower role gets 403.
+func (h *Handlers) Require(min string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u, err := h.sessions.User(c)
+			if errors.Is(err, errNoSession) {
+				if c.Request().Method == http.MethodGet {
+					return c.Redirect(http.StatusSeeOther, "/staff/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+				}
+				return echo.NewHTTPError(http.StatusUnauthorized, "Your session has ended. Please log in again.")
+			}
+			if err != nil {
+				return err
+			}
+			if !Can(u.Role, min) {
+				return echo.NewHTTPError(http.StatusForbidden, "Your role ("+u.Role+") does not allow this page.")
+			}
+			c.Set(userKey, u)
+			c.Response().Header().Set("Cache-Control", "no-store")
+			return next(c)
+		}
+	}
+}
+
+// Lockout policy: five failures lock an account for 15 minutes, and each
+// further failure doubles the lock, up to a day.
+const (
+	freeFailures = 5
+	firstLock    = 15 * time.Minute
+	maxLock      = 24 * time.Hour
+)
+
+// lockFor is how long an account locks after its n-th consecutive failure.
+func lockFor(n int) time.Duration {
+	if n < freeFailures {
+		return 0
+	}
+	d := firstLock
+	for i := freeFailures; i < n && d < maxLock; i++ {
+		d *= 2
+	}
+	return min(d, maxLock)
+}
+
+// loginFailed is the one answer for an unknown email, a wrong password, a
+// locked or a disabled account: which of them it was is not the visitor's
+// business.
+const loginFailed = "The email or password is not right. After several failed attempts an account is locked for a while."
+
+type loginView struct {
+	Page
+	Email, Next, Error string
+}
+
+// LoginPage serves GET /staff/login.
+func (h *Handlers) LoginPage(c echo.Context) error {
+	if u, err := h.sessions.User(c); err == nil && u != nil {
+		return c.Redirect(http.StatusSeeOther, "/staff")
+	}
+	return h.render.Render(c, http.StatusOK, "staff_login", loginView{Page: h.page(c, "Log in"), Next: localPath(c.QueryParam("next"))})
+}
+
+// Login serves POST /staff/login.
+func (h *Handlers) Login(c echo.Context) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	password := c.FormValue("password")
+	next := localPath(c.FormValue("next"))
+	ctx := c.Request().Context()
+	u, err := h.store.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	ok := false
+	if u != nil {
+		ok = VerifyPassword(u.PasswordHash, password)
+	} else {
+		VerifyPassword(dummyHash, password) // the same work as for a real account
+	}
+	locked := u != nil && u.LockedUntil != nil && h.now().Before(*u.LockedUntil)
+	if u == nil || !ok || locked || u.Disabled {
+		if u != nil && !ok {
+			if err := h.store.RecordLoginFailure(ctx, u.ID, lockFor); err != nil {
+				return err
+			}
+		}
+		h.log.Warn("login failed", "known_account", u != nil, "locked", locked, "ip", c.RealIP())
+		return h.render.Render(c, http.StatusUnauthorized, "staff_login",
+			loginView{Page: h.page(c, "Log in"), Email: email, Next: next, Error: loginFailed})
+	}
+	if u.FailedLogins > 0 {
+		if err := h.store.ResetLoginFailures(ctx, u.ID); err != nil {
+			return err
+		}
+	}
+	if err := h.sessions.Start(c, u); err != nil {
+		return err
+	}
+	h.log.Info("login", "user", u.ID, "ip", c.RealIP())
+	if next == "" {
+		next = "/staff"
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// Logout serves POST /staff/logout: the session ends server-side.
+func (h *Handlers) Logout(c echo.Context) error {
+	h.sessions.End(c)
+	return c.Redirect(http.StatusSeeOther, "/staff/login")
+}
+
+// localPath keeps a redirect target inside the staff area, so "next" can
+// never send someone to another site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/staff") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+		return ""
+	}
+	return p
+}

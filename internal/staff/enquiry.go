@@ -1,0 +1,179 @@
+package staff
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/mail"
+	"iordesk/internal/store"
+)
+
+type enquiryView struct {
+	Page
+	E          *store.Enquiry
+	Fields     []fieldRow
+	Events     []eventRow
+	Mail       []store.Message
+	Users      []store.User
+	Statuses   []catalog.Choice
+	Assignee   string
+	Notice     string
+	Error      string
+	StatusName string
+}
+
+type fieldRow struct{ Label, Value string }
+
+type eventRow struct {
+	When, Who, Kind, Detail string
+}
+
+// maxNote bounds a staff note.
+const maxNote = 5000
+
+// Enquiry serves GET /staff/enquiries/{id}: every field, the timeline and
+// the actions.
+func (h *Handlers) Enquiry(c echo.Context) error {
+	return h.showEnquiry(c, http.StatusOK, "")
+}
+
+func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, "No such enquiry.")
+	}
+	ctx := c.Request().Context()
+	e, err := h.store.EnquiryByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusNotFound, "No such enquiry.")
+	}
+	if err != nil {
+		return err
+	}
+	events, err := h.store.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	msgs, err := h.store.MailFor(ctx, id)
+	if err != nil {
+		return err
+	}
+	users, err := h.store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	v := enquiryView{Page: h.page(c, e.Reference+" · "+e.Company), E: e, Mail: msgs, Users: users,
+		Statuses: Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
+		StatusName: catalog.Label(Statuses, e.Status), Fields: h.fields(e)}
+	v.Staff.Section = "enquiries"
+	if e.AssigneeID != nil {
+		v.Assignee = userNames(users)[*e.AssigneeID]
+	}
+	for _, ev := range events {
+		v.Events = append(v.Events, eventRow{When: ev.CreatedAt.UTC().Format("2 Jan 2006 15:04"),
+			Who: ev.Actor, Kind: ev.Kind, Detail: ev.Detail})
+	}
+	return h.render.Render(c, status, "staff_enquiry", v)
+}
+
+func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
+	countries := make([]string, 0, len(e.Destinations))
+	for _, d := range e.Destinations {
+		countries = append(countries, h.cat.CountryName(d.Country)+" ("+d.Country+")")
+	}
+	or := func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return s
+	}
+	return []fieldRow{
+		{"Name", e.FullName}, {"Company", e.Company}, {"Email", e.Email}, {"Phone", or(e.Phone)},
+		{"Service", catalog.Label(catalog.Services, e.Service)},
+		{"Shipping from", h.cat.CountryName(e.OriginCountry)},
+		{"Destinations", strings.Join(countries, ", ")},
+		{"Category", catalog.Label(catalog.ProductCategories, e.ProductCategory)},
+		{"Condition", catalog.Label(catalog.Conditions, e.Condition)},
+		{"Value", mail.FormatMoney(e.ShipmentValueCents, e.Currency)},
+		{"Needed by", or(e.TargetDate)}, {"HS code", or(e.HSCode)},
+		{"Encryption", catalog.Label(catalog.YesNoUnknown, e.ContainsEncryption)},
+		{"Radio", catalog.Label(catalog.YesNoUnknown, e.WirelessRadio)},
+		{"Lithium batteries", catalog.Label(catalog.LithiumOptions, e.LithiumBatteries)},
+		{"Description", e.ProductDescription}, {"Message", or(e.Message)},
+		{"Received", e.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC")},
+		{"Consent", e.ConsentAt.UTC().Format("2 Jan 2006 15:04 UTC") + ", privacy notice " + e.PrivacyNoticeVersion},
+		{"Source", or(strings.Trim(e.UTMSource+" / "+e.UTMMedium+" / "+e.UTMCampaign, " /"))},
+		{"Referrer", or(e.Referrer)},
+	}
+}
+
+// act runs one action on the enquiry of the URL and answers the usual way:
+// back to the enquiry with a notice, 409 with the fresh page when someone
+// else changed it first.
+func (h *Handlers) act(c echo.Context, done string, do func(id, version int64) error) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, "No such enquiry.")
+	}
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if version <= 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form is missing the enquiry's version; reload the page.")
+	}
+	err = do(id, version)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return h.showEnquiry(c, http.StatusConflict,
+			"Someone else changed this enquiry while you were looking at it. Here it is as it is now; please check and try again.")
+	case errors.Is(err, store.ErrNotFound):
+		return echo.NewHTTPError(http.StatusNotFound, "No such enquiry.")
+	case err != nil:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/enquiries/"+strconv.FormatInt(id, 10)+"?done="+done)
+}
+
+// SetStatus serves POST /staff/enquiries/{id}/status.
+func (h *Handlers) SetStatus(c echo.Context) error {
+	status := c.FormValue("status")
+	if !catalog.HasChoice(Statuses, status) {
+		return echo.NewHTTPError(http.StatusBadRequest, "Choose a status.")
+	}
+	return h.act(c, "status", func(id, version int64) error {
+		return h.store.ChangeStatus(c.Request().Context(), id, version, status, actor(c))
+	})
+}
+
+// MarkSpam serves POST /staff/enquiries/{id}/spam.
+func (h *Handlers) MarkSpam(c echo.Context) error {
+	return h.act(c, "spam", func(id, version int64) error {
+		return h.store.ChangeStatus(c.Request().Context(), id, version, store.StatusSpam, actor(c))
+	})
+}
+
+// SetAssignee serves POST /staff/enquiries/{id}/assign.
+func (h *Handlers) SetAssignee(c echo.Context) error {
+	assignee, err := h.assignee(c, c.FormValue("assignee"))
+	if err != nil {
+		return err
+	}
+	return h.act(c, "assign", func(id, version int64) error {
+		return h.store.Assign(c.Request().Context(), id, version, assignee, actor(c))
+	})
+}
+
+// AddNote serves POST /staff/enquiries/{id}/notes.
+func (h *Handlers) AddNote(c echo.Context) error {
+	text := strings.TrimSpace(c.FormValue("note"))
+	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > maxNote || strings.ContainsRune(text, 0) {
+		return echo.NewHTTPError(http.StatusBadRequest, "Write a note of 1 to 5000 characters.")
+	}
+	return h.act(c, "note", func(id, _ int64) error {
+		return h.store.AddNote(c.Request().Context(), id, text, actor(c))
+	})
+}

@@ -1,0 +1,125 @@
+package staff
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/store"
+)
+
+// Statuses of the lifecycle, in order, with the spam exit last.
+var Statuses = []catalog.Choice{
+	{Code: store.StatusNew, Label: "New"}, {Code: store.StatusTriaged, Label: "Triaged"},
+	{Code: store.StatusContacted, Label: "Contacted"}, {Code: store.StatusQuoted, Label: "Quoted"},
+	{Code: store.StatusWon, Label: "Won"}, {Code: store.StatusLost, Label: "Lost"},
+	{Code: store.StatusSpam, Label: "Spam"},
+}
+
+// ListQuery is the list's filter as it appears in the query string, so a
+// filtered view can be bookmarked and shared; values that do not parse are
+// dropped, never guessed.
+type ListQuery struct {
+	Country, Status, Service, Category, Assignee, Q, From, To, Sort string
+	Page                                                            int
+}
+
+const pageSize = 50
+
+// ParseListQuery reads the list's filter from a query string.
+func ParseListQuery(v url.Values, cat *catalog.Catalogue) ListQuery {
+	q := ListQuery{Page: 1}
+	if c := strings.ToUpper(strings.TrimSpace(v.Get("country"))); c != "" {
+		if _, ok := cat.Country(c); ok {
+			q.Country = c
+		}
+	}
+	if s := v.Get("status"); s == "open" || catalog.HasChoice(Statuses, s) {
+		q.Status = s
+	}
+	if s := v.Get("service"); catalog.HasChoice(catalog.Services, s) {
+		q.Service = s
+	}
+	if s := v.Get("category"); catalog.HasChoice(catalog.ProductCategories, s) {
+		q.Category = s
+	}
+	if a := v.Get("assignee"); a == "me" || a == "none" {
+		q.Assignee = a
+	} else if id, err := strconv.ParseInt(a, 10, 64); err == nil && id > 0 {
+		q.Assignee = a
+	}
+	q.Q = strings.TrimSpace(v.Get("q"))
+	if len([]rune(q.Q)) > 200 {
+		q.Q = string([]rune(q.Q)[:200])
+	}
+	if _, err := time.Parse(time.DateOnly, v.Get("from")); err == nil {
+		q.From = v.Get("from")
+	}
+	if _, err := time.Parse(time.DateOnly, v.Get("to")); err == nil {
+		q.To = v.Get("to")
+	}
+	if v.Get("sort") == "oldest" {
+		q.Sort = "oldest"
+	}
+	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 1 && p <= 100000 {
+		q.Page = p
+	}
+	return q
+}
+
+// Filter turns the query into the store's filter; me is the current user.
+func (q ListQuery) Filter(me int64) store.Filter {
+	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category,
+		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * pageSize, Limit: pageSize}
+	switch q.Assignee {
+	case "":
+	case "me":
+		f.AssigneeID = me
+	case "none":
+		f.Unassigned = true
+	default:
+		f.AssigneeID, _ = strconv.ParseInt(q.Assignee, 10, 64)
+	}
+	if t, err := time.Parse(time.DateOnly, q.From); err == nil {
+		f.From = t
+	}
+	if t, err := time.Parse(time.DateOnly, q.To); err == nil {
+		f.To = t.AddDate(0, 0, 1) // "to" is inclusive
+	}
+	return f
+}
+
+// Values writes the query back as URL parameters, without empty ones.
+func (q ListQuery) Values() url.Values {
+	v := url.Values{}
+	for k, val := range map[string]string{"country": q.Country, "status": q.Status, "service": q.Service,
+		"category": q.Category, "assignee": q.Assignee, "q": q.Q, "from": q.From, "to": q.To, "sort": q.Sort} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	if q.Page > 1 {
+		v.Set("page", strconv.Itoa(q.Page))
+	}
+	return v
+}
+
+// With returns the list URL with one parameter changed (and back to page 1
+// unless the page itself is what changes).
+func (q ListQuery) With(key, value string) string {
+	v := q.Values()
+	if key != "page" {
+		v.Del("page")
+	}
+	if value == "" {
+		v.Del(key)
+	} else {
+		v.Set(key, value)
+	}
+	if len(v) == 0 {
+		return "/staff/enquiries"
+	}
+	return "/staff/enquiries?" + v.Encode()
+}

@@ -1,0 +1,62 @@
+package staff
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/store"
+	"iordesk/internal/web"
+)
+
+// Page is the layout's part of every staff page.
+type Page = web.Page
+
+// Handlers serve the staff area.
+type Handlers struct {
+	store    *store.Store
+	render   *web.Renderer
+	cat      *catalog.Catalogue
+	sessions *Sessions
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// Deps are what the staff handlers need.
+type Deps struct {
+	Store    *store.Store
+	Render   *web.Renderer
+	Catalog  *catalog.Catalogue
+	Sessions *Sessions
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// NewHandlers builds the staff handlers.
+func NewHandlers(d Deps) *Handlers {
+	return &Handlers{store: d.Store, render: d.Render, cat: d.Catalog, sessions: d.Sessions, now: d.Now, log: d.Log}
+}
+
+// page fills the layout's data for a staff page.
+func (h *Handlers) page(c echo.Context, title string) Page {
+	p := Page{Title: title}
+	if tok, _ := c.Get("csrf").(string); tok != middleware.CSRFUsingSecFetchSite {
+		p.CSRF = tok
+	}
+	if u := currentUser(c); u != nil {
+		p.Staff = &web.StaffNav{Name: u.Name, Role: u.Role, LoggedIn: true,
+			Manager: Can(u.Role, store.RoleManager), Admin: Can(u.Role, store.RoleAdmin)}
+	} else {
+		p.Staff = &web.StaffNav{}
+	}
+	return p
+}
+
+// actor is the current user as the timeline names them.
+func actor(c echo.Context) store.Actor {
+	u := currentUser(c)
+	return store.Actor{ID: u.ID, Name: u.Name}
+}

@@ -1,0 +1,131 @@
+package staff
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/store"
+)
+
+// periods the overview offers, in days (0: everything).
+var periods = []struct {
+	Code, Label string
+	Days        int
+}{{"30d", "Last 30 days", 30}, {"90d", "Last 90 days", 90}, {"365d", "Last 12 months", 365}, {"all", "All time", 0}}
+
+type overviewView struct {
+	Page
+	Period       string
+	Periods      []catalog.Choice
+	O            *store.Overview
+	Countries    []countryRow
+	Regions      []countryRow
+	Statuses     []countryRow
+	CountryChart template.HTML
+	WeekChart    template.HTML
+	Sort         string
+	From         string
+	OldestNewAge string
+}
+
+// countryRow is one line of a summary table, with the list it links to.
+type countryRow struct {
+	Code, Name, Region string
+	N                  int64
+	Link               string
+}
+
+// Overview serves GET /staff: where enquiries are going, for a period.
+func (h *Handlers) Overview(c echo.Context) error {
+	period := c.QueryParam("period")
+	days := -1
+	for _, p := range periods {
+		if p.Code == period {
+			days = p.Days
+		}
+	}
+	if days < 0 {
+		period, days = "90d", 90
+	}
+	var from time.Time
+	fromParam := ""
+	if days > 0 {
+		now := h.now().UTC()
+		from = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -days+1)
+		fromParam = from.Format(time.DateOnly)
+	}
+	o, err := h.store.Overview(c.Request().Context(), from, time.Time{})
+	if err != nil {
+		return err
+	}
+	v := overviewView{Page: h.page(c, "Overview"), Period: period, O: o, From: fromParam, Sort: c.QueryParam("sort")}
+	v.Staff.Section = "overview"
+	for _, p := range periods {
+		v.Periods = append(v.Periods, catalog.Choice{Code: p.Code, Label: p.Label})
+	}
+	link := func(key, value string) string {
+		q := url.Values{key: {value}}
+		if fromParam != "" {
+			q.Set("from", fromParam)
+		}
+		return "/staff/enquiries?" + q.Encode()
+	}
+	regions := map[string]int64{}
+	for _, cnt := range o.ByCountry {
+		country, _ := h.cat.Country(cnt.Key)
+		v.Countries = append(v.Countries, countryRow{Code: cnt.Key, Name: h.cat.CountryName(cnt.Key),
+			Region: country.Region, N: cnt.N, Link: link("country", cnt.Key)})
+		regions[country.Region] += cnt.N
+	}
+	var chart []bar
+	for _, r := range v.Countries[:min(len(v.Countries), 12)] {
+		chart = append(chart, bar{Label: r.Name, N: r.N, Link: r.Link})
+	}
+	v.CountryChart = hBarChart("Enquiries by destination country", chart)
+	switch v.Sort {
+	case "name":
+		sort.SliceStable(v.Countries, func(i, j int) bool { return v.Countries[i].Name < v.Countries[j].Name })
+	case "region":
+		sort.SliceStable(v.Countries, func(i, j int) bool { return v.Countries[i].Region < v.Countries[j].Region })
+	default:
+		v.Sort = "count"
+	}
+	for name, n := range regions {
+		v.Regions = append(v.Regions, countryRow{Name: name, N: n})
+	}
+	sort.Slice(v.Regions, func(i, j int) bool { return v.Regions[i].N > v.Regions[j].N })
+	for _, cnt := range o.ByStatus {
+		v.Statuses = append(v.Statuses, countryRow{Code: cnt.Key, Name: catalog.Label(Statuses, cnt.Key), N: cnt.N, Link: link("status", cnt.Key)})
+	}
+	var weeks []bar
+	for _, w := range o.ByWeek {
+		start, err := time.Parse(time.DateOnly, w.Key)
+		if err != nil {
+			continue
+		}
+		q := url.Values{"from": {w.Key}, "to": {start.AddDate(0, 0, 6).Format(time.DateOnly)}}
+		weeks = append(weeks, bar{Label: "Week of " + start.Format("2 Jan 2006"), N: w.N, Link: "/staff/enquiries?" + q.Encode()})
+	}
+	v.WeekChart = columnChart("Enquiries by week", weeks)
+	if o.OldestNew != nil {
+		v.OldestNewAge = ageText(h.now().Sub(o.OldestNew.CreatedAt))
+	}
+	return h.render.Render(c, http.StatusOK, "staff_overview", v)
+}
+
+func ageText(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return "under an hour"
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}

@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Filter selects enquiries for the dashboard list and the exports. The zero
+// value lists every enquiry but spam, newest first.
+type Filter struct {
+	Country    string // ISO alpha-2 destination
+	Status     string
+	Service    string
+	Category   string
+	AssigneeID int64 // 0: anyone
+	Unassigned bool
+	Query      string    // free text: reference, email, name, company, description
+	From, To   time.Time // created in [From, To); zero: unbounded
+	Oldest     bool      // oldest first instead of newest
+	Offset     int
+	Limit      int
+}
+
+// ListRow is one line of the dashboard list.
+type ListRow struct {
+	Enquiry
+	Countries []string `gorm:"-"`
+}
+
+// likeEscaper makes a search string match literally inside LIKE … ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// query builds the filtered query. With a country it is driven from the
+// destination index (country, created_at) so the newest rows of a country
+// come first without a sort; otherwise from the index of whichever column
+// the filter names.
+func (s *Store) query(ctx context.Context, f Filter) *gorm.DB {
+	db := s.read.WithContext(ctx).Table("enquiries AS e")
+	created := "e.created_at"
+	if f.Country != "" {
+		db = s.read.WithContext(ctx).Table("enquiry_destinations AS d").
+			Joins("JOIN enquiries AS e ON e.id = d.enquiry_id").Where("d.country = ?", f.Country)
+		created = "d.created_at"
+	}
+	if !f.From.IsZero() {
+		db = db.Where(created+" >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		db = db.Where(created+" < ?", f.To.UTC())
+	}
+	switch f.Status {
+	case "":
+		db = db.Where("e.status <> ?", StatusSpam)
+	case "open":
+		db = db.Where("e.status IN ?", []string{StatusNew, StatusTriaged, StatusContacted, StatusQuoted})
+	default:
+		db = db.Where("e.status = ?", f.Status)
+	}
+	if f.Service != "" {
+		db = db.Where("e.service = ?", f.Service)
+	}
+	if f.Category != "" {
+		db = db.Where("e.product_category = ?", f.Category)
+	}
+	if f.AssigneeID != 0 {
+		db = db.Where("e.assignee_id = ?", f.AssigneeID)
+	}
+	if f.Unassigned {
+		db = db.Where("e.assignee_id IS NULL")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + likeEscaper.Replace(q) + "%"
+		db = db.Where(`(e.reference = ? OR e.email = ? OR e.full_name LIKE ? ESCAPE '\' OR e.company LIKE ? ESCAPE '\'
+			OR e.email LIKE ? ESCAPE '\' OR e.product_description LIKE ? ESCAPE '\')`,
+			strings.ToUpper(q), q, like, like, like, like)
+	}
+	order := created + " DESC, e.id DESC"
+	if f.Oldest {
+		order = created + ", e.id"
+	}
+	return db.Order(order)
+}
+
+// ListEnquiries returns one page of the filtered list, with each row's
+// destinations, and whether more rows follow.
+func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	var rows []ListRow
+	err := s.query(ctx, f).Select("e.*").Offset(f.Offset).Limit(f.Limit + 1).Scan(&rows).Error
+	if err != nil {
+		return nil, false, fmt.Errorf("list enquiries: %w", err)
+	}
+	more := len(rows) > f.Limit
+	if more {
+		rows = rows[:f.Limit]
+	}
+	if err := s.attachCountries(ctx, rows); err != nil {
+		return nil, false, err
+	}
+	return rows, more, nil
+}
+
+func (s *Store) attachCountries(ctx context.Context, rows []ListRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	at := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		ids[i], at[r.ID] = r.ID, i
+	}
+	var dests []Destination
+	err := s.read.WithContext(ctx).Where("enquiry_id IN ?", ids).Order("enquiry_id, position").Find(&dests).Error
+	if err != nil {
+		return fmt.Errorf("list destinations: %w", err)
+	}
+	for _, d := range dests {
+		i := at[d.EnquiryID]
+		rows[i].Countries = append(rows[i].Countries, d.Country)
+	}
+	return nil
+}
+
+// CountEnquiriesUpTo counts the filter's rows, stopping at limit so a count
+// over a million rows stays cheap ("10,000+").
+func (s *Store) CountEnquiriesUpTo(ctx context.Context, f Filter, limit int) (int64, error) {
+	var n int64
+	sub := s.query(ctx, f).Select("1").Limit(limit)
+	err := s.read.WithContext(ctx).Table("(?) AS capped", sub).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count enquiries: %w", err)
+	}
+	return n, nil
+}
+
+// Actor is who changes an enquiry, for its timeline.
+type Actor struct {
+	ID   int64
+	Name string
+}
+
+// ChangeStatus moves an enquiry to status if it is still at version; a
+// stale version is ErrConflict, so two people never silently overwrite
+// each other.
+func (s *Store) ChangeStatus(ctx context.Context, id, version int64, status string, by Actor) error {
+	return s.change(ctx, id, version, by, func(tx *Tx, e *Enquiry) (map[string]any, Event, bool) {
+		if e.Status == status {
+			return nil, Event{}, false
+		}
+		return map[string]any{"status": status}, Event{Kind: EventStatusChanged, Detail: e.Status + " → " + status}, true
+	})
+}
+
+// Assign gives an enquiry to a user (nil: to nobody) if it is still at
+// version.
+func (s *Store) Assign(ctx context.Context, id, version int64, assignee *User, by Actor) error {
+	return s.change(ctx, id, version, by, func(tx *Tx, e *Enquiry) (map[string]any, Event, bool) {
+		if assignee == nil {
+			if e.AssigneeID == nil {
+				return nil, Event{}, false
+			}
+			return map[string]any{"assignee_id": nil}, Event{Kind: EventAssigned, Detail: "Unassigned"}, true
+		}
+		if e.AssigneeID != nil && *e.AssigneeID == assignee.ID {
+			return nil, Event{}, false
+		}
+		return map[string]any{"assignee_id": assignee.ID}, Event{Kind: EventAssigned, Detail: "Assigned to " + assignee.Name}, true
+	})
+}
+
+// change applies one versioned update and its timeline event in one
+// transaction. version 0 skips the check (bulk actions act on what they
+// see).
+func (s *Store) change(ctx context.Context, id, version int64, by Actor,
+	apply func(*Tx, *Enquiry) (map[string]any, Event, bool)) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		var e Enquiry
+		if err := tx.db.Where("id = ?", id).Take(&e).Error; err != nil {
+			if err == gorm.ErrRecordNotFound {
+				return ErrNotFound
+			}
+			return err
+		}
+		if version != 0 && e.Version != version {
+			return fmt.Errorf("enquiry %s changed since you opened it: %w", e.Reference, ErrConflict)
+		}
+		updates, ev, changed := apply(tx, &e)
+		if !changed {
+			return nil
+		}
+		updates["version"], updates["updated_at"] = e.Version+1, tx.now().UTC()
+		res := tx.db.Model(&Enquiry{}).Where("id = ? AND version = ?", id, e.Version).Updates(updates)
+		if res.Error != nil {
+			return res.Error
+		}
+		ev.EnquiryID, ev.Actor, ev.ActorID = id, by.Name, &by.ID
+		return tx.AddEvent(ev)
+	})
+}
+
+// AddNote appends a staff note to an enquiry's timeline.
+func (s *Store) AddNote(ctx context.Context, id int64, text string, by Actor) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		var n int64
+		if err := tx.db.Model(&Enquiry{}).Where("id = ?", id).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		return tx.AddEvent(Event{EnquiryID: id, Kind: EventNote, Actor: by.Name, ActorID: &by.ID, Detail: text})
+	})
+}

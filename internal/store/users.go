@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// User is a staff account.
+type User struct {
+	ID           int64 `gorm:"primaryKey"`
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash string
+	Disabled     bool
+	FailedLogins int
+	LockedUntil  *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Roles, from least to most powerful.
+const (
+	RoleAgent   = "agent"
+	RoleManager = "manager"
+	RoleAdmin   = "admin"
+)
+
+// CreateUser stores a new account; a taken email is ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	err := s.Write(ctx, func(tx *Tx) error {
+		now := tx.now().UTC()
+		u.CreatedAt, u.UpdatedAt = now, now
+		return tx.db.Create(u).Error
+	})
+	if err != nil && isUniqueViolation(err) {
+		return fmt.Errorf("user %s: %w", u.Email, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	return nil
+}
+
+// UserByEmail finds an account by email, ignoring case.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	return s.userWhere(ctx, "email = ? COLLATE NOCASE", email)
+}
+
+// UserByID finds an account by id.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	return s.userWhere(ctx, "id = ?", id)
+}
+
+func (s *Store) userWhere(ctx context.Context, cond string, arg any) (*User, error) {
+	var u User
+	err := s.read.WithContext(ctx).Where(cond, arg).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read user: %w", err)
+	}
+	return &u, nil
+}
+
+// Users lists every account by name.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	var out []User
+	if err := s.read.WithContext(ctx).Order("name, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
+
+// CountUsers counts the accounts.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.read.WithContext(ctx).Model(&User{}).Count(&n).Error
+	return n, err
+}
+
+// UpdateUser changes an account's name, role, disabled flag and, when
+// passwordHash is not empty, its password (which also clears a lockout).
+// Disabling an account or changing its password ends its sessions.
+func (s *Store) UpdateUser(ctx context.Context, id int64, name, role string, disabled bool, passwordHash string) error {
+	err := s.Write(ctx, func(tx *Tx) error {
+		var before User
+		if err := tx.db.Where("id = ?", id).Take(&before).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNotFound
+			}
+			return err
+		}
+		updates := map[string]any{"name": name, "role": role, "disabled": disabled, "updated_at": tx.now().UTC()}
+		if passwordHash != "" {
+			updates["password_hash"], updates["failed_logins"], updates["locked_until"] = passwordHash, 0, nil
+		}
+		if err := tx.db.Model(&User{}).Where("id = ?", id).Updates(updates).Error; err != nil {
+			return err
+		}
+		if disabled || passwordHash != "" || role != before.Role {
+			return tx.db.Where("user_id = ?", id).Delete(&Session{}).Error
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("update user %d: %w", id, err)
+	}
+	return nil
+}
+
+// RecordLoginFailure counts a failed login and sets the lockout the caller
+// computed from the new count.
+func (s *Store) RecordLoginFailure(ctx context.Context, id int64, lockFor func(failures int) time.Duration) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		var u User
+		if err := tx.db.Where("id = ?", id).Take(&u).Error; err != nil {
+			return err
+		}
+		u.FailedLogins++
+		updates := map[string]any{"failed_logins": u.FailedLogins}
+		if d := lockFor(u.FailedLogins); d > 0 {
+			updates["locked_until"] = tx.now().UTC().Add(d)
+		}
+		return tx.db.Model(&User{}).Where("id = ?", id).Updates(updates).Error
+	})
+}
+
+// ResetLoginFailures clears the failure count after a good login.
+func (s *Store) ResetLoginFailures(ctx context.Context, id int64) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		return tx.db.Model(&User{}).Where("id = ?", id).
+			Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error
+	})
+}
