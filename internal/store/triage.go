@@ -40,11 +40,13 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // the filter names.
 func (s *Store) query(ctx context.Context, f Filter) *gorm.DB {
 	db := s.read.WithContext(ctx).Table("enquiries AS e")
-	created := "e.created_at"
+	created, id := "e.created_at", "e.id"
 	if f.Country != "" {
 		db = s.read.WithContext(ctx).Table("enquiry_destinations AS d").
 			Joins("JOIN enquiries AS e ON e.id = d.enquiry_id").Where("d.country = ?", f.Country)
-		created = "d.created_at"
+		// The destination index ends with enquiry_id, so ordering by it
+		// needs no sort.
+		created, id = "d.created_at", "d.enquiry_id"
 	}
 	if !f.From.IsZero() {
 		db = db.Where(created+" >= ?", f.From.UTC())
@@ -78,9 +80,9 @@ func (s *Store) query(ctx context.Context, f Filter) *gorm.DB {
 			OR e.email LIKE ? ESCAPE '\' OR e.product_description LIKE ? ESCAPE '\')`,
 			strings.ToUpper(q), q, like, like, like, like)
 	}
-	order := created + " DESC, e.id DESC"
+	order := created + " DESC, " + id + " DESC"
 	if f.Oldest {
-		order = created + ", e.id"
+		order = created + ", " + id
 	}
 	return db.Order(order)
 }

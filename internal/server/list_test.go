@@ -1,0 +1,134 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"iordesk/internal/store"
+)
+
+// listRefs returns the references the list shows for a query string.
+func listRefs(t *testing.T, a *app, session, query string) []string {
+	t.Helper()
+	rec := a.request("GET", "/staff/enquiries?"+query, nil, session)
+	if rec.Code != 200 {
+		t.Fatalf("list %q: %d", query, rec.Code)
+	}
+	var refs []string
+	doc(t, rec).Find("table.list a.ref").Each(func(_ int, s *goquery.Selection) { refs = append(refs, s.Text()) })
+	slices.Sort(refs)
+	return refs
+}
+
+func TestListFiltersReturnExactlyTheirRows(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	agentID := a.users[store.RoleAgent].ID
+	mk := func(name string, countries ...string) string { return a.enquiry(name, countries...).Reference }
+	de := mk("Dieter", "DE", "FR")
+	jp := mk("Junko", "JP")
+	a.advance(48 * time.Hour)
+	s := a.session(store.RoleAgent)
+	br := mk("Bruno 100% _real_", "BR", "DE")
+	spam := mk("Spammy", "US")
+	a.st.ChangeStatus(ctx, mustID(t, a, spam), 0, store.StatusSpam, store.Actor{ID: agentID, Name: "A"})
+	a.st.ChangeStatus(ctx, mustID(t, a, jp), 0, store.StatusQuoted, store.Actor{ID: agentID, Name: "A"})
+	agent := a.users[store.RoleAgent]
+	a.st.Assign(ctx, mustID(t, a, br), 0, agent, store.Actor{ID: agentID, Name: "A"})
+	day := a.now().Format("2006-01-02")
+	cases := map[string][]string{
+		"":                                   {br, de, jp},
+		"country=DE":                         {br, de},
+		"country=de":                         {br, de},
+		"country=US":                         nil,
+		"status=spam":                        {spam},
+		"status=quoted":                      {jp},
+		"status=open":                        {br, de, jp},
+		"assignee=me":                        {br},
+		"assignee=none":                      {de, jp},
+		fmt.Sprintf("assignee=%d", agentID):  {br},
+		"from=" + day:                        {br},
+		"to=" + day:                          {br, de, jp},
+		"country=DE&from=" + day:             {br},
+		"q=junko":                            {jp},
+		"q=" + strings.ToLower(jp):           {jp},
+		"q=100%25":                           {br},
+		"q=%25":                              {br},
+		"q=_":                                {br},
+		"q=%27+OR+1%3D1+--":                  nil,
+		"q=acme+dieter":                      {de},
+		"status=bogus&country=XX&assignee=x": {br, de, jp},
+	}
+	for query, want := range cases {
+		slices.Sort(want)
+		if got := listRefs(t, a, s, query); !slices.Equal(got, want) {
+			t.Errorf("%q: %v, want %v", query, got, want)
+		}
+	}
+}
+
+func mustID(t *testing.T, a *app, ref string) int64 {
+	e, err := a.st.EnquiryByReference(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.ID
+}
+
+func TestStoredPayloadsRenderInertOnStaffPages(t *testing.T) {
+	a := newApp(t)
+	s := a.session(store.RoleAgent)
+	payload := `<script>alert(1)</script><img src=x onerror=alert(2)>`
+	e := a.enquiry(payload)
+	a.st.AddNote(context.Background(), e.ID, payload+" javascript:alert(3)", store.Actor{ID: a.users[store.RoleAgent].ID, Name: payload})
+	for _, path := range []string{"/staff/enquiries", fmt.Sprintf("/staff/enquiries/%d", e.ID), "/staff"} {
+		rec := a.request("GET", path, nil, s)
+		body := rec.Body.String()
+		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Errorf("%s renders the payload as markup", path)
+		}
+		d := doc(t, rec)
+		if d.Find("script:not([src])").Length() != 0 || d.Find("img[onerror]").Length() != 0 {
+			t.Errorf("%s: payload became an element", path)
+		}
+	}
+	rec := a.request("GET", fmt.Sprintf("/staff/enquiries/%d", e.ID), nil, s)
+	if !strings.Contains(doc(t, rec).Find(".fields").Text(), payload) {
+		t.Error("the payload is not shown as text")
+	}
+}
+
+func TestOverviewCountsAndLinks(t *testing.T) {
+	a := newApp(t)
+	s := a.session(store.RoleManager)
+	for range 3 {
+		a.enquiry("Ger", "DE")
+	}
+	a.enquiry("Mixed", "DE", "BR")
+	spam := a.enquiry("Spam", "US")
+	a.st.ChangeStatus(context.Background(), spam.ID, 0, store.StatusSpam, store.Actor{ID: 1, Name: "x"})
+	rec := a.request("GET", "/staff", nil, s)
+	d := doc(t, rec)
+	counts := map[string]string{}
+	d.Find("#country-table").Parent().Find("tbody tr").Each(func(_ int, r *goquery.Selection) {
+		counts[r.Find("td").First().Find(".muted").Text()] = strings.TrimSpace(r.Find("td.num").Text())
+	})
+	if counts["DE"] != "4" || counts["BR"] != "1" || counts["US"] != "" {
+		t.Fatalf("country table %v", counts)
+	}
+	if href, _ := d.Find(`#country-table`).Parent().Find(`a[href*="country=DE"]`).Attr("href"); !strings.Contains(href, "/staff/enquiries?country=DE") {
+		t.Fatalf("country link %q", href)
+	}
+	if d.Find("svg.chart rect.chart-bar").Length() < 2 {
+		t.Fatal("no chart bars")
+	}
+	if got := strings.TrimSpace(d.Find(".stat").First().Find(".stat-n").Text()); got != "4" {
+		t.Fatalf("total in period %q, want 4 (spam left out)", got)
+	}
+}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// explain returns SQLite's plan for the list query of f.
+func (s *Store) explain(ctx context.Context, f Filter) (string, error) {
+	stmt := s.query(ctx, f).Session(&gorm.Session{DryRun: true}).Select("e.*").Limit(51).Find(&[]ListRow{}).Statement
+	var rows []struct {
+		ID, Parent, Notused int
+		Detail              string
+	}
+	err := s.read.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+stmt.SQL.String(), stmt.Vars...).Scan(&rows).Error
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Detail)
+	}
+	return strings.Join(out, " | "), err
+}
+
+// TestListFiltersUseTheirIndexes loads 100,000 enquiries and checks that
+// every filter of the dashboard list is answered from an index, without a
+// full scan or a temporary sort.
+func TestListFiltersUseTheirIndexes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads 100,000 rows")
+	}
+	s, err := Open(filepath.Join(t.TempDir(), "plan.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	statuses := []string{"new", "triaged", "contacted", "quoted", "won", "lost", "spam"}
+	countries := []string{"DE", "US", "IN", "BR", "AE", "SG", "JP", "FR"}
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for chunk := 0; chunk < 100; chunk++ {
+		batch := make([]DemoEnquiry, 1000)
+		for i := range batch {
+			n := chunk*1000 + i
+			e := sampleEnquiry(fmt.Sprintf("ENQ-P%07d", n))
+			e.Status, e.Service = statuses[n%7], []string{"ior", "eor", "not_sure"}[n%3]
+			e.CreatedAt = start.Add(time.Duration(n) * time.Minute)
+			if n%5 == 0 {
+				id := int64(n%3 + 1)
+				e.AssigneeID = &id
+			}
+			batch[i] = DemoEnquiry{Enquiry: *e, Countries: []string{countries[n%8], countries[(n+3)%8]}}
+		}
+		if err := s.InsertDemo(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.write.Exec("ANALYZE").Error; err != nil {
+		t.Fatal(err)
+	}
+	from := start.Add(30 * 24 * time.Hour)
+	cases := map[string]struct {
+		f     Filter
+		index string
+	}{
+		"no filter":       {Filter{}, "enquiries_created_at"},
+		"country":         {Filter{Country: "DE"}, "enquiry_destinations_country_created"},
+		"country + dates": {Filter{Country: "DE", From: from, To: from.Add(7 * 24 * time.Hour)}, "enquiry_destinations_country_created"},
+		"status":          {Filter{Status: "quoted"}, "enquiries_status_created"},
+		"service":         {Filter{Service: "eor"}, "enquiries_service_created"},
+		"category":        {Filter{Category: "gpu_ai"}, "enquiries_category_created"},
+		"assignee":        {Filter{AssigneeID: 2}, "enquiries_assignee_created"},
+		"unassigned":      {Filter{Unassigned: true}, "enquiries_assignee_created"},
+		"date range":      {Filter{From: from, To: from.Add(24 * time.Hour)}, "enquiries_created_at"},
+		"oldest first":    {Filter{Oldest: true}, "enquiries_created_at"},
+	}
+	for name, tc := range cases {
+		plan, err := s.explain(ctx, tc.f)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !strings.Contains(plan, tc.index) {
+			t.Errorf("%s: plan does not use %s: %s", name, tc.index, plan)
+		}
+		if strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("%s: plan sorts in a temporary b-tree: %s", name, plan)
+		}
+		for _, part := range strings.Split(plan, " | ") {
+			if strings.HasPrefix(part, "SCAN ") && !strings.Contains(part, "INDEX") {
+				t.Errorf("%s: full scan %q", name, part)
+			}
+		}
+	}
+}
