@@ -29,6 +29,7 @@ Commands:
   route      manage desk-mail routing rules (add, list, remove)
   user       add a staff account: user add --email E --name N --role agent|manager|admin
   demo-data  insert realistic fake enquiries: demo-data --count N
+  export     the dashboard's export: export --format csv|xlsx [--country XX] [--status S] [--from DATE] [--to DATE] [-o FILE]
 
 Run "iordesk COMMAND --help" for the flags of a command.
 `
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCmd(ctx, args, getenv, stdout, stderr)
 	case "demo-data":
 		return demoData(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return export(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -12,6 +12,7 @@ import (
 
 	"iordesk/internal/config"
 	"iordesk/internal/enquiry"
+	"iordesk/internal/report"
 	"iordesk/internal/staff"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
@@ -21,7 +22,7 @@ import (
 const formBodyLimit = "64K"
 
 // routes is the whole URL surface of iordesk.
-func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *staff.Handlers, ops *operations) {
+func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *staff.Handlers, reports *report.Handlers, ops *operations) {
 	limit := middleware.BodyLimit(formBodyLimit)
 
 	// The public enquiry pages.
@@ -73,12 +74,17 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.POST("/staff/enquiries/:id/assign", desk.SetAssignee, agent...)
 	e.POST("/staff/enquiries/:id/notes", desk.AddNote, agent...)
 	e.POST("/staff/enquiries/:id/spam", desk.MarkSpam, agent...)
+	e.GET("/staff/export.csv", reports.ExportCSV, manager...)
+	e.GET("/staff/export.xlsx", reports.ExportXLSX, manager...)
+	e.GET("/staff/reports", reports.Reports, manager...)
+	e.GET("/staff/reports.xlsx", reports.ReportsXLSX, manager...)
 	e.GET("/staff/routing", desk.Routing, manager...)
 	e.POST("/staff/routing", desk.AddRoute, manager...)
 	e.POST("/staff/routing/:id/delete", desk.RemoveRoute, manager...)
 	e.GET("/staff/users", desk.Users, admin...)
 	e.POST("/staff/users", desk.AddUser, admin...)
 	e.POST("/staff/users/:id", desk.UpdateUser, admin...)
+	e.GET("/staff/audit", desk.AuditLog, admin...)
 
 	// Assets and the operator's probes.
 	e.GET("/static/*", staticFiles())

@@ -16,6 +16,7 @@ import (
 	"iordesk/internal/config"
 	"iordesk/internal/enquiry"
 	"iordesk/internal/mail"
+	"iordesk/internal/report"
 	"iordesk/internal/staff"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
@@ -74,7 +75,8 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	})
 	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log,
 		Sessions: staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))})
-	routes(e, cfg, public, desk, &operations{store: d.Store})
+	reports := report.NewHandlers(d.Store, render, cat, d.Now, d.Log)
+	routes(e, cfg, public, desk, reports, &operations{store: d.Store})
 	return &Server{Echo: e, Captcha: captcha, Outbox: outbox}, nil
 }
 

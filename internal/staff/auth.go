@@ -20,8 +20,8 @@ func Can(role, min string) bool { return roleRank[role] >= roleRank[min] && role
 
 const userKey = "staff_user"
 
-// currentUser is the logged-in user, set by Require.
-func currentUser(c echo.Context) *store.User {
+// CurrentUser is the logged-in user, set by Require.
+func CurrentUser(c echo.Context) *store.User {
 	u, _ := c.Get(userKey).(*store.User)
 	return u
 }

@@ -46,7 +46,7 @@ func (h *Handlers) page(c echo.Context, title string) Page {
 	if tok, _ := c.Get("csrf").(string); tok != middleware.CSRFUsingSecFetchSite {
 		p.CSRF = tok
 	}
-	if u := currentUser(c); u != nil {
+	if u := CurrentUser(c); u != nil {
 		p.Staff = &web.StaffNav{Name: u.Name, Role: u.Role, LoggedIn: true,
 			Manager: Can(u.Role, store.RoleManager), Admin: Can(u.Role, store.RoleAdmin)}
 	} else {
@@ -57,6 +57,6 @@ func (h *Handlers) page(c echo.Context, title string) Page {
 
 // actor is the current user as the timeline names them.
 func actor(c echo.Context) store.Actor {
-	u := currentUser(c)
+	u := CurrentUser(c)
 	return store.Actor{ID: u.ID, Name: u.Name}
 }

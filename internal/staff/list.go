@@ -31,6 +31,7 @@ type listView struct {
 	Categories   []catalog.Choice
 	Notice       string
 	FilterActive bool
+	ExportQuery  string // the filter without the page, for the export links
 }
 
 // rowView is one enquiry as the list shows it.
@@ -43,7 +44,7 @@ type rowView struct {
 
 // List serves GET /staff/enquiries: the filtered, paged list.
 func (h *Handlers) List(c echo.Context) error {
-	me := currentUser(c)
+	me := CurrentUser(c)
 	q := ParseListQuery(c.QueryParams(), h.cat)
 	ctx := c.Request().Context()
 	f := q.Filter(me.ID)
@@ -64,6 +65,9 @@ func (h *Handlers) List(c echo.Context) error {
 		Statuses: Statuses, Services: catalog.Services, Categories: catalog.ProductCategories,
 		Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
 	v.Staff.Section = "enquiries"
+	exportQ := q
+	exportQ.Page = 1
+	v.ExportQuery = exportQ.Values().Encode()
 	names := userNames(users)
 	for _, r := range rows {
 		v.Rows = append(v.Rows, h.row(r, names))
@@ -170,7 +174,7 @@ func (h *Handlers) assignee(c echo.Context, value string) (*store.User, error) {
 	case "none", "":
 		return nil, nil
 	case "me":
-		return currentUser(c), nil
+		return CurrentUser(c), nil
 	}
 	id, err := strconv.ParseInt(value, 10, 64)
 	if err != nil {

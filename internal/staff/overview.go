@@ -12,6 +12,7 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/store"
+	"iordesk/internal/web"
 )
 
 // periods the overview offers, in days (0: everything).
@@ -84,11 +85,11 @@ func (h *Handlers) Overview(c echo.Context) error {
 			Region: country.Region, N: cnt.N, Link: link("country", cnt.Key)})
 		regions[country.Region] += cnt.N
 	}
-	var chart []bar
+	var chart []web.Bar
 	for _, r := range v.Countries[:min(len(v.Countries), 12)] {
-		chart = append(chart, bar{Label: r.Name, N: r.N, Link: r.Link})
+		chart = append(chart, web.Bar{Label: r.Name, N: r.N, Link: r.Link})
 	}
-	v.CountryChart = hBarChart("Enquiries by destination country", chart)
+	v.CountryChart = web.HBarChart("Enquiries by destination country", chart)
 	switch v.Sort {
 	case "name":
 		sort.SliceStable(v.Countries, func(i, j int) bool { return v.Countries[i].Name < v.Countries[j].Name })
@@ -104,16 +105,16 @@ func (h *Handlers) Overview(c echo.Context) error {
 	for _, cnt := range o.ByStatus {
 		v.Statuses = append(v.Statuses, countryRow{Code: cnt.Key, Name: catalog.Label(Statuses, cnt.Key), N: cnt.N, Link: link("status", cnt.Key)})
 	}
-	var weeks []bar
+	var weeks []web.Bar
 	for _, w := range o.ByWeek {
 		start, err := time.Parse(time.DateOnly, w.Key)
 		if err != nil {
 			continue
 		}
 		q := url.Values{"from": {w.Key}, "to": {start.AddDate(0, 0, 6).Format(time.DateOnly)}}
-		weeks = append(weeks, bar{Label: "Week of " + start.Format("2 Jan 2006"), N: w.N, Link: "/staff/enquiries?" + q.Encode()})
+		weeks = append(weeks, web.Bar{Label: "Week of " + start.Format("2 Jan 2006"), N: w.N, Link: "/staff/enquiries?" + q.Encode()})
 	}
-	v.WeekChart = columnChart("Enquiries by week", weeks)
+	v.WeekChart = web.ColumnChart("Enquiries by week", weeks)
 	if o.OldestNew != nil {
 		v.OldestNewAge = ageText(h.now().Sub(o.OldestNew.CreatedAt))
 	}

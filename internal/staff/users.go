@@ -36,7 +36,7 @@ func (h *Handlers) showUsers(c echo.Context, status int, v usersView) error {
 	if err != nil {
 		return err
 	}
-	v.Page, v.Users, v.Roles, v.Me = h.page(c, "Staff accounts"), users, Roles, currentUser(c).ID
+	v.Page, v.Users, v.Roles, v.Me = h.page(c, "Staff accounts"), users, Roles, CurrentUser(c).ID
 	v.Staff.Section = "users"
 	return h.render.Render(c, status, "staff_users", v)
 }
@@ -79,7 +79,7 @@ func (h *Handlers) AddUser(c echo.Context) error {
 	if err != nil {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Could not add the account: " + err.Error() + "."})
 	}
-	h.log.Info("account created", "user", u.ID, "role", u.Role, "by", currentUser(c).ID)
+	h.log.Info("account created", "user", u.ID, "role", u.Role, "by", CurrentUser(c).ID)
 	return h.showUsers(c, http.StatusOK, usersView{Notice: "Account created for " + u.Email + ".", Password: generated, For: u.Email})
 }
 
@@ -103,7 +103,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	if name == "" || utf8.RuneCountInString(name) > 100 || strings.ContainsAny(name, "\r\n\x00") || roleRank[role] == 0 {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Enter a name and choose a role."})
 	}
-	if id == currentUser(c).ID && (disabled || role != u.Role) {
+	if id == CurrentUser(c).ID && (disabled || role != u.Role) {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "You cannot disable your own account or change your own role."})
 	}
 	var hash, generated string
@@ -116,6 +116,6 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	if err := h.store.UpdateUser(ctx, id, name, role, disabled, hash); err != nil {
 		return err
 	}
-	h.log.Info("account changed", "user", id, "role", role, "disabled", disabled, "password_reset", generated != "", "by", currentUser(c).ID)
+	h.log.Info("account changed", "user", id, "role", role, "disabled", disabled, "password_reset", generated != "", "by", CurrentUser(c).ID)
 	return h.showUsers(c, http.StatusOK, usersView{Notice: "Account " + u.Email + " saved.", Password: generated, For: u.Email})
 }

@@ -1,4 +1,4 @@
-package staff
+package web
 
 import (
 	"fmt"
@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// bar is one bar of a chart: its label, its value and where it links.
-type bar struct {
+// Bar is one bar of a chart: its label, its value and where it links.
+type Bar struct {
 	Label string
 	N     int64
 	Link  string
@@ -15,10 +15,10 @@ type bar struct {
 
 const chartWidth = 640
 
-// hBarChart draws labelled horizontal bars as inline SVG: no script, no
+// HBarChart draws labelled horizontal bars as inline SVG: no script, no
 // external asset, readable by screen readers through its title and the
 // table printed beside it.
-func hBarChart(title string, bars []bar) template.HTML {
+func HBarChart(title string, bars []Bar) template.HTML {
 	const rowH, labelW, gap = 26, 170, 6
 	var max int64 = 1
 	for _, b := range bars {
@@ -41,8 +41,8 @@ func hBarChart(title string, bars []bar) template.HTML {
 	return template.HTML(s.String())
 }
 
-// columnChart draws one column per bar, oldest left.
-func columnChart(title string, bars []bar) template.HTML {
+// ColumnChart draws one column per bar, oldest left.
+func ColumnChart(title string, bars []Bar) template.HTML {
 	const h, base, top = 180, 160, 16
 	var max int64 = 1
 	for _, b := range bars {

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/report"
+	"iordesk/internal/staff"
+	"iordesk/internal/store"
+)
+
+// export is `iordesk export --format csv|xlsx [filters] [-o FILE]`: the
+// dashboard's export, to a file or stdout.
+func export(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var format, out, rows string
+	var bom bool
+	filter := map[string]*string{}
+	cfg, err := loadConfig("export", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&format, "format", "csv", "csv or xlsx")
+		fs.StringVar(&out, "o", "", "output file (default: standard output)")
+		fs.StringVar(&rows, "rows", "enquiry", "enquiry (one row each) or destination (one row per destination)")
+		fs.BoolVar(&bom, "bom", false, "start a CSV with a UTF-8 byte-order mark (for Excel)")
+		for _, name := range []string{"country", "status", "service", "category", "assignee", "q", "from", "to"} {
+			filter[name] = fs.String(name, "", "filter: "+name+" (as in the dashboard list)")
+		}
+	})
+	if err != nil || cfg == nil {
+		return err
+	}
+	if format != "csv" && format != "xlsx" {
+		return usageError("--format must be csv or xlsx")
+	}
+	if rows != "enquiry" && rows != "destination" {
+		return usageError("--rows must be enquiry or destination")
+	}
+	v := url.Values{}
+	for name, val := range filter {
+		if *val != "" {
+			v.Set(name, *val)
+		}
+	}
+	cat := catalog.New()
+	q := staff.ParseListQuery(v, cat)
+	for name := range v {
+		if name != "q" && q.Values().Get(name) == "" {
+			return usageError(fmt.Sprintf("--%s %q is not a valid filter value", name, v.Get(name)))
+		}
+	}
+	st, err := openStore(ctx, *cfg, newLogger(*cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	x := &report.Exporter{Store: st, Catalog: cat, Assignees: names}
+	if isTerminal(stderr) {
+		x.Progress = func(n int) { fmt.Fprintf(stderr, "\r%d rows…", n) }
+	}
+	w := stdout
+	if out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	opts := report.Options{PerDestination: rows == "destination", BOM: bom}
+	var n int
+	f := q.Filter(0)
+	if format == "csv" {
+		n, err = x.WriteCSV(ctx, w, f, opts)
+	} else {
+		n, err = x.WriteXLSX(ctx, w, f, opts)
+	}
+	if err != nil {
+		return err
+	}
+	if err := st.Audit(ctx, store.AuditEntry{Actor: "iordesk export (command line)", Action: store.AuditExport,
+		Detail: fmt.Sprintf("%s export of %d rows, filter: %s", format, n, v.Encode())}); err != nil {
+		return err
+	}
+	if out != "" || isTerminal(stderr) {
+		fmt.Fprintf(stderr, "\rexported %d rows\n", n)
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

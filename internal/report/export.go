@@ -1,0 +1,209 @@
+// Package report takes the enquiry book out of iordesk: CSV and XLSX
+// exports of the dashboard's filter, streamed, and the managers' reports.
+package report
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/store"
+)
+
+// Options shape an export.
+type Options struct {
+	// PerDestination writes one row per destination instead of one per
+	// enquiry, for pivot tables.
+	PerDestination bool
+	// BOM starts a CSV with a UTF-8 byte-order mark, so Excel reads UTF-8.
+	BOM bool
+}
+
+// Exporter writes exports from the store.
+type Exporter struct {
+	Store   *store.Store
+	Catalog *catalog.Catalogue
+	// Assignees names the assignee ids (nil: ids are written as they are).
+	Assignees map[int64]string
+	// Progress, when set, hears the row count every 10,000 rows.
+	Progress func(rows int)
+}
+
+// header is the column row of both formats.
+var header = []string{"Reference", "Received (UTC)", "Status", "Full name", "Company", "Email", "Phone",
+	"Service", "Origin", "Destinations", "Destination names", "Product category", "Description", "Condition",
+	"HS code", "Encryption", "Radio", "Lithium batteries", "Value", "Currency", "Needed by", "Message",
+	"Assignee", "UTM source", "UTM medium", "UTM campaign", "Referrer", "Consent (UTC)", "Privacy notice"}
+
+// Column positions that are not plain text in XLSX.
+const (
+	colReceived = 1
+	colValue    = 18
+	colConsent  = 27
+)
+
+// record is one export row as strings (CSV) and as typed values (XLSX).
+func (x *Exporter) record(r *store.ExportRow, countries []string) []any {
+	e := &r.Enquiry
+	names := make([]string, len(countries))
+	for i, c := range countries {
+		names[i] = x.Catalog.CountryName(c)
+	}
+	assignee := ""
+	if e.AssigneeID != nil {
+		assignee = x.Assignees[*e.AssigneeID]
+		if assignee == "" {
+			assignee = strconv.FormatInt(*e.AssigneeID, 10)
+		}
+	}
+	return []any{e.Reference, e.CreatedAt.UTC(), e.Status, e.FullName, e.Company, e.Email, e.Phone,
+		catalog.Label(catalog.Services, e.Service), e.OriginCountry, strings.Join(countries, " "), strings.Join(names, ", "),
+		catalog.Label(catalog.ProductCategories, e.ProductCategory), e.ProductDescription, e.Condition, e.HSCode,
+		e.ContainsEncryption, e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate,
+		e.Message, assignee, e.UTMSource, e.UTMMedium, e.UTMCampaign, e.Referrer, e.ConsentAt.UTC(), e.PrivacyNoticeVersion}
+}
+
+// each calls fn with every row of the filter, once per enquiry or once per
+// destination.
+func (x *Exporter) each(ctx context.Context, f store.Filter, opts Options, fn func([]any) error) (int, error) {
+	n := 0
+	err := x.Store.ExportEnquiries(ctx, f, func(r *store.ExportRow) error {
+		if x.Progress != nil && n%10000 == 0 && n > 0 {
+			x.Progress(n)
+		}
+		if !opts.PerDestination {
+			n++
+			return fn(x.record(r, r.Countries))
+		}
+		for _, c := range r.Countries {
+			n++
+			if err := fn(x.record(r, []string{c})); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// WriteCSV streams the filter's rows as RFC 4180 CSV and returns how many
+// rows it wrote.
+func (x *Exporter) WriteCSV(ctx context.Context, w io.Writer, f store.Filter, opts Options) (int, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if opts.BOM {
+		bw.WriteString("\uFEFF")
+	}
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	if err := cw.Write(header); err != nil {
+		return 0, err
+	}
+	line := make([]string, len(header))
+	n, err := x.each(ctx, f, opts, func(rec []any) error {
+		for i, v := range rec {
+			line[i] = SafeCell(csvText(v))
+		}
+		return cw.Write(line)
+	})
+	if err != nil {
+		return n, err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}
+
+func csvText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case time.Time:
+		return v.Format("2006-01-02 15:04:05")
+	case int64: // cents
+		return fmt.Sprintf("%d.%02d", v/100, v%100)
+	}
+	return fmt.Sprint(v)
+}
+
+// SafeCell makes a CSV cell that spreadsheet software cannot run as a
+// formula: a value starting with =, +, -, @, tab or CR gets a leading
+// apostrophe, which Excel, LibreOffice and Google Sheets show as text.
+func SafeCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// WriteXLSX writes the filter's rows as a workbook through excelize's
+// stream writer (rows go to a temporary file, so memory stays flat): a bold
+// frozen header, a filter on every column, dates as dates, the value as a
+// number beside its currency, every text as a string cell (never a formula).
+func (x *Exporter) WriteXLSX(ctx context.Context, w io.Writer, f store.Filter, opts Options) (int, error) {
+	book := excelize.NewFile()
+	defer book.Close()
+	const sheet = "Enquiries"
+	book.SetSheetName("Sheet1", sheet)
+	sw, err := book.NewStreamWriter(sheet)
+	if err != nil {
+		return 0, err
+	}
+	bold, _ := book.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	dateStyle, _ := book.NewStyle(&excelize.Style{NumFmt: 22}) // m/d/yy h:mm, shown in the reader's locale
+	moneyStyle, _ := book.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return 0, err
+	}
+	for col, width := range map[int]float64{1: 14, 2: 17, 4: 20, 5: 26, 6: 28, 10: 14, 11: 26, 13: 40, 19: 14, 22: 40} {
+		sw.SetColWidth(col, col, width)
+	}
+	head := make([]any, len(header))
+	for i, h := range header {
+		head[i] = h
+	}
+	if err := sw.SetRow("A1", head, excelize.RowOpts{StyleID: bold}); err != nil {
+		return 0, err
+	}
+	row := 1
+	n, err := x.each(ctx, f, opts, func(rec []any) error {
+		row++
+		cells := make([]any, len(rec))
+		for i, v := range rec {
+			switch i {
+			case colReceived, colConsent:
+				cells[i] = excelize.Cell{StyleID: dateStyle, Value: v}
+			case colValue:
+				cells[i] = excelize.Cell{StyleID: moneyStyle, Value: float64(v.(int64)) / 100}
+			default:
+				cells[i] = v // a string cell: excelize never turns it into a formula
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		return sw.SetRow(cell, cells)
+	})
+	if err != nil {
+		return n, err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(header), max(row, 2))
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Enquiries", StyleName: "TableStyleLight1"}); err != nil {
+		return n, err
+	}
+	if err := sw.Flush(); err != nil {
+		return n, err
+	}
+	return n, book.Write(w)
+}

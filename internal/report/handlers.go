@@ -1,0 +1,96 @@
+package report
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/staff"
+	"iordesk/internal/store"
+	"iordesk/internal/web"
+)
+
+// Handlers serve the exports and the reports page (manager and admin; the
+// routes check the role).
+type Handlers struct {
+	store  *store.Store
+	render *web.Renderer
+	cat    *catalog.Catalogue
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// NewHandlers builds the report handlers.
+func NewHandlers(s *store.Store, render *web.Renderer, cat *catalog.Catalogue, now func() time.Time, log *slog.Logger) *Handlers {
+	return &Handlers{store: s, render: render, cat: cat, now: now, log: log}
+}
+
+// Exporter builds an exporter that names assignees.
+func (h *Handlers) Exporter(c echo.Context) (*Exporter, error) {
+	users, err := h.store.Users(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	return &Exporter{Store: h.store, Catalog: h.cat, Assignees: names}, nil
+}
+
+// ExportCSV serves GET /staff/export.csv with the list's query string;
+// rows=destination gives one row per destination, bom=1 a byte-order mark.
+func (h *Handlers) ExportCSV(c echo.Context) error { return h.export(c, "csv") }
+
+// ExportXLSX serves GET /staff/export.xlsx with the list's query string.
+func (h *Handlers) ExportXLSX(c echo.Context) error { return h.export(c, "xlsx") }
+
+func (h *Handlers) export(c echo.Context, format string) error {
+	u := staff.CurrentUser(c)
+	q := staff.ParseListQuery(c.QueryParams(), h.cat)
+	q.Page = 1
+	f := q.Filter(u.ID)
+	opts := Options{PerDestination: c.QueryParam("rows") == "destination", BOM: c.QueryParam("bom") == "1"}
+	x, err := h.Exporter(c)
+	if err != nil {
+		return err
+	}
+	name := "iordesk-enquiries-" + h.now().UTC().Format("2006-01-02-1504") + "." + format
+	hdr := c.Response().Header()
+	hdr.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	hdr.Set("Cache-Control", "no-store")
+	var n int
+	if format == "csv" {
+		hdr.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+		c.Response().WriteHeader(http.StatusOK)
+		n, err = x.WriteCSV(c.Request().Context(), c.Response(), f, opts)
+	} else {
+		hdr.Set(echo.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		c.Response().WriteHeader(http.StatusOK)
+		n, err = x.WriteXLSX(c.Request().Context(), c.Response(), f, opts)
+	}
+	filter := q.Values().Encode()
+	if opts.PerDestination {
+		filter += " (one row per destination)"
+	}
+	if aerr := h.store.Audit(c.Request().Context(), store.AuditEntry{UserID: &u.ID, Actor: u.Name, Action: store.AuditExport,
+		Detail: fmt.Sprintf("%s export of %d rows, filter: %s", format, n, orAll(filter)), IP: c.RealIP()}); aerr != nil {
+		h.log.Error("audit export", "err", aerr)
+	}
+	if err != nil {
+		// The status line is sent; the truncated file is the client's sign.
+		h.log.Error("export failed", "format", format, "rows", n, "err", err)
+	}
+	return nil
+}
+
+func orAll(filter string) string {
+	if filter == "" {
+		return "all enquiries but spam"
+	}
+	return filter
+}

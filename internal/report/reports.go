@@ -1,0 +1,258 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/xuri/excelize/v2"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/staff"
+	"iordesk/internal/store"
+	"iordesk/internal/web"
+)
+
+// Table is one table of the report: on the page (with a chart) and as a
+// sheet of the workbook.
+type Table struct {
+	Title  string
+	Header []string
+	Rows   [][]string
+	Links  []string // per row, may be empty
+	Chart  template.HTML
+}
+
+type reportView struct {
+	web.Page
+	From, To             string
+	Tables               []Table
+	Conversion           string
+	Won, Lost, Responded int64
+	Median, P90          string
+	Query                string
+}
+
+// statusCols are the statuses of the destination × status table.
+var statusCols = []string{store.StatusNew, store.StatusTriaged, store.StatusContacted, store.StatusQuoted, store.StatusWon, store.StatusLost}
+
+// period reads from/to (YYYY-MM-DD, "to" inclusive); the default is the
+// last 12 months.
+func (h *Handlers) period(c echo.Context) (from, to time.Time, fromS, toS string) {
+	fromS, toS = c.QueryParam("from"), c.QueryParam("to")
+	var err error
+	if from, err = time.Parse(time.DateOnly, fromS); err != nil {
+		now := h.now().UTC()
+		from = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(-1, 0, 1)
+		fromS = from.Format(time.DateOnly)
+	}
+	if t, err := time.Parse(time.DateOnly, toS); err == nil {
+		to = t.AddDate(0, 0, 1)
+	} else {
+		toS = ""
+	}
+	return from, to, fromS, toS
+}
+
+// build turns the store's figures into the report's tables.
+func (h *Handlers) build(r *store.Report, fromS, toS string) reportView {
+	v := reportView{From: fromS, To: toS, Won: r.Won, Lost: r.Lost, Responded: r.Responded,
+		Median: duration(r.ResponseQuantile(0.5), r.Responded), P90: duration(r.ResponseQuantile(0.9), r.Responded)}
+	v.Conversion = "—"
+	if c := r.Conversion(); c >= 0 {
+		v.Conversion = fmt.Sprintf("%.1f%%", 100*c)
+	}
+	list := func(extra url.Values) string {
+		q := url.Values{"from": {fromS}}
+		if toS != "" {
+			q.Set("to", toS)
+		}
+		for k, vals := range extra {
+			q[k] = vals
+		}
+		return "/staff/enquiries?" + q.Encode()
+	}
+	// Destination × status, busiest destinations first.
+	byCountry := map[string]map[string]int64{}
+	totals := map[string]int64{}
+	for _, cs := range r.CountryStatus {
+		if byCountry[cs.Country] == nil {
+			byCountry[cs.Country] = map[string]int64{}
+		}
+		byCountry[cs.Country][cs.Status] += cs.N
+		totals[cs.Country] += cs.N
+	}
+	countries := make([]string, 0, len(totals))
+	for c := range totals {
+		countries = append(countries, c)
+	}
+	sort.Slice(countries, func(i, j int) bool {
+		return totals[countries[i]] > totals[countries[j]] || totals[countries[i]] == totals[countries[j]] && countries[i] < countries[j]
+	})
+	cs := Table{Title: "Destinations by status", Header: []string{"Destination"}}
+	for _, s := range statusCols {
+		cs.Header = append(cs.Header, catalog.Label(staff.Statuses, s))
+	}
+	cs.Header = append(cs.Header, "Total")
+	var bars []web.Bar
+	for _, c := range countries {
+		row := []string{h.cat.CountryName(c) + " (" + c + ")"}
+		for _, s := range statusCols {
+			row = append(row, fmt.Sprint(byCountry[c][s]))
+		}
+		row = append(row, fmt.Sprint(totals[c]))
+		cs.Rows = append(cs.Rows, row)
+		cs.Links = append(cs.Links, list(url.Values{"country": {c}}))
+		if len(bars) < 15 {
+			bars = append(bars, web.Bar{Label: h.cat.CountryName(c), N: totals[c], Link: list(url.Values{"country": {c}})})
+		}
+	}
+	cs.Chart = web.HBarChart("Enquiries by destination", bars)
+	v.Tables = append(v.Tables, cs)
+	v.Tables = append(v.Tables, h.counts("By month", "Month", r.ByMonth, func(k string) string { return k }, nil, true))
+	v.Tables = append(v.Tables, h.counts("By service", "Service", r.ByService,
+		func(k string) string { return catalog.Label(catalog.Services, k) }, func(k string) string { return list(url.Values{"service": {k}}) }, false))
+	v.Tables = append(v.Tables, h.counts("By product category", "Category", r.ByCategory,
+		func(k string) string { return catalog.Label(catalog.ProductCategories, k) }, func(k string) string { return list(url.Values{"category": {k}}) }, false))
+	lanes := Table{Title: "Top lanes (origin → destination)", Header: []string{"Origin", "Destination", "Enquiries"}}
+	bars = nil
+	for _, l := range r.Lanes {
+		lanes.Rows = append(lanes.Rows, []string{h.cat.CountryName(l.Origin), h.cat.CountryName(l.Destination), fmt.Sprint(l.N)})
+		lanes.Links = append(lanes.Links, list(url.Values{"country": {l.Destination}}))
+		bars = append(bars, web.Bar{Label: l.Origin + " → " + l.Destination, N: l.N, Link: list(url.Values{"country": {l.Destination}})})
+	}
+	lanes.Chart = web.HBarChart("Top lanes", bars)
+	v.Tables = append(v.Tables, lanes)
+	return v
+}
+
+func (h *Handlers) counts(title, label string, counts []store.Count, name, link func(string) string, columns bool) Table {
+	t := Table{Title: title, Header: []string{label, "Enquiries"}}
+	var bars []web.Bar
+	for _, c := range counts {
+		t.Rows = append(t.Rows, []string{name(c.Key), fmt.Sprint(c.N)})
+		l := ""
+		if link != nil {
+			l = link(c.Key)
+		}
+		t.Links = append(t.Links, l)
+		bars = append(bars, web.Bar{Label: name(c.Key), N: c.N, Link: l})
+	}
+	if columns {
+		t.Chart = web.ColumnChart(title, bars)
+	} else {
+		t.Chart = web.HBarChart(title, bars)
+	}
+	return t
+}
+
+func duration(d time.Duration, n int64) string {
+	if n == 0 {
+		return "—"
+	}
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%.1f h", d.Hours())
+	}
+	return fmt.Sprintf("%.1f days", d.Hours()/24)
+}
+
+// Reports serves GET /staff/reports.
+func (h *Handlers) Reports(c echo.Context) error {
+	from, to, fromS, toS := h.period(c)
+	r, err := h.store.Report(c.Request().Context(), from, to)
+	if err != nil {
+		return err
+	}
+	v := h.build(r, fromS, toS)
+	v.Page = web.Page{Title: "Reports", Staff: staffNav(c)}
+	q := url.Values{"from": {fromS}}
+	if toS != "" {
+		q.Set("to", toS)
+	}
+	v.Query = q.Encode()
+	return h.render.Render(c, http.StatusOK, "staff_reports", v)
+}
+
+// staffNav is the navigation of a manager's page.
+func staffNav(c echo.Context) *web.StaffNav {
+	u := staff.CurrentUser(c)
+	return &web.StaffNav{Name: u.Name, Role: u.Role, LoggedIn: true, Section: "reports",
+		Manager: staff.Can(u.Role, store.RoleManager), Admin: staff.Can(u.Role, store.RoleAdmin)}
+}
+
+// ReportsXLSX serves GET /staff/reports.xlsx: the same tables, a sheet each.
+func (h *Handlers) ReportsXLSX(c echo.Context) error {
+	from, to, fromS, toS := h.period(c)
+	r, err := h.store.Report(c.Request().Context(), from, to)
+	if err != nil {
+		return err
+	}
+	v := h.build(r, fromS, toS)
+	book := excelize.NewFile()
+	defer book.Close()
+	bold, _ := book.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	summary := "Summary"
+	book.SetSheetName("Sheet1", summary)
+	for i, row := range [][]any{{"Period from", fromS}, {"Period to", orOpen(toS)}, {"Won", v.Won}, {"Lost", v.Lost},
+		{"Conversion (won ÷ (won + lost))", v.Conversion}, {"Enquiries with a staff action", v.Responded},
+		{"Median time to first action", v.Median}, {"90th percentile", v.P90}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		book.SetSheetRow(summary, cell, &row)
+	}
+	book.SetColWidth(summary, "A", "A", 34)
+	for _, t := range v.Tables {
+		name := sheetName(t.Title)
+		book.NewSheet(name)
+		head := make([]any, len(t.Header))
+		for i, hd := range t.Header {
+			head[i] = hd
+		}
+		book.SetSheetRow(name, "A1", &head)
+		book.SetRowStyle(name, 1, 1, bold)
+		for i, row := range t.Rows {
+			vals := make([]any, len(row))
+			for j, s := range row {
+				if j > 0 && t.Header[j] != "Destination" && t.Header[j] != "Origin" {
+					var n int64
+					if _, err := fmt.Sscan(s, &n); err == nil {
+						vals[j] = n
+						continue
+					}
+				}
+				vals[j] = s // a string cell, never a formula
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			book.SetSheetRow(name, cell, &vals)
+		}
+		book.SetColWidth(name, "A", "B", 28)
+	}
+	hdr := c.Response().Header()
+	hdr.Set(echo.HeaderContentDisposition, `attachment; filename="iordesk-report-`+fromS+`.xlsx"`)
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set(echo.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Response().WriteHeader(http.StatusOK)
+	return book.Write(c.Response())
+}
+
+func orOpen(s string) string {
+	if s == "" {
+		return "today"
+	}
+	return s
+}
+
+// sheetName fits a title into Excel's 31-character sheet names.
+func sheetName(title string) string {
+	r := []rune(title)
+	if len(r) > 31 {
+		r = r[:31]
+	}
+	return string(r)
+}

@@ -1,0 +1,120 @@
+package server_test
+
+import (
+	"context"
+	"encoding/csv"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"iordesk/internal/store"
+)
+
+// TestExportMatchesTheList checks that an export of a filter holds exactly
+// the rows the list shows for it, and that each export is audited.
+func TestExportMatchesTheList(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	for i, c := range []string{"DE", "BR", "DE", "JP", "US", "DE"} {
+		e := a.enquiry("Export "+string(rune('A'+i)), c, "FR")
+		if i%2 == 0 {
+			a.st.ChangeStatus(ctx, e.ID, 0, store.StatusQuoted, store.Actor{ID: 1, Name: "x"})
+		}
+		a.advance(time.Hour)
+	}
+	s := a.session(store.RoleManager)
+	for _, query := range []string{"", "country=DE", "status=quoted", "country=DE&status=quoted", "q=export+c", "country=FR&sort=oldest"} {
+		want := listRefs(t, a, s, query)
+		rec := a.request("GET", "/staff/export.csv?"+query, nil, s)
+		recs, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+		if err != nil || rec.Code != 200 {
+			t.Fatalf("%q: %d %v", query, rec.Code, err)
+		}
+		var got []string
+		for _, r := range recs[1:] {
+			got = append(got, r[0])
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: export %v, list %v", query, got, want)
+		}
+		if cd := rec.Header().Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, ".csv") {
+			t.Errorf("Content-Disposition %q", cd)
+		}
+	}
+	// One row per destination: six enquiries, each with two destinations.
+	rec := a.request("GET", "/staff/export.csv?rows=destination", nil, s)
+	if n := strings.Count(rec.Body.String(), "\r\n") - 1; n != 12 {
+		t.Errorf("per-destination export has %d rows, want 12", n)
+	}
+	log, _ := a.st.AuditLog(ctx, 100)
+	if len(log) != 7 || log[0].Action != store.AuditExport || !strings.Contains(log[0].Detail, "rows=destination") && !strings.Contains(log[0].Detail, "per destination") ||
+		log[0].Actor != "Manager Person" {
+		t.Fatalf("audit log %+v", log)
+	}
+}
+
+// TestReportFigures checks the reports page against figures computed by
+// hand for a small book.
+func TestReportFigures(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	by := store.Actor{ID: a.users[store.RoleAgent].ID, Name: "Agent"}
+	// Four enquiries: first staff actions after 10 min, 30 min, 2 h; one untouched.
+	plan := []struct {
+		countries []string
+		after     time.Duration
+		status    string
+	}{
+		{[]string{"DE", "FR"}, 10 * time.Minute, store.StatusWon},
+		{[]string{"DE"}, 30 * time.Minute, store.StatusLost},
+		{[]string{"JP"}, 2 * time.Hour, store.StatusWon},
+		{[]string{"DE"}, 0, ""},
+	}
+	for _, p := range plan {
+		e := a.enquiry("Report", p.countries...)
+		if p.after > 0 {
+			a.advance(p.after)
+			a.st.ChangeStatus(ctx, e.ID, 0, p.status, by)
+			a.advance(-p.after)
+		}
+	}
+	spam := a.enquiry("Spam", "DE")
+	a.st.ChangeStatus(ctx, spam.ID, 0, store.StatusSpam, by)
+	r, err := a.st.Report(ctx, time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := r.Conversion(); c < 0.666 || c > 0.667 {
+		t.Errorf("conversion %v, want 2/3", c)
+	}
+	if got := r.ResponseQuantile(0.5); got != 30*time.Minute {
+		t.Errorf("median first response %s, want 30m", got)
+	}
+	if got := r.ResponseQuantile(0.9); got != 2*time.Hour {
+		t.Errorf("p90 first response %s, want 2h", got)
+	}
+	cells := map[string]int64{}
+	for _, cs := range r.CountryStatus {
+		cells[cs.Country+"/"+cs.Status] = cs.N
+	}
+	want := map[string]int64{"DE/won": 1, "DE/lost": 1, "DE/new": 1, "FR/won": 1, "JP/won": 1}
+	if len(cells) != len(want) {
+		t.Errorf("country × status %v, want %v", cells, want)
+	}
+	for k, n := range want {
+		if cells[k] != n {
+			t.Errorf("%s = %d, want %d", k, cells[k], n)
+		}
+	}
+	if len(r.Lanes) == 0 || r.Lanes[0].Origin != "US" || r.Lanes[0].Destination != "DE" || r.Lanes[0].N != 3 {
+		t.Errorf("top lane %+v, want US → DE ×3", r.Lanes)
+	}
+	page := a.request("GET", "/staff/reports?from=2026-01-01", nil, a.session(store.RoleManager)).Body.String()
+	for _, s := range []string{"66.7%", "30 min", "2.0 h", "Germany (DE)"} {
+		if !strings.Contains(page, s) {
+			t.Errorf("reports page lacks %q", s)
+		}
+	}
+}
