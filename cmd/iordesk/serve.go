@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"iordesk/internal/config"
+	"iordesk/internal/mail"
 	"iordesk/internal/server"
 	"iordesk/internal/staff"
 	"iordesk/internal/store"
@@ -58,7 +59,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
 	var jobsWG sync.WaitGroup
-	jobsWG.Go(func() { purgeLoop(jobs, st, log) })
+	jobsWG.Go(func() { purgeLoop(jobs, st, srv.Outbox, log) })
 	jobsWG.Go(func() { srv.Outbox.Run(jobs) })
 	go func() { jobsWG.Wait(); close(jobsDone) }()
 
@@ -98,7 +99,9 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 	return st, nil
 }
 
-func purgeLoop(ctx context.Context, st *store.Store, log *slog.Logger) {
+// purgeLoop runs the periodic jobs: purges, and the weekly digest (which
+// claims its week in the database, so one instance sends it).
+func purgeLoop(ctx context.Context, st *store.Store, outbox *mail.Outbox, log *slog.Logger) {
 	t := time.NewTicker(purgeEvery)
 	defer t.Stop()
 	for {
@@ -109,6 +112,11 @@ func purgeLoop(ctx context.Context, st *store.Store, log *slog.Logger) {
 		}
 		if _, err := st.PurgeSessions(ctx, staff.IdleTimeout); err != nil && ctx.Err() == nil {
 			log.Warn("purge expired sessions", "err", err)
+		}
+		if n, err := outbox.QueueWeeklyDigests(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("queue weekly digests", "err", err)
+		} else if n > 0 {
+			log.Info("weekly digests queued", "count", n)
 		}
 		select {
 		case <-ctx.Done():

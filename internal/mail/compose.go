@@ -6,6 +6,7 @@ import (
 	htmltemplate "html/template"
 	"net/mail"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
@@ -45,7 +46,7 @@ func NewComposer(files interface {
 	}
 	c := &Composer{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{},
 		cat: cat, from: cfg.From, deskEmail: cfg.DeskEmail, baseURL: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname()}
-	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement} {
+	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement, store.MailWeeklyDigest} {
 		txt, err := files.ReadFile("mail/" + kind + ".txt")
 		if err != nil {
 			return nil, err
@@ -170,4 +171,66 @@ func FormatMoney(cents int64, currency string) string {
 		b.WriteRune(r)
 	}
 	return fmt.Sprintf("%s.%02d %s", b.String(), cents%100, currency)
+}
+
+// digestView is what the weekly digest templates read.
+type digestView struct {
+	Name, From, To     string
+	Total              int64
+	Top                []digestLine
+	Won, Lost          int64
+	Conversion, Median string
+	ReportsURL         string
+}
+
+type digestLine struct {
+	Label string
+	N     int64
+}
+
+// ComposeDigest builds a manager's weekly summary of [from, to).
+func (c *Composer) ComposeDigest(m store.Message, u *store.User, r *store.Report, from, to, now time.Time) (*gomail.Msg, error) {
+	v := digestView{Name: u.Name, From: from.UTC().Format("2 Jan 2006"), To: to.UTC().Add(-time.Second).Format("2 Jan 2006"),
+		Won: r.Won, Lost: r.Lost, Conversion: "—", Median: "—",
+		ReportsURL: c.baseURL + "/staff/reports?from=" + from.UTC().Format(time.DateOnly)}
+	totals := map[string]int64{}
+	for _, b := range r.ByService {
+		v.Total += b.N
+	}
+	for _, cs := range r.CountryStatus {
+		totals[cs.Country] += cs.N
+	}
+	for country, n := range totals {
+		v.Top = append(v.Top, digestLine{Label: c.cat.CountryName(country), N: n})
+	}
+	sort.Slice(v.Top, func(i, j int) bool {
+		return v.Top[i].N > v.Top[j].N || v.Top[i].N == v.Top[j].N && v.Top[i].Label < v.Top[j].Label
+	})
+	v.Top = v.Top[:min(len(v.Top), 5)]
+	if conv := r.Conversion(); conv >= 0 {
+		v.Conversion = fmt.Sprintf("%.0f%%", 100*conv)
+	}
+	if r.Responded > 0 {
+		v.Median = r.ResponseQuantile(0.5).Round(time.Minute).String()
+	}
+	var text, html bytes.Buffer
+	if err := c.text[m.Kind].Execute(&text, v); err != nil {
+		return nil, fmt.Errorf("render digest text: %w", err)
+	}
+	if err := c.html[m.Kind].Execute(&html, v); err != nil {
+		return nil, fmt.Errorf("render digest html: %w", err)
+	}
+	msg := gomail.NewMsg()
+	if err := msg.From(c.from); err != nil {
+		return nil, err
+	}
+	if err := msg.To(u.Email); err != nil {
+		return nil, fmt.Errorf("recipient: %w", err)
+	}
+	msg.Subject(headerText(fmt.Sprintf("IOR Desk weekly: %d enquiries, %s to %s", v.Total, v.From, v.To)))
+	msg.SetMessageIDWithValue(fmt.Sprintf("iordesk.%d.digest@%s", m.ID, c.host))
+	msg.SetDateWithValue(now)
+	msg.SetBodyString(gomail.TypeTextPlain, text.String())
+	msg.AddAlternativeString(gomail.TypeTextHTML, html.String())
+	return msg, nil
 }

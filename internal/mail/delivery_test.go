@@ -330,3 +330,45 @@ func TestTransportURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestWeeklyDigestGoesOncePerWeekToSubscribers(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	ctx := context.Background()
+	r.clock = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) // a Wednesday in the reported week
+	for range 3 {
+		r.enquiry(nil, "DE", "BR")
+	}
+	for r.runOnce() > 0 {
+	}
+	before := len(srv.messages())
+	users := map[string]*store.User{}
+	for _, u := range []struct{ email, role string }{{"boss@ior.example", store.RoleManager}, {"agent@ior.example", store.RoleAgent}, {"quiet@ior.example", store.RoleManager}} {
+		users[u.email] = &store.User{Email: u.email, Name: u.email, Role: u.role, PasswordHash: "x"}
+		if err := r.st.CreateUser(ctx, users[u.email]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.st.SetWeeklyDigest(ctx, users["boss@ior.example"].ID, true)
+	r.st.SetWeeklyDigest(ctx, users["agent@ior.example"].ID, true) // agents get none
+
+	r.clock = time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	n1, err1 := r.outbox.QueueWeeklyDigests(ctx)
+	n2, err2 := r.outbox.QueueWeeklyDigests(ctx) // a second instance, or the next tick
+	if err1 != nil || err2 != nil || n1 != 1 || n2 != 0 {
+		t.Fatalf("queued %d then %d (%v %v), want 1 then 0", n1, n2, err1, err2)
+	}
+	r.runOnce()
+	msgs := srv.messages()[before:]
+	if len(msgs) != 1 || msgs[0].To[0] != "boss@ior.example" {
+		t.Fatalf("digests sent: %+v", msgs)
+	}
+	p := parseMessage(t, msgs[0].Data, msgs[0].To)
+	if !strings.Contains(p.Subject, "3 enquiries") || !strings.Contains(p.Text, "Germany: 3") || !strings.Contains(p.Text, "Brazil: 3") {
+		t.Fatalf("digest: %q\n%s", p.Subject, p.Text)
+	}
+	r.advance(7 * 24 * time.Hour)
+	if n, _ := r.outbox.QueueWeeklyDigests(ctx); n != 1 {
+		t.Fatalf("next week queued %d", n)
+	}
+}

@@ -115,6 +115,9 @@ func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
 // deliver makes one attempt and says what it came to.
 func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome {
 	label := kindLabel(m.Kind)
+	if m.Kind == store.MailWeeklyDigest {
+		return o.deliverDigest(ctx, m)
+	}
 	if m.EnquiryID == nil {
 		return store.MailOutcome{Failed: true, Error: "the enquiry no longer exists"}
 	}
@@ -144,6 +147,61 @@ func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome
 	o.log.Info("mail sent", "kind", m.Kind, "ref", e.Reference, "message", m.ID, "attempt", m.Attempts+1)
 	return store.MailOutcome{Sent: true, Recipients: to,
 		Event: store.Event{Kind: store.EventMailSent, Actor: "system", Detail: label + " sent to " + to}}
+}
+
+// deliverDigest sends a weekly summary of the seven days before it was
+// queued; an account that unsubscribed or was disabled meanwhile gets none.
+func (o *Outbox) deliverDigest(ctx context.Context, m store.Message) store.MailOutcome {
+	if m.UserID == nil {
+		return store.MailOutcome{Failed: true, Error: "the account no longer exists"}
+	}
+	u, err := o.store.UserByID(ctx, *m.UserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.MailOutcome{Failed: true, Error: "the account no longer exists"}
+	}
+	if err != nil {
+		return o.retry(m, err, "Weekly digest")
+	}
+	if u.Disabled || !u.WeeklyDigest {
+		return store.MailOutcome{Sent: true, Error: "not sent: unsubscribed or disabled"}
+	}
+	to := m.CreatedAt.UTC().Truncate(24 * time.Hour)
+	from := to.AddDate(0, 0, -7)
+	r, err := o.store.Report(ctx, from, to)
+	if err != nil {
+		return o.retry(m, err, "Weekly digest")
+	}
+	msg, err := o.composer.ComposeDigest(m, u, r, from, to, o.now())
+	if err != nil {
+		return o.fail(m, err, "Weekly digest", []string{u.Email})
+	}
+	if err := o.transport.Send(ctx, msg); err != nil {
+		if Permanent(err) {
+			return o.fail(m, err, "Weekly digest", []string{u.Email})
+		}
+		return o.retry(m, err, "Weekly digest")
+	}
+	o.log.Info("mail sent", "kind", m.Kind, "user", u.ID, "message", m.ID)
+	return store.MailOutcome{Sent: true, Recipients: u.Email}
+}
+
+// QueueWeeklyDigests queues the digests once per week, on Monday from 07:00
+// UTC, whichever instance gets there first.
+func (o *Outbox) QueueWeeklyDigests(ctx context.Context) (int64, error) {
+	now := o.now().UTC()
+	monday := now.Truncate(24*time.Hour).AddDate(0, 0, -((int(now.Weekday()) + 6) % 7)).Add(7 * time.Hour)
+	if now.Before(monday) {
+		monday = monday.AddDate(0, 0, -7)
+	}
+	var queued int64
+	_, err := o.store.ClaimJob(ctx, "weekly_digest", monday, func(tx *store.Tx) (err error) {
+		queued, err = tx.EnqueueDigests()
+		return err
+	})
+	if queued > 0 {
+		o.Notify()
+	}
+	return queued, err
 }
 
 func (o *Outbox) recipients(ctx context.Context, m store.Message, e *store.Enquiry) ([]string, error) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/xuri/excelize/v2"
 
 	"iordesk/internal/catalog"
@@ -35,6 +36,8 @@ type reportView struct {
 	Won, Lost, Responded int64
 	Median, P90          string
 	Query                string
+	Digest               bool // the viewer gets the weekly digest
+	Notice               string
 }
 
 // statusCols are the statuses of the destination × status table.
@@ -171,7 +174,11 @@ func (h *Handlers) Reports(c echo.Context) error {
 		return err
 	}
 	v := h.build(r, fromS, toS)
-	v.Page = web.Page{Title: "Reports", Staff: staffNav(c)}
+	v.Page = web.Page{Title: "Reports", Staff: staffNav(c), CSRF: csrfToken(c)}
+	v.Digest = staff.CurrentUser(c).WeeklyDigest
+	if c.QueryParam("done") == "digest" {
+		v.Notice = "Your weekly digest setting is saved."
+	}
 	q := url.Values{"from": {fromS}}
 	if toS != "" {
 		q.Set("to", toS)
@@ -255,4 +262,21 @@ func sheetName(title string) string {
 		r = r[:31]
 	}
 	return string(r)
+}
+
+// SetDigest serves POST /staff/reports/digest: the viewer subscribes to
+// (digest=yes) or leaves the weekly summary email.
+func (h *Handlers) SetDigest(c echo.Context) error {
+	u := staff.CurrentUser(c)
+	if err := h.store.SetWeeklyDigest(c.Request().Context(), u.ID, c.FormValue("digest") == "yes"); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/reports?done=digest")
+}
+
+func csrfToken(c echo.Context) string {
+	if tok, _ := c.Get("csrf").(string); tok != middleware.CSRFUsingSecFetchSite {
+		return tok
+	}
+	return ""
 }

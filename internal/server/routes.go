@@ -78,6 +78,7 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.GET("/staff/export.xlsx", reports.ExportXLSX, manager...)
 	e.GET("/staff/reports", reports.Reports, manager...)
 	e.GET("/staff/reports.xlsx", reports.ReportsXLSX, manager...)
+	e.POST("/staff/reports/digest", reports.SetDigest, manager...)
 	e.GET("/staff/routing", desk.Routing, manager...)
 	e.POST("/staff/routing", desk.AddRoute, manager...)
 	e.POST("/staff/routing/:id/delete", desk.RemoveRoute, manager...)

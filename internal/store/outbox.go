@@ -14,6 +14,7 @@ import (
 type Message struct {
 	ID            int64 `gorm:"primaryKey"`
 	EnquiryID     *int64
+	UserID        *int64 // the staff recipient, for the weekly digest
 	Kind          string
 	Status        string
 	Attempts      int

@@ -17,6 +17,7 @@ type User struct {
 	Role         string
 	PasswordHash string
 	Disabled     bool
+	WeeklyDigest bool
 	FailedLogins int
 	LockedUntil  *time.Time
 	CreatedAt    time.Time

@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// MailWeeklyDigest is the outbox kind of a manager's weekly summary.
+const MailWeeklyDigest = "weekly_digest"
+
+// SetWeeklyDigest subscribes or unsubscribes a user.
+func (s *Store) SetWeeklyDigest(ctx context.Context, userID int64, on bool) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		return tx.db.Model(&User{}).Where("id = ?", userID).Update("weekly_digest", on).Error
+	})
+}
+
+// ClaimJob records that the job named runs for the slot starting at slot,
+// unless it already ran for that slot (here or on another instance). When
+// claimed, then runs in the same transaction, so the claim and its work
+// commit together.
+func (s *Store) ClaimJob(ctx context.Context, name string, slot time.Time, then func(tx *Tx) error) (bool, error) {
+	claimed := false
+	err := s.Write(ctx, func(tx *Tx) error {
+		slot := slot.UTC()
+		res := tx.db.Exec(`INSERT INTO jobs (name, last_run) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run WHERE jobs.last_run < excluded.last_run`, name, slot)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		claimed = true
+		return then(tx)
+	})
+	if err != nil {
+		return false, fmt.Errorf("job %s: %w", name, err)
+	}
+	return claimed, nil
+}
+
+// EnqueueDigests queues a weekly digest for every active subscriber.
+func (tx *Tx) EnqueueDigests() (int64, error) {
+	now := tx.now().UTC()
+	res := tx.db.Exec(`INSERT INTO outbox (user_id, kind, status, next_attempt_at, created_at)
+		SELECT id, ?, ?, ?, ? FROM users WHERE weekly_digest AND NOT disabled AND role IN (?, ?)`,
+		MailWeeklyDigest, MailPending, now, now, RoleManager, RoleAdmin)
+	return res.RowsAffected, res.Error
+}
