@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -24,6 +25,8 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	CORSOrigins    []string
 	LogFormat      string
+	// Limits per client IP per minute (QUALITY.md's defaults).
+	EnquiryRate, CaptchaRate, LoginRate int
 }
 
 // setting is one flag and its environment variable.
@@ -38,7 +41,7 @@ type setting struct {
 // flag.ErrHelp is returned for --help.
 func Load(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	var c Config
-	var proxies, origins string
+	var proxies, origins, rates string
 	settings := []setting{
 		{"addr", "IORDESK_ADDR", ":8080", "listen address", &c.Addr},
 		{"db", "IORDESK_DB", "data/iordesk.db", "SQLite file path, or a postgres:// URL", &c.DB},
@@ -49,6 +52,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		{"trusted-proxies", "IORDESK_TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed", &proxies},
 		{"cors-origins", "IORDESK_CORS_ORIGINS", "", "comma-separated origins allowed to call the JSON API from a browser", &origins},
 		{"log-format", "IORDESK_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
+		{"rate-limits", "IORDESK_RATE_LIMITS", "enquiry=5,captcha=30,login=10", "per-IP limits per minute: enquiry posts, CAPTCHA images and challenges, logins", &rates},
 	}
 	fs := flag.NewFlagSet("iordesk "+name, flag.ContinueOnError)
 	fs.SetOutput(out)
@@ -74,6 +78,9 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		return Config{}, nil, err
 	}
 	c.CORSOrigins = splitList(origins)
+	if err := c.parseRates(rates); err != nil {
+		return Config{}, nil, err
+	}
 	return c, fs.Args(), c.validate()
 }
 
@@ -128,4 +135,26 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+func (c *Config) parseRates(s string) error {
+	c.EnquiryRate, c.CaptchaRate, c.LoginRate = 5, 30, 10
+	for _, part := range splitList(s) {
+		name, val, ok := strings.Cut(part, "=")
+		n, err := strconv.Atoi(strings.TrimSpace(val))
+		if !ok || err != nil || n < 1 || n > 100000 {
+			return fmt.Errorf("IORDESK_RATE_LIMITS: %q: want name=N with N from 1 to 100000", part)
+		}
+		switch strings.TrimSpace(name) {
+		case "enquiry":
+			c.EnquiryRate = n
+		case "captcha":
+			c.CaptchaRate = n
+		case "login":
+			c.LoginRate = n
+		default:
+			return fmt.Errorf("IORDESK_RATE_LIMITS: unknown limit %q (enquiry, captcha, login)", name)
+		}
+	}
+	return nil
 }

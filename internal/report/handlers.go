@@ -73,12 +73,12 @@ func (h *Handlers) export(c echo.Context, format string) error {
 		c.Response().WriteHeader(http.StatusOK)
 		n, err = x.WriteXLSX(c.Request().Context(), c.Response(), f, opts)
 	}
-	filter := q.Values().Encode()
+	filter := orAll(q.Values().Encode())
 	if opts.PerDestination {
 		filter += " (one row per destination)"
 	}
-	if aerr := h.store.Audit(c.Request().Context(), store.AuditEntry{UserID: &u.ID, Actor: u.Name, Action: store.AuditExport,
-		Detail: fmt.Sprintf("%s export of %d rows, filter: %s", format, n, orAll(filter)), IP: c.RealIP()}); aerr != nil {
+	if aerr := h.store.Audit(c.Request().Context(), store.AuditEntry{UserID: &u.ID, Actor: u.Name + " <" + u.Email + ">",
+		Action: store.AuditExport, Detail: fmt.Sprintf("%s export of %d rows, filter: %s", format, n, filter), IP: c.RealIP()}); aerr != nil {
 		h.log.Error("audit export", "err", aerr)
 	}
 	if err != nil {

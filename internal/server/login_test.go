@@ -240,3 +240,26 @@ func TestLoginRedirectStaysLocal(t *testing.T) {
 		}
 	}
 }
+
+func TestLoginsAndAccountChangesAreAudited(t *testing.T) {
+	a := newApp(t)
+	a.login("agent@ior.example", "wrong password 123")
+	a.login("nobody@ior.example", "my secret password")
+	admin := a.session(store.RoleAdmin)
+	u := a.users[store.RoleAgent]
+	a.request("POST", fmt.Sprintf("/staff/users/%d", u.ID), url.Values{"name": {u.Name}, "role": {"manager"}}, admin)
+	a.request("POST", "/staff/logout", url.Values{}, admin)
+	log, _ := a.st.AuditLog(t.Context(), 10)
+	var got []string
+	for i := len(log) - 1; i >= 0; i-- {
+		got = append(got, log[i].Action+": "+log[i].Detail)
+		if strings.Contains(log[i].Detail, "secret") || strings.Contains(log[i].Detail, "wrong password 123") {
+			t.Fatalf("a password reached the audit log: %q", log[i].Detail)
+		}
+	}
+	want := []string{"login_failed: wrong password", "login_failed: unknown account (18 characters)", "login: ",
+		"account_changed: agent@ior.example: name \"Agent Person\", role agent → manager, disabled false, password reset false", "logout: "}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,14 +25,18 @@ const formBodyLimit = "64K"
 // routes is the whole URL surface of iordesk.
 func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *staff.Handlers, reports *report.Handlers, ops *operations) {
 	limit := middleware.BodyLimit(formBodyLimit)
+	// Per-IP limits, answered with 429 before any work: a form page and a
+	// challenge both cost a database write, an image CPU.
+	posts := perMinute(cfg.EnquiryRate, "Too many enquiries from your address. Please wait a minute and send again; what you typed is still in your browser.")
+	captchas := perMinute(cfg.CaptchaRate, "Too many requests for security codes from your address. Please wait a minute.")
 
 	// The public enquiry pages.
-	e.GET("/", public.Home)
-	e.GET("/enquiry", public.Form)
-	e.POST("/enquiry", public.Submit, limit, web.SameOriginPost)
+	e.GET("/", public.Home, captchas)
+	e.GET("/enquiry", public.Form, captchas)
+	e.POST("/enquiry", public.Submit, posts, limit, web.SameOriginPost)
 	e.GET("/enquiry/thanks", public.Thanks)
 	e.GET("/privacy", public.Privacy)
-	e.GET("/captcha/:file", public.CaptchaFile)
+	e.GET("/captcha/:file", public.CaptchaFile, captchas)
 
 	// The JSON intake, for embedding the form in another site.
 	api := e.Group("/api/v1", limit)
@@ -43,8 +48,8 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 			MaxAge:       3600,
 		}))
 	}
-	api.POST("/enquiries", public.APISubmit)
-	api.POST("/captcha", public.APICaptcha)
+	api.POST("/enquiries", public.APISubmit, posts)
+	api.POST("/captcha", public.APICaptcha, captchas)
 	// Preflights are answered by the CORS middleware; these routes only
 	// give it a place to run.
 	preflight := func(c echo.Context) error { return c.NoContent(http.StatusNoContent) }
@@ -64,7 +69,7 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	admin := []echo.MiddlewareFunc{staffLimit, csrf, desk.Require(store.RoleAdmin)}
 
 	e.GET("/staff/login", desk.LoginPage, csrf)
-	e.POST("/staff/login", desk.Login, loginLimiter(), staffLimit, csrf)
+	e.POST("/staff/login", desk.Login, perMinute(cfg.LoginRate, "Too many login attempts from your address. Please wait a minute."), staffLimit, csrf)
 	e.POST("/staff/logout", desk.Logout, staffLimit, csrf)
 	e.GET("/staff", desk.Overview, agent...)
 	e.GET("/staff/enquiries", desk.List, agent...)
@@ -93,16 +98,18 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.GET("/readyz", ops.readyz)
 }
 
-// loginLimiter allows 10 login attempts per client IP per minute; past it,
-// 429 with Retry-After, answered before any password is hashed.
-func loginLimiter() echo.MiddlewareFunc {
+// perMinute allows n requests per client IP per minute (a burst of n, then
+// one every 60/n seconds); past it, 429 with Retry-After. The counts live in
+// this instance's memory: with several instances each counts its own.
+func perMinute(n int, message string) echo.MiddlewareFunc {
+	retry := strconv.Itoa(max(1, 60/n))
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: rate.Limit(10.0 / 60), Burst: 10, ExpiresIn: 3 * time.Minute}),
+			Rate: rate.Limit(float64(n) / 60), Burst: n, ExpiresIn: 3 * time.Minute}),
 		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			c.Response().Header().Set("Retry-After", "60")
-			return echo.NewHTTPError(http.StatusTooManyRequests, "Too many login attempts from your address. Please wait a minute.")
+			c.Response().Header().Set("Retry-After", retry)
+			return echo.NewHTTPError(http.StatusTooManyRequests, message)
 		},
 	})
 }

@@ -2,6 +2,7 @@ package staff
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -114,6 +115,7 @@ func (h *Handlers) Login(c echo.Context) error {
 			}
 		}
 		h.log.Warn("login failed", "known_account", u != nil, "locked", locked, "ip", c.RealIP())
+		h.audit(c, u, store.AuditLoginFailed, loginFailureDetail(u, ok, locked, email))
 		return h.render.Render(c, http.StatusUnauthorized, "staff_login",
 			loginView{Page: h.page(c, "Log in"), Email: email, Next: next, Error: loginFailed})
 	}
@@ -126,6 +128,7 @@ func (h *Handlers) Login(c echo.Context) error {
 		return err
 	}
 	h.log.Info("login", "user", u.ID, "ip", c.RealIP())
+	h.audit(c, u, store.AuditLogin, "")
 	if next == "" {
 		next = "/staff"
 	}
@@ -134,6 +137,9 @@ func (h *Handlers) Login(c echo.Context) error {
 
 // Logout serves POST /staff/logout: the session ends server-side.
 func (h *Handlers) Logout(c echo.Context) error {
+	if u, err := h.sessions.User(c); err == nil {
+		h.audit(c, u, store.AuditLogout, "")
+	}
 	h.sessions.End(c)
 	return c.Redirect(http.StatusSeeOther, "/staff/login")
 }
@@ -145,4 +151,21 @@ func localPath(p string) string {
 		return ""
 	}
 	return p
+}
+
+// loginFailureDetail says in the audit log (for admins, never the visitor)
+// why a login failed. An unknown email is recorded only by its length, so
+// a password typed into the email field does not land in the log.
+func loginFailureDetail(u *store.User, passwordOK, locked bool, email string) string {
+	switch {
+	case u == nil:
+		return fmt.Sprintf("unknown account (%d characters)", len([]rune(email)))
+	case u.Disabled:
+		return "account disabled"
+	case locked:
+		return "account locked"
+	case !passwordOK:
+		return "wrong password"
+	}
+	return ""
 }

@@ -60,3 +60,14 @@ func actor(c echo.Context) store.Actor {
 	u := CurrentUser(c)
 	return store.Actor{ID: u.ID, Name: u.Name}
 }
+
+// audit records a staff action; a failure to record is logged, never shown.
+func (h *Handlers) audit(c echo.Context, u *store.User, action, detail string) {
+	e := store.AuditEntry{Action: action, Detail: detail, IP: c.RealIP()}
+	if u != nil {
+		e.UserID, e.Actor = &u.ID, u.Name+" <"+u.Email+">"
+	}
+	if err := h.store.Audit(c.Request().Context(), e); err != nil {
+		h.log.Error("audit", "action", action, "err", err)
+	}
+}

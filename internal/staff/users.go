@@ -3,6 +3,7 @@ package staff
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/mail"
 	"strconv"
@@ -80,6 +81,7 @@ func (h *Handlers) AddUser(c echo.Context) error {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Could not add the account: " + err.Error() + "."})
 	}
 	h.log.Info("account created", "user", u.ID, "role", u.Role, "by", CurrentUser(c).ID)
+	h.audit(c, CurrentUser(c), store.AuditAccountAdd, fmt.Sprintf("%s (%s) as %s", u.Email, u.Name, u.Role))
 	return h.showUsers(c, http.StatusOK, usersView{Notice: "Account created for " + u.Email + ".", Password: generated, For: u.Email})
 }
 
@@ -117,5 +119,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 		return err
 	}
 	h.log.Info("account changed", "user", id, "role", role, "disabled", disabled, "password_reset", generated != "", "by", CurrentUser(c).ID)
+	h.audit(c, CurrentUser(c), store.AuditAccountChange, fmt.Sprintf("%s: name %q, role %s → %s, disabled %v, password reset %v",
+		u.Email, name, u.Role, role, disabled, generated != ""))
 	return h.showUsers(c, http.StatusOK, usersView{Notice: "Account " + u.Email + " saved.", Password: generated, For: u.Email})
 }

@@ -22,7 +22,12 @@ func (AuditEntry) TableName() string { return "audit_log" }
 
 // Audit actions.
 const (
-	AuditExport = "export"
+	AuditExport        = "export"
+	AuditLogin         = "login"
+	AuditLoginFailed   = "login_failed"
+	AuditLogout        = "logout"
+	AuditAccountAdd    = "account_created"
+	AuditAccountChange = "account_changed"
 )
 
 // Audit appends to the audit log (nothing in the application updates or
