@@ -50,42 +50,49 @@ const (
 	colConsent  = 27
 )
 
-// record is one export row as strings (CSV) and as typed values (XLSX).
-func (x *Exporter) record(r *store.ExportRow, countries []string) []any {
-	e := &r.Enquiry
+// record fills line with one export row as text.
+func (x *Exporter) record(line []string, r *store.ExportRow, countries []string) {
 	names := make([]string, len(countries))
 	for i, c := range countries {
 		names[i] = x.Catalog.CountryName(c)
 	}
 	assignee := ""
-	if e.AssigneeID != nil {
-		assignee = x.Assignees[*e.AssigneeID]
-		if assignee == "" {
-			assignee = strconv.FormatInt(*e.AssigneeID, 10)
+	if r.AssigneeID != 0 {
+		if assignee = x.Assignees[r.AssigneeID]; assignee == "" {
+			assignee = strconv.FormatInt(r.AssigneeID, 10)
 		}
 	}
-	return []any{e.Reference, e.CreatedAt.UTC(), e.Status, e.FullName, e.Company, e.Email, e.Phone,
-		catalog.Label(catalog.Services, e.Service), e.OriginCountry, strings.Join(countries, " "), strings.Join(names, ", "),
-		catalog.Label(catalog.ProductCategories, e.ProductCategory), e.ProductDescription, e.Condition, e.HSCode,
-		e.ContainsEncryption, e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate,
-		e.Message, assignee, e.UTMSource, e.UTMMedium, e.UTMCampaign, e.Referrer, e.ConsentAt.UTC(), e.PrivacyNoticeVersion}
+	copy(line, []string{r.Reference, r.CreatedAt, r.Status, r.FullName, r.Company, r.Email, r.Phone,
+		catalog.Label(catalog.Services, r.Service), r.OriginCountry, strings.Join(countries, " "), strings.Join(names, ", "),
+		catalog.Label(catalog.ProductCategories, r.ProductCategory), r.ProductDescription, r.Condition, r.HSCode,
+		r.ContainsEncryption, r.WirelessRadio, r.LithiumBatteries, money(r.ShipmentValueCents), r.Currency, r.TargetDate,
+		r.Message, assignee, r.UTMSource, r.UTMMedium, r.UTMCampaign, r.Referrer, r.ConsentAt, r.PrivacyNoticeVersion})
+}
+
+func money(cents int64) string {
+	return strconv.FormatInt(cents/100, 10) + "." + strconv.FormatInt(100+cents%100, 10)[1:]
 }
 
 // each calls fn with every row of the filter, once per enquiry or once per
 // destination.
-func (x *Exporter) each(ctx context.Context, f store.Filter, opts Options, fn func([]any) error) (int, error) {
+func (x *Exporter) each(ctx context.Context, f store.Filter, opts Options, fn func(line []string, r *store.ExportRow) error) (int, error) {
 	n := 0
+	line := make([]string, len(header))
+	one := make([]string, 1)
 	err := x.Store.ExportEnquiries(ctx, f, func(r *store.ExportRow) error {
 		if x.Progress != nil && n%10000 == 0 && n > 0 {
 			x.Progress(n)
 		}
 		if !opts.PerDestination {
 			n++
-			return fn(x.record(r, r.Countries))
+			x.record(line, r, r.Countries)
+			return fn(line, r)
 		}
 		for _, c := range r.Countries {
 			n++
-			if err := fn(x.record(r, []string{c})); err != nil {
+			one[0] = c
+			x.record(line, r, one)
+			if err := fn(line, r); err != nil {
 				return err
 			}
 		}
@@ -106,10 +113,9 @@ func (x *Exporter) WriteCSV(ctx context.Context, w io.Writer, f store.Filter, op
 	if err := cw.Write(header); err != nil {
 		return 0, err
 	}
-	line := make([]string, len(header))
-	n, err := x.each(ctx, f, opts, func(rec []any) error {
-		for i, v := range rec {
-			line[i] = SafeCell(csvText(v))
+	n, err := x.each(ctx, f, opts, func(line []string, _ *store.ExportRow) error {
+		for i, v := range line {
+			line[i] = SafeCell(v)
 		}
 		return cw.Write(line)
 	})
@@ -121,18 +127,6 @@ func (x *Exporter) WriteCSV(ctx context.Context, w io.Writer, f store.Filter, op
 		return n, err
 	}
 	return n, bw.Flush()
-}
-
-func csvText(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case time.Time:
-		return v.Format("2006-01-02 15:04:05")
-	case int64: // cents
-		return fmt.Sprintf("%d.%02d", v/100, v%100)
-	}
-	return fmt.Sprint(v)
 }
 
 // SafeCell makes a CSV cell that spreadsheet software cannot run as a
@@ -179,15 +173,19 @@ func (x *Exporter) WriteXLSX(ctx context.Context, w io.Writer, f store.Filter, o
 		return 0, err
 	}
 	row := 1
-	n, err := x.each(ctx, f, opts, func(rec []any) error {
+	cells := make([]any, len(header))
+	n, err := x.each(ctx, f, opts, func(line []string, r *store.ExportRow) error {
 		row++
-		cells := make([]any, len(rec))
-		for i, v := range rec {
+		for i, v := range line {
 			switch i {
 			case colReceived, colConsent:
-				cells[i] = excelize.Cell{StyleID: dateStyle, Value: v}
+				t, err := time.Parse(time.DateTime, v)
+				if err != nil {
+					return fmt.Errorf("row %s: %w", r.Reference, err)
+				}
+				cells[i] = excelize.Cell{StyleID: dateStyle, Value: t}
 			case colValue:
-				cells[i] = excelize.Cell{StyleID: moneyStyle, Value: float64(v.(int64)) / 100}
+				cells[i] = excelize.Cell{StyleID: moneyStyle, Value: float64(r.ShipmentValueCents) / 100}
 			default:
 				cells[i] = v // a string cell: excelize never turns it into a formula
 			}

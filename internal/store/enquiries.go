@@ -53,9 +53,9 @@ type Enquiry struct {
 
 // Destination is one destination country of an enquiry.
 type Destination struct {
-	EnquiryID int64  `gorm:"primaryKey"`
-	Country   string `gorm:"primaryKey"`
-	Position  int
+	EnquiryID int64 `gorm:"primaryKey"`
+	Position  int   `gorm:"primaryKey"`
+	Country   string
 	CreatedAt time.Time
 }
 

@@ -46,13 +46,15 @@ CREATE INDEX enquiries_email            ON enquiries (email);
 
 -- One row per destination, so "enquiries by destination country" is a plain
 -- indexed query. created_at is copied from the enquiry so a country filter
--- over a period needs no join to find its rows.
+-- over a period needs no join to find its rows. Keyed by position, so an
+-- enquiry's destinations come back in the prospect's order without a sort
+-- (validation keeps a country from appearing twice).
 CREATE TABLE enquiry_destinations (
     enquiry_id INTEGER  NOT NULL REFERENCES enquiries (id) ON DELETE CASCADE,
-    country    TEXT     NOT NULL,
     position   INTEGER  NOT NULL,
+    country    TEXT     NOT NULL,
     created_at DATETIME NOT NULL,
-    PRIMARY KEY (enquiry_id, country)
+    PRIMARY KEY (enquiry_id, position)
 ) WITHOUT ROWID;
 CREATE INDEX enquiry_destinations_country_created ON enquiry_destinations (country, created_at);
 
