@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -23,8 +24,7 @@ func (Challenge) TableName() string { return "captcha_challenges" }
 
 // CreateChallenge stores a new challenge.
 func (tx *Tx) CreateChallenge(c Challenge) error {
-	c.ExpiresAt = c.ExpiresAt.UTC()
-	if err := tx.db.Create(&c).Error; err != nil {
+	if _, err := tx.exec(sqlInsertChallenge, c.ID, c.Digits, c.ExpiresAt.UTC()); err != nil {
 		return fmt.Errorf("create captcha challenge: %w", err)
 	}
 	return nil
@@ -34,15 +34,18 @@ func (tx *Tx) CreateChallenge(c Challenge) error {
 // attempt, right or wrong, uses it up. An unknown id gives ErrNotFound; an
 // expired challenge is returned as well and the caller compares ExpiresAt.
 func (tx *Tx) ConsumeChallenge(id string) (Challenge, error) {
-	var found []Challenge
-	err := tx.db.Raw("DELETE FROM captcha_challenges WHERE id = ? RETURNING id, digits, expires_at", id).Scan(&found).Error
+	row, err := tx.queryRow(sqlConsumeChallenge, id)
 	if err != nil {
 		return Challenge{}, fmt.Errorf("consume captcha challenge: %w", err)
 	}
-	if len(found) == 0 {
+	c := Challenge{ID: id}
+	switch err := row.Scan(&c.Digits, &c.ExpiresAt); {
+	case errors.Is(err, sql.ErrNoRows):
 		return Challenge{}, ErrNotFound
+	case err != nil:
+		return Challenge{}, fmt.Errorf("consume captcha challenge: %w", err)
 	}
-	return found[0], nil
+	return c, nil
 }
 
 // Challenge reads a live challenge (for drawing its image or audio) without

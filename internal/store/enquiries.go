@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Enquiry is one prospect's request, as stored.
@@ -83,37 +82,37 @@ const (
 )
 
 // InsertEnquiry writes the enquiry, its destinations (from countries) and
-// its "created" event. A taken reference gives ErrConflict so the caller
-// can draw a new one.
+// its "created" event, with statements prepared once: this is the intake's
+// hot path. A taken reference gives ErrConflict so the caller can draw a
+// new one.
 func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
+	if len(countries) == 0 || len(countries) > maxDestinationRows {
+		return fmt.Errorf("insert enquiry: %d destinations, want 1 to %d", len(countries), maxDestinationRows)
+	}
 	now := tx.now().UTC()
-	e.ID = 0
-	e.Status = StatusNew
-	e.Version = 1
-	e.CreatedAt, e.UpdatedAt = now, now
-	e.ConsentAt = e.ConsentAt.UTC()
-	e.Destinations = nil
-	if err := tx.db.Omit(clause.Associations).Create(e).Error; err != nil {
+	e.ID, e.Status, e.Version = 0, StatusNew, 1
+	e.CreatedAt, e.UpdatedAt, e.ConsentAt = now, now, e.ConsentAt.UTC()
+	row, err := tx.queryRow(sqlInsertEnquiry, e.Reference, e.Status, e.FullName, e.Company, e.Email, e.Phone, e.Service,
+		e.OriginCountry, e.ProductCategory, e.ProductDescription, e.Condition, e.HSCode, e.ContainsEncryption,
+		e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate, e.Message, e.ConsentAt,
+		e.PrivacyNoticeVersion, e.UTMSource, e.UTMMedium, e.UTMCampaign, e.Referrer, e.ClientIP, e.UserAgent,
+		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt)
+	if err == nil {
+		err = row.Scan(&e.ID)
+	}
+	if err != nil {
 		if isUniqueViolation(err) {
 			return fmt.Errorf("insert enquiry %s: %w", e.Reference, ErrConflict)
 		}
 		return fmt.Errorf("insert enquiry: %w", err)
 	}
-	// One multi-row statement for the destinations: this is the intake's
-	// hot path, and each statement costs a prepare and a cgo round trip.
 	e.Destinations = make([]Destination, len(countries))
-	var sql strings.Builder
 	args := make([]any, 0, 4*len(countries))
-	sql.WriteString("INSERT INTO enquiry_destinations (enquiry_id, country, position, created_at) VALUES ")
 	for i, c := range countries {
 		e.Destinations[i] = Destination{EnquiryID: e.ID, Country: c, Position: i, CreatedAt: now}
-		if i > 0 {
-			sql.WriteString(", ")
-		}
-		sql.WriteString("(?, ?, ?, ?)")
-		args = append(args, e.ID, c, i, now)
+		args = append(args, e.ID, i, c, now)
 	}
-	if err := tx.db.Exec(sql.String(), args...).Error; err != nil {
+	if _, err := tx.exec(destinationsSQL(len(countries)), args...); err != nil {
 		return fmt.Errorf("insert destinations: %w", err)
 	}
 	return tx.AddEvent(Event{EnquiryID: e.ID, Kind: EventCreated, Actor: "prospect",

@@ -36,9 +36,7 @@ const (
 func (tx *Tx) AddEvent(ev Event) error {
 	ev.ID = 0
 	ev.CreatedAt = tx.now().UTC()
-	err := tx.db.Exec("INSERT INTO enquiry_events (enquiry_id, kind, actor, actor_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		ev.EnquiryID, ev.Kind, ev.Actor, ev.ActorID, ev.Detail, ev.CreatedAt).Error
-	if err != nil {
+	if _, err := tx.exec(sqlInsertEvent, ev.EnquiryID, ev.Kind, ev.Actor, ev.ActorID, ev.Detail, ev.CreatedAt); err != nil {
 		return fmt.Errorf("add %s event: %w", ev.Kind, err)
 	}
 	return nil

@@ -85,6 +85,17 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		}
 		applied = append(applied, m.name)
 	}
+	if s.hot.Load() == nil {
+		sqlDB, err := s.write.DB()
+		if err != nil {
+			return applied, err
+		}
+		p, err := prepare(ctx, sqlDB)
+		if err != nil {
+			return applied, err
+		}
+		s.hot.Store(&p)
+	}
 	return applied, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -45,17 +44,11 @@ func (tx *Tx) EnqueueMail(enquiryID int64, kinds ...string) error {
 		return nil
 	}
 	now := tx.now().UTC()
-	var sql strings.Builder
 	args := make([]any, 0, 5*len(kinds))
-	sql.WriteString("INSERT INTO outbox (enquiry_id, kind, status, next_attempt_at, created_at) VALUES ")
-	for i, k := range kinds {
-		if i > 0 {
-			sql.WriteString(", ")
-		}
-		sql.WriteString("(?, ?, ?, ?, ?)")
+	for _, k := range kinds {
 		args = append(args, enquiryID, k, MailPending, now, now)
 	}
-	if err := tx.db.Exec(sql.String(), args...).Error; err != nil {
+	if _, err := tx.exec(outboxSQL(len(kinds)), args...); err != nil {
 		return fmt.Errorf("enqueue mail: %w", err)
 	}
 	return nil

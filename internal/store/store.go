@@ -5,14 +5,17 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -26,6 +29,8 @@ type Store struct {
 	read   *gorm.DB
 	writer *writer
 	now    func() time.Time
+	// hot holds the intake's prepared statements once migrations ran.
+	hot atomic.Pointer[prepared]
 }
 
 // Options tune Open; the zero value is right for production.
@@ -63,11 +68,11 @@ func Open(dsn string, opts Options) (*Store, error) {
 		Logger:                 gormLogger(opts.Logger),
 		NowFunc:                func() time.Time { return opts.Now().UTC() },
 	}
-	write, err := gorm.Open(sqlite.Open(sqliteDSN(dsn, false)), cfg)
+	write, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: sqliteDSN(dsn, false)}), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
 	}
-	read, err := gorm.Open(sqlite.Open(sqliteDSN(dsn, true)), cfg)
+	read, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: sqliteDSN(dsn, true)}), cfg)
 	if err != nil {
 		closeDB(write)
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
@@ -78,8 +83,21 @@ func Open(dsn string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{write: write, read: read, now: opts.Now}
-	s.writer = newWriter(write, opts.QueueSize, opts.MaxBatch)
+	s.writer = newWriter(write, opts.QueueSize, opts.MaxBatch, s.hot.Load)
 	return s, nil
+}
+
+// driverName is mattn's driver with one pragma the DSN cannot carry:
+// statement and savepoint journals in memory. Every insert of the intake
+// runs inside a savepoint and under a UNIQUE constraint, and with journals
+// in temporary files each one paid for file writes.
+const driverName = "sqlite3_iordesk"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		return err
+	}})
 }
 
 // sqliteDSN puts every pragma in the DSN so each pooled connection has them
@@ -118,6 +136,9 @@ func limitPools(write, read *gorm.DB) error {
 // closes both pools.
 func (s *Store) Close() error {
 	s.writer.close()
+	if p := s.hot.Load(); p != nil {
+		p.close()
+	}
 	return errors.Join(closeDB(s.write), closeDB(s.read))
 }
 
@@ -136,13 +157,14 @@ func (s *Store) Ping(ctx context.Context) error {
 // batch. fn runs on the writer goroutine: it must not block or call back
 // into the Store.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.writer.do(ctx, func(db *gorm.DB) error { return fn(&Tx{db: db, now: s.now}) })
+	return s.writer.do(ctx, func(db *gorm.DB) error { return fn(&Tx{db: db, now: s.now, prepared: s.hot.Load()}) })
 }
 
 // Tx is the view of the database inside one Write.
 type Tx struct {
-	db  *gorm.DB
-	now func() time.Time
+	db       *gorm.DB
+	now      func() time.Time
+	prepared *prepared
 }
 
 func closeDB(db *gorm.DB) error {

@@ -37,7 +37,7 @@ func sampleEnquiry(ref string) *Enquiry {
 
 func TestPragmasOnEveryConnection(t *testing.T) {
 	s := openTest(t)
-	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000"}
+	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000", "temp_store": "2"}
 	for pool, db := range map[string]*gorm.DB{"write": s.write, "read": s.read} {
 		for pragma, w := range want {
 			var got string

@@ -14,6 +14,7 @@ import (
 // after its batch is durable.
 type writer struct {
 	db       *gorm.DB
+	prepared func() *prepared
 	queue    chan *writeOp
 	maxBatch int
 
@@ -27,14 +28,14 @@ type writeOp struct {
 	result chan error // buffered: the writer never waits for a caller
 }
 
-func newWriter(db *gorm.DB, queueSize, maxBatch int) *writer {
+func newWriter(db *gorm.DB, queueSize, maxBatch int, prepared func() *prepared) *writer {
 	if queueSize <= 0 {
 		queueSize = 1024
 	}
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
-	w := &writer{db: db, queue: make(chan *writeOp, queueSize), maxBatch: maxBatch, done: make(chan struct{})}
+	w := &writer{db: db, prepared: prepared, queue: make(chan *writeOp, queueSize), maxBatch: maxBatch, done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -97,25 +98,42 @@ func (w *writer) run() {
 }
 
 // commit runs the batch in one transaction, each operation inside its own
-// savepoint so one failing operation does not undo its neighbours.
+// savepoint so one failing operation does not undo its neighbours. A batch
+// of one needs no savepoint: its failure rolls back the transaction.
 func (w *writer) commit(batch []*writeOp) {
 	results := make([]error, len(batch))
+	p := w.prepared()
+	exec := func(tx *gorm.DB, query string) error {
+		st, err := bound(p, tx, query)
+		if err == nil {
+			_, err = st.Exec()
+		}
+		return err
+	}
 	err := w.db.Transaction(func(tx *gorm.DB) error {
+		if len(batch) == 1 {
+			results[0] = runOp(batch[0].fn, tx)
+			return results[0]
+		}
 		for i, op := range batch {
-			if err := tx.Exec("SAVEPOINT op").Error; err != nil {
+			if err := exec(tx, sqlSavepoint); err != nil {
 				return err
 			}
 			if results[i] = runOp(op.fn, tx); results[i] != nil {
-				if err := tx.Exec("ROLLBACK TO op").Error; err != nil {
+				if err := exec(tx, sqlRollbackTo); err != nil {
 					return err
 				}
 			}
-			if err := tx.Exec("RELEASE op").Error; err != nil {
+			if err := exec(tx, sqlRelease); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if len(batch) == 1 && results[0] != nil {
+		batch[0].result <- results[0]
+		return
+	}
 	for i, op := range batch {
 		if err != nil {
 			op.result <- classify(err)
