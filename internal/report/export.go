@@ -3,6 +3,7 @@
 package report
 
 import (
+	"archive/zip"
 	"bufio"
 	"context"
 	"encoding/csv"
@@ -203,5 +204,14 @@ func (x *Exporter) WriteXLSX(ctx context.Context, w io.Writer, f store.Filter, o
 	if err := sw.Flush(); err != nil {
 		return n, err
 	}
-	return n, book.Write(w)
+	return n, writeStreamed(book, w)
+}
+
+// writeStreamed writes the workbook's zip straight to w. excelize's Write
+// builds the whole file in memory first (600 MB for a million rows); its
+// SetZipWriter hook lets the zip go to w as it is made.
+func writeStreamed(book *excelize.File, w io.Writer) error {
+	book.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	_, err := book.WriteToBuffer() // the buffer stays empty
+	return err
 }

@@ -245,7 +245,7 @@ func (h *Handlers) ReportsXLSX(c echo.Context) error {
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set(echo.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Response().WriteHeader(http.StatusOK)
-	return book.Write(c.Response())
+	return writeStreamed(book, c.Response())
 }
 
 func orOpen(s string) string {
