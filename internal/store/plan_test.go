@@ -80,6 +80,7 @@ func TestListFiltersUseTheirIndexes(t *testing.T) {
 		"unassigned":      {Filter{Unassigned: true}, "enquiries_assignee_created"},
 		"date range":      {Filter{From: from, To: from.Add(24 * time.Hour)}, "enquiries_created_at"},
 		"oldest first":    {Filter{Oldest: true}, "enquiries_created_at"},
+		"reference":       {Filter{Query: "enq-p0000042"}, "sqlite_autoindex_enquiries_1"},
 	}
 	for name, tc := range cases {
 		plan, err := s.explain(ctx, tc.f)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ type ListRow struct {
 	Enquiry
 	Countries []string `gorm:"-"`
 }
+
+// referenceQuery is a search for one reference (ENQ- and eight characters).
+var referenceQuery = regexp.MustCompile(`^(?i)ENQ-[0-9A-Z]{8}$`)
 
 // likeEscaper makes a search string match literally inside LIKE … ESCAPE '\'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -74,7 +78,10 @@ func (s *Store) query(ctx context.Context, f Filter) *gorm.DB {
 	if f.Unassigned {
 		db = db.Where("e.assignee_id IS NULL")
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
+	if q := strings.TrimSpace(f.Query); referenceQuery.MatchString(q) {
+		// A reference is looked up through its unique index, not a scan.
+		db = db.Where("e.reference = ?", strings.ToUpper(q))
+	} else if q != "" {
 		like := "%" + likeEscaper.Replace(q) + "%"
 		db = db.Where(`(e.reference = ? OR e.email = ? OR e.full_name LIKE ? ESCAPE '\' OR e.company LIKE ? ESCAPE '\'
 			OR e.email LIKE ? ESCAPE '\' OR e.product_description LIKE ? ESCAPE '\')`,
