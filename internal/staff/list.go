@@ -52,15 +52,23 @@ func (h *Handlers) List(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	count, err := h.store.CountEnquiriesUpTo(ctx, f, countCap+1)
-	if err != nil {
-		return err
+	// A free-text search scans; counting its matches would scan again, so
+	// it shows "more than 50" instead of a count.
+	count, limit := int64(len(rows)), int64(len(rows))
+	if more {
+		count++
+	}
+	if q.Q == "" {
+		limit = countCap
+		if count, err = h.store.CountEnquiriesUpTo(ctx, f, countCap+1); err != nil {
+			return err
+		}
 	}
 	users, err := h.store.Users(ctx)
 	if err != nil {
 		return err
 	}
-	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, countCap), CountCapped: count > countCap,
+	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, limit), CountCapped: count > limit,
 		Return: c.Request().URL.RequestURI(), Users: users, Countries: h.cat.CountryChoices,
 		Statuses: Statuses, Services: catalog.Services, Categories: catalog.ProductCategories,
 		Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
