@@ -59,7 +59,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
 	var jobsWG sync.WaitGroup
-	jobsWG.Go(func() { purgeLoop(jobs, st, srv.Outbox, log) })
+	jobsWG.Go(func() { purgeLoop(jobs, st, srv.Outbox, *cfg, log) })
 	jobsWG.Go(func() { srv.Outbox.Run(jobs) })
 	go func() { jobsWG.Wait(); close(jobsDone) }()
 
@@ -101,7 +101,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 
 // purgeLoop runs the periodic jobs: purges, and the weekly digest (which
 // claims its week in the database, so one instance sends it).
-func purgeLoop(ctx context.Context, st *store.Store, outbox *mail.Outbox, log *slog.Logger) {
+func purgeLoop(ctx context.Context, st *store.Store, outbox *mail.Outbox, cfg config.Config, log *slog.Logger) {
 	t := time.NewTicker(purgeEvery)
 	defer t.Stop()
 	for {
@@ -112,6 +112,13 @@ func purgeLoop(ctx context.Context, st *store.Store, outbox *mail.Outbox, log *s
 		}
 		if _, err := st.PurgeSessions(ctx, staff.IdleTimeout); err != nil && ctx.Err() == nil {
 			log.Warn("purge expired sessions", "err", err)
+		}
+		spam := time.Duration(cfg.SpamDays) * 24 * time.Hour
+		closed := time.Duration(cfg.ClosedMonths) * 30 * 24 * time.Hour
+		if del, anon, err := st.ApplyRetention(ctx, spam, closed); err != nil && ctx.Err() == nil {
+			log.Warn("retention", "err", err)
+		} else if del+anon > 0 {
+			log.Info("retention applied", "spam_deleted", del, "anonymised", anon)
 		}
 		if n, err := outbox.QueueWeeklyDigests(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("queue weekly digests", "err", err)

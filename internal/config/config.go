@@ -27,6 +27,9 @@ type Config struct {
 	LogFormat      string
 	// Limits per client IP per minute (QUALITY.md's defaults).
 	EnquiryRate, CaptchaRate, LoginRate int
+	// Retention: spam is deleted after SpamDays; won and lost enquiries
+	// are anonymised ClosedMonths after their last change (0: kept).
+	SpamDays, ClosedMonths int
 }
 
 // setting is one flag and its environment variable.
@@ -41,7 +44,7 @@ type setting struct {
 // flag.ErrHelp is returned for --help.
 func Load(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	var c Config
-	var proxies, origins, rates string
+	var proxies, origins, rates, retention string
 	settings := []setting{
 		{"addr", "IORDESK_ADDR", ":8080", "listen address", &c.Addr},
 		{"db", "IORDESK_DB", "data/iordesk.db", "SQLite file path, or a postgres:// URL", &c.DB},
@@ -52,6 +55,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		{"trusted-proxies", "IORDESK_TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed", &proxies},
 		{"cors-origins", "IORDESK_CORS_ORIGINS", "", "comma-separated origins allowed to call the JSON API from a browser", &origins},
 		{"log-format", "IORDESK_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
+		{"retention", "IORDESK_RETENTION", "spam_days=90,closed_months=0", "delete spam after N days; anonymise won/lost enquiries N months after their last change (0: keep)", &retention},
 		{"rate-limits", "IORDESK_RATE_LIMITS", "enquiry=5,captcha=30,login=10", "per-IP limits per minute: enquiry posts, CAPTCHA images and challenges, logins", &rates},
 	}
 	fs := flag.NewFlagSet("iordesk "+name, flag.ContinueOnError)
@@ -79,6 +83,9 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	}
 	c.CORSOrigins = splitList(origins)
 	if err := c.parseRates(rates); err != nil {
+		return Config{}, nil, err
+	}
+	if err := c.parseRetention(retention); err != nil {
 		return Config{}, nil, err
 	}
 	return c, fs.Args(), c.validate()
@@ -154,6 +161,26 @@ func (c *Config) parseRates(s string) error {
 			c.LoginRate = n
 		default:
 			return fmt.Errorf("IORDESK_RATE_LIMITS: unknown limit %q (enquiry, captcha, login)", name)
+		}
+	}
+	return nil
+}
+
+func (c *Config) parseRetention(s string) error {
+	c.SpamDays, c.ClosedMonths = 90, 0
+	for _, part := range splitList(s) {
+		name, val, ok := strings.Cut(part, "=")
+		n, err := strconv.Atoi(strings.TrimSpace(val))
+		if !ok || err != nil || n < 0 || n > 1200 {
+			return fmt.Errorf("IORDESK_RETENTION: %q: want name=N with N from 0 to 1200", part)
+		}
+		switch strings.TrimSpace(name) {
+		case "spam_days":
+			c.SpamDays = n
+		case "closed_months":
+			c.ClosedMonths = n
+		default:
+			return fmt.Errorf("IORDESK_RETENTION: unknown setting %q (spam_days, closed_months)", name)
 		}
 	}
 	return nil

@@ -129,11 +129,17 @@ var refs atomic.Int64
 // enquiry stores an enquiry the way the intake does and returns it.
 func (a *app) enquiry(name string, countries ...string) *store.Enquiry {
 	a.t.Helper()
+	return a.enquiryFrom("p@example.com", name, countries...)
+}
+
+// enquiryFrom stores an enquiry sent from email.
+func (a *app) enquiryFrom(email, name string, countries ...string) *store.Enquiry {
+	a.t.Helper()
 	if len(countries) == 0 {
 		countries = []string{"DE"}
 	}
 	e := &store.Enquiry{Reference: fmt.Sprintf("ENQ-T%07d", refs.Add(1)),
-		FullName: name, Company: "Acme " + name, Email: "p@example.com", Service: "ior", OriginCountry: "US",
+		FullName: name, Company: "Acme " + name, Email: email, Service: "ior", OriginCountry: "US",
 		ProductCategory: "gpu_ai", ProductDescription: "Eight GPU servers", Condition: "new",
 		ShipmentValueCents: 5000000, Currency: "USD", ConsentAt: a.now(), PrivacyNoticeVersion: "v1"}
 	err := a.st.Write(context.Background(), func(tx *store.Tx) error { return tx.InsertEnquiry(e, countries) })

@@ -91,6 +91,8 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.POST("/staff/users", desk.AddUser, admin...)
 	e.POST("/staff/users/:id", desk.UpdateUser, admin...)
 	e.GET("/staff/audit", desk.AuditLog, admin...)
+	e.GET("/staff/privacy", desk.Privacy, admin...)
+	e.POST("/staff/privacy/erase", desk.Erase, admin...)
 
 	// Assets and the operator's probes.
 	e.GET("/static/*", staticFiles())

@@ -28,6 +28,7 @@ const (
 	AuditLogout        = "logout"
 	AuditAccountAdd    = "account_created"
 	AuditAccountChange = "account_changed"
+	AuditErasure       = "erasure"
 )
 
 // Audit appends to the audit log (nothing in the application updates or

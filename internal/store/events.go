@@ -30,6 +30,7 @@ const (
 	EventStatusChanged = "status_changed"
 	EventAssigned      = "assigned"
 	EventNote          = "note"
+	EventErased        = "erased"
 )
 
 // AddEvent appends an event to an enquiry's timeline.
