@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is every setting of the server.
@@ -27,6 +28,9 @@ type Config struct {
 	LogFormat      string
 	// Limits per client IP per minute (QUALITY.md's defaults).
 	EnquiryRate, CaptchaRate, LoginRate int
+	// MailLease is how long a mail worker's claim on a message lasts: after
+	// a crash, its messages go out again once the lease runs out.
+	MailLease time.Duration
 	// Retention: spam is deleted after SpamDays; won and lost enquiries
 	// are anonymised ClosedMonths after their last change (0: kept).
 	SpamDays, ClosedMonths int
@@ -44,7 +48,7 @@ type setting struct {
 // flag.ErrHelp is returned for --help.
 func Load(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	var c Config
-	var proxies, origins, rates, retention string
+	var proxies, origins, rates, retention, lease string
 	settings := []setting{
 		{"addr", "IORDESK_ADDR", ":8080", "listen address", &c.Addr},
 		{"db", "IORDESK_DB", "data/iordesk.db", "SQLite file path, or a postgres:// URL", &c.DB},
@@ -55,6 +59,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		{"trusted-proxies", "IORDESK_TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed", &proxies},
 		{"cors-origins", "IORDESK_CORS_ORIGINS", "", "comma-separated origins allowed to call the JSON API from a browser", &origins},
 		{"log-format", "IORDESK_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
+		{"mail-lease", "IORDESK_MAIL_LEASE", "3m", "how long a mail worker's claim on a message lasts (a crashed worker's mail is resent after it)", &lease},
 		{"retention", "IORDESK_RETENTION", "spam_days=90,closed_months=0", "delete spam after N days; anonymise won/lost enquiries N months after their last change (0: keep)", &retention},
 		{"rate-limits", "IORDESK_RATE_LIMITS", "enquiry=5,captcha=30,login=10", "per-IP limits per minute: enquiry posts, CAPTCHA images and challenges, logins", &rates},
 	}
@@ -87,6 +92,9 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	}
 	if err := c.parseRetention(retention); err != nil {
 		return Config{}, nil, err
+	}
+	if c.MailLease, err = time.ParseDuration(lease); err != nil || c.MailLease < time.Second || c.MailLease > 24*time.Hour {
+		return Config{}, nil, fmt.Errorf("IORDESK_MAIL_LEASE %q: want a duration from 1s to 24h, such as 3m", lease)
 	}
 	return c, fs.Args(), c.validate()
 }

@@ -89,8 +89,12 @@ func newOutbox(cfg config.Config, d Deps, cat *catalog.Catalogue) (*mail.Outbox,
 	if err != nil {
 		return nil, err
 	}
-	return mail.NewOutbox(mail.OutboxDeps{Store: d.Store, Transport: transport, Composer: composer,
-		Catalog: cat, DeskEmail: cfg.DeskEmail, Log: d.Log, Now: d.Now}), nil
+	outbox := mail.NewOutbox(mail.OutboxDeps{Store: d.Store, Transport: transport, Composer: composer,
+		Catalog: cat, DeskEmail: cfg.DeskEmail, Log: d.Log, Now: d.Now})
+	if cfg.MailLease > 0 {
+		outbox.Lease = cfg.MailLease
+	}
+	return outbox, nil
 }
 
 // staticFiles serves the embedded assets; they change only with a new
