@@ -61,7 +61,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	e.Use(middleware.RequestID())
 	e.Use(requestLog(d.Log))
 	e.Use(middleware.Recover())
-	e.Use(web.SecurityHeaders)
+	e.Use(web.SecurityHeaders(cfg.TrustedProxies))
 
 	cat := catalog.New()
 	outbox, err := newOutbox(cfg, d, cat)

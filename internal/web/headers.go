@@ -2,6 +2,7 @@ package web
 
 import (
 	"net"
+	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -13,21 +14,48 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"form-action 'self'; frame-ancestors 'none'"
 
 // SecurityHeaders sets the headers every response carries; HSTS only when
-// the request reached us over TLS (directly or through a trusted proxy).
-func SecurityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if c.Scheme() == "https" {
-			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+// the request reached us over TLS, directly or through one of the trusted
+// proxies (anyone else's X-Forwarded-Proto is ignored).
+func SecurityHeaders(trusted []*net.IPNet) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			securityHeaders(c, trusted)
+			return next(c)
 		}
-		return next(c)
 	}
+}
+
+func securityHeaders(c echo.Context, trusted []*net.IPNet) {
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+	if overTLS(c.Request(), trusted) {
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+}
+
+func overTLS(r *http.Request, trusted []*net.IPNet) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if r.Header.Get(echo.HeaderXForwardedProto) != "https" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ip := net.ParseIP(host)
+	if err != nil || ip == nil {
+		return false
+	}
+	for _, n := range trusted {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // IPExtractor believes X-Forwarded-For only from the trusted proxies; with

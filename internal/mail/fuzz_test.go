@@ -1,0 +1,64 @@
+package mail_test
+
+import (
+	"bytes"
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"iordesk/internal/catalog"
+	imail "iordesk/internal/mail"
+	"iordesk/internal/store"
+	"iordesk/templates"
+)
+
+// FuzzHeaders composes both messages from arbitrary names, companies and
+// addresses: whatever they hold, the message parses, has exactly the
+// headers we set, and its recipients are only the ones we chose.
+func FuzzHeaders(f *testing.F) {
+	f.Add("Grace Hopper", "Compilers & Co", "grace@example.com")
+	f.Add("Evil\r\nBcc: victim@example.net", "Corp\nX-Injected: 1", "a@b.c\r\nBcc: v@example.net")
+	f.Add("=?UTF-8?B?QmNjOiB2aWN0aW1AZXhhbXBsZS5uZXQ=?=", "\u2028line", `"quoted, name" <x@y.z>`)
+	f.Add(strings.Repeat("長い名前", 100), "\x00nul", "")
+	composer, err := imail.NewComposer(templates.FS, catalog.New(), imail.ComposerConfig{
+		From: "iordesk@ior.example", DeskEmail: "desk@ior.example", BaseURL: "https://ior.example"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, name, company, email string) {
+		e := &store.Enquiry{ID: 7, Reference: "ENQ-FUZZ0001", FullName: name, Company: company, Email: email,
+			Service: "ior", OriginCountry: "US", ProductCategory: "other", Condition: "new", Currency: "USD",
+			Destinations: []store.Destination{{Country: "DE"}}}
+		for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement} {
+			to := []string{"desk@ior.example"}
+			if kind == store.MailAcknowledgement {
+				to = []string{email}
+			}
+			msg, err := composer.Compose(store.Message{ID: 1, Kind: kind}, e, to, time.Unix(0, 0))
+			if err != nil {
+				continue // a recipient go-mail refuses: the message fails, nothing is sent
+			}
+			var buf bytes.Buffer
+			if _, err := msg.WriteTo(&buf); err != nil {
+				continue
+			}
+			m, err := mail.ReadMessage(&buf)
+			if err != nil {
+				t.Fatalf("%s: unparseable message: %v", kind, err)
+			}
+			for key := range m.Header {
+				switch strings.ToLower(key) {
+				case "bcc", "cc", "x-injected":
+					t.Fatalf("%s: injected header %s", kind, key)
+				}
+			}
+			rcpts, _ := msg.GetRecipients()
+			for _, r := range rcpts {
+				if kind == store.MailDeskNotification && strings.Trim(r, "<>") != "desk@ior.example" {
+					t.Fatalf("desk notification to %q", r)
+				}
+			}
+		}
+	})
+}
