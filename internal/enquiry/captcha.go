@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,10 @@ type Captcha struct {
 	now   func() time.Time
 	// TTL is how long a challenge may be answered.
 	TTL time.Duration
+	// Slots bounds the images drawn at once (one per CPU by default), so a
+	// flood of image requests from many addresses queues here briefly and
+	// then gets 503, while every other page keeps its share of the CPU.
+	Slots chan struct{}
 	// Encoder writes the PNG. Ours compresses at BestSpeed and reuses its
 	// buffers: ~1.8 KB per image for a tenth of the default level's encoding
 	// CPU (BenchmarkCaptchaImage). The load tool puts the library's default
@@ -49,7 +54,7 @@ var (
 
 // NewCaptcha builds the CAPTCHA glue on the store.
 func NewCaptcha(s *store.Store, now func() time.Time) *Captcha {
-	return &Captcha{store: s, now: now, TTL: 10 * time.Minute,
+	return &Captcha{store: s, now: now, TTL: 10 * time.Minute, Slots: make(chan struct{}, runtime.NumCPU()),
 		Encoder: &png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &encoderPool{}}}
 }
 
@@ -105,12 +110,28 @@ func (c *Captcha) check(tx *store.Tx, id, solution string) (refusal, err error) 
 	return nil, nil
 }
 
+// ErrBusyDrawing: every drawing slot stayed taken for slotWait.
+var ErrBusyDrawing = errors.New("captcha: too many images being drawn")
+
+// slotWait is how long a request waits for a drawing slot.
+const slotWait = 200 * time.Millisecond
+
 // WritePNG draws a live challenge's image; ErrNotFound when it is unknown or
-// expired.
+// expired, ErrBusyDrawing when the drawing slots stay full.
 func (c *Captcha) WritePNG(ctx context.Context, w io.Writer, id string) error {
 	digits, err := c.digits(ctx, id)
 	if err != nil {
 		return err
+	}
+	t := time.NewTimer(slotWait)
+	defer t.Stop()
+	select {
+	case c.Slots <- struct{}{}:
+		defer func() { <-c.Slots }()
+	case <-t.C:
+		return ErrBusyDrawing
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 	if err := c.Encoder.Encode(w, captcha.NewImage(id, digits, ImageWidth, ImageHeight).Paletted); err != nil {
 		return fmt.Errorf("encode captcha image: %w", err)

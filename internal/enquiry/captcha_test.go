@@ -161,3 +161,21 @@ func TestHoneypotLooksLikeSuccessAndStoresNothing(t *testing.T) {
 		t.Fatal("honeypot stored a row")
 	}
 }
+
+func TestCaptchaImagesQueueForCPU(t *testing.T) {
+	h := newHarness(t)
+	id, _ := h.challenge()
+	slots := h.srv.Captcha.Slots
+	for range cap(slots) { // every drawing slot busy, as in a flood
+		slots <- struct{}{}
+	}
+	start := time.Now()
+	rec := h.get("/captcha/" + id + ".png")
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || time.Since(start) > 2*time.Second {
+		t.Fatalf("with all slots busy: %d after %s", rec.Code, time.Since(start))
+	}
+	<-slots // one frees up: images are drawn again
+	if rec := h.get("/captcha/" + id + ".png"); rec.Code != http.StatusOK {
+		t.Fatalf("with a free slot: %d", rec.Code)
+	}
+}

@@ -169,6 +169,10 @@ func (h *Handlers) CaptchaFile(c echo.Context) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return echo.NewHTTPError(http.StatusNotFound, "This security code does not exist or has expired.")
 	}
+	if errors.Is(err, ErrBusyDrawing) {
+		c.Response().Header().Set("Retry-After", "1")
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "We are drawing many security codes right now. Please reload in a moment.")
+	}
 	if err != nil {
 		return err
 	}
