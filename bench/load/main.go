@@ -4,6 +4,9 @@
 //
 //	go run ./bench/load -scenario intake -duration 20s -concurrency 16
 //	go run ./bench/load -scenario visit  -duration 20s -concurrency 16
+//	go run ./bench/load -scenario dashboard -enquiries 1000000   (or -book FILE)
+//	go run ./bench/load -scenario export -book FILE
+//	go run ./bench/load -scenario startup -book FILE
 //
 // Without -target it starts each server itself (a child process of this
 // tool, on a temporary database, on 127.0.0.1) and stops it afterwards.
@@ -41,11 +44,15 @@ type options struct {
 	db          string
 	serve       string // internal: run a server (child mode)
 	addr        string
+	book        string
+	enquiries   int
 }
 
 func run() error {
 	var o options
-	flag.StringVar(&o.scenario, "scenario", "intake", "intake (valid posts) or visit (form page + CAPTCHA image + valid post)")
+	flag.StringVar(&o.scenario, "scenario", "intake", "intake (valid posts), visit (form page + CAPTCHA image + valid post), dashboard, export or startup (on a book of enquiries)")
+	flag.StringVar(&o.book, "book", "", "dashboard/export/startup: an existing database to use (else one of -enquiries demo enquiries is made)")
+	flag.IntVar(&o.enquiries, "enquiries", 100000, "dashboard/export/startup: how many demo enquiries to generate")
 	flag.DurationVar(&o.duration, "duration", 20*time.Second, "measured time per server")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before each measurement")
 	flag.IntVar(&o.concurrency, "concurrency", 16, "concurrent clients")
@@ -54,8 +61,15 @@ func run() error {
 	flag.StringVar(&o.serve, "serve", "", "internal: serve iordesk, iordesk-default-captcha or bare-create")
 	flag.StringVar(&o.addr, "addr", "", "internal: listen address of -serve")
 	flag.Parse()
+	if o.serve == "export" {
+		return exportChild(o.db, o.addr)
+	}
 	if o.serve != "" {
 		return serveChild(o.serve, o.addr, o.db)
+	}
+	if fn, ok := bookScenarios[o.scenario]; ok {
+		fmt.Printf("scenario %s on %d CPUs\n", o.scenario, numCPU())
+		return runBook(o, fn)
 	}
 	if o.duration <= 0 || o.duration > 10*time.Minute || o.concurrency < 1 || o.concurrency > 512 {
 		return errors.New("-duration must be in (0, 10m] and -concurrency in [1, 512]")

@@ -81,25 +81,10 @@ func (v *formView) Radios(name, label string, choices []catalog.Choice) field {
 // Select describes a select; prompt is its empty first option, if any.
 func (v *formView) Select(name, label string, choices []catalog.Choice, prompt string) field {
 	f := v.Field(name, label, "", "")
-	var b strings.Builder
-	b.Grow(len(choices) * 48)
+	f.Options = web.Options(choices, f.Value)
 	if prompt != "" {
-		b.WriteString(`<option value="">`)
-		template.HTMLEscape(&b, []byte(prompt))
-		b.WriteString("</option>")
+		f.Options = `<option value="">` + template.HTML(template.HTMLEscapeString(prompt)) + `</option>` + f.Options
 	}
-	for _, ch := range choices {
-		b.WriteString(`<option value="`)
-		template.HTMLEscape(&b, []byte(ch.Code))
-		b.WriteByte('"')
-		if ch.Code == f.Value {
-			b.WriteString(" selected")
-		}
-		b.WriteByte('>')
-		template.HTMLEscape(&b, []byte(ch.Label))
-		b.WriteString("</option>")
-	}
-	f.Options = template.HTML(b.String())
 	return f
 }
 

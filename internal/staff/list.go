@@ -2,6 +2,7 @@ package staff
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,10 +12,12 @@ import (
 	"iordesk/internal/catalog"
 	"iordesk/internal/mail"
 	"iordesk/internal/store"
+	"iordesk/internal/web"
 )
 
-// countCap bounds the count shown above the list ("10,000+").
-const countCap = 10000
+// countCap bounds the count shown above the list ("more than 1000"): past
+// it a number helps nobody triage, and counting costs a scan of the index.
+const countCap = 1000
 
 type listView struct {
 	Page
@@ -25,7 +28,7 @@ type listView struct {
 	Prev, Next   string
 	Return       string
 	Users        []store.User
-	Countries    []catalog.Choice
+	CountryOptions template.HTML // built in Go: ranging over 250 options in the template costs milliseconds
 	Statuses     []catalog.Choice
 	Services     []catalog.Choice
 	Categories   []catalog.Choice
@@ -69,7 +72,7 @@ func (h *Handlers) List(c echo.Context) error {
 		return err
 	}
 	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, limit), CountCapped: count > limit,
-		Return: c.Request().URL.RequestURI(), Users: users, Countries: h.cat.CountryChoices,
+		Return: c.Request().URL.RequestURI(), Users: users, CountryOptions: web.Options(h.cat.CountryChoices, q.Country),
 		Statuses: Statuses, Services: catalog.Services, Categories: catalog.ProductCategories,
 		Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
 	v.Staff.Section = "enquiries"

@@ -25,6 +25,10 @@ const fieldSep = "\x1f"
 
 var exportSelect = strings.Join(exportFields, " || char(31) || ")
 
+// ExportSelectList is the export's one-column select expression, for
+// benchmarks that run the same SQL elsewhere.
+func ExportSelectList() string { return exportSelect }
+
 // ExportRow is one enquiry as the exports write it; times are UTC text
 // "YYYY-MM-DD HH:MM:SS", as stored.
 type ExportRow struct {

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/demo"
+	"iordesk/internal/report"
+	"iordesk/internal/staff"
+	"iordesk/internal/store"
+)
+
+// The scenarios on a filled book of enquiries: dashboard pages and the
+// export against their bare SQL, and start-up time and idle memory.
+var bookScenarios = map[string]func(o options, db string) error{
+	"dashboard": dashboardScenario,
+	"export":    exportScenario,
+	"startup":   startupScenario,
+}
+
+const loadPassword = "load-tool-password-0123"
+
+// book returns a database with o.enquiries demo enquiries (or o.book when
+// given) and a manager account the tool can log in with.
+func book(o options) (string, func(), error) {
+	ctx := context.Background()
+	path, cleanup := o.book, func() {}
+	if path == "" {
+		dir, err := os.MkdirTemp("", "iordesk-book-")
+		if err != nil {
+			return "", nil, err
+		}
+		path, cleanup = filepath.Join(dir, "book.db"), func() { os.RemoveAll(dir) }
+	}
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		return "", cleanup, err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return "", cleanup, err
+	}
+	if o.book == "" {
+		start := time.Now()
+		if err := demo.Generate(ctx, st, o.enquiries, time.Now(), 42, nil); err != nil {
+			return "", cleanup, err
+		}
+		fmt.Printf("book: %d demo enquiries generated in %s\n", o.enquiries, time.Since(start).Round(time.Second))
+	}
+	hash, _ := staff.HashPassword(loadPassword)
+	if u, err := st.UserByEmail(ctx, "load@localhost"); err == nil {
+		err = st.UpdateUser(ctx, u.ID, u.Name, store.RoleManager, false, hash)
+		if err != nil {
+			return "", cleanup, err
+		}
+	} else if _, _, err := staff.NewAccount(ctx, st, "load@localhost", "Load Tool", store.RoleManager, loadPassword); err != nil {
+		return "", cleanup, err
+	}
+	return path, cleanup, nil
+}
+
+func runBook(o options, fn func(options, string) error) error {
+	path, cleanup, err := book(o)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+	return fn(o, path)
+}
+
+// median times fn n times and returns the median.
+func median(n int, fn func() error) (time.Duration, error) {
+	var ds []time.Duration
+	for range n {
+		start := time.Now()
+		if err := fn(); err != nil {
+			return 0, err
+		}
+		ds = append(ds, time.Since(start))
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2], nil
+}
+
+// page is one dashboard page and the bare SQL computing the same rows.
+type page struct {
+	name, path string
+	bare       []string
+}
+
+func dashboardPages(from string) []page {
+	notSpam := "e.status <> 'spam'"
+	return []page{
+		{"overview, last 90 days", "/staff", []string{
+			"SELECT d.country, count(*) FROM enquiry_destinations d JOIN enquiries e ON e.id = d.enquiry_id WHERE d.created_at >= '" + from + "' AND " + notSpam + " GROUP BY d.country",
+			"SELECT status, count(*) FROM enquiries WHERE created_at >= '" + from + "' GROUP BY status",
+			"SELECT date(substr(created_at, 1, 10), '-6 days', 'weekday 1') k, count(*) FROM enquiries e WHERE created_at >= '" + from + "' AND " + notSpam + " GROUP BY k",
+			"SELECT count(*) FROM enquiries WHERE assignee_id IS NULL AND status IN ('new','triaged','contacted','quoted')",
+			"SELECT count(*) FROM enquiries WHERE status = 'new'",
+			"SELECT id FROM enquiries WHERE status = 'new' ORDER BY created_at, id LIMIT 1"}},
+		{"list, no filter", "/staff/enquiries", []string{
+			"SELECT e.* FROM enquiries e WHERE " + notSpam + " ORDER BY e.created_at DESC, e.id DESC LIMIT 51"}},
+		{"list, one country", "/staff/enquiries?country=DE", []string{
+			"SELECT e.* FROM enquiry_destinations d JOIN enquiries e ON e.id = d.enquiry_id WHERE d.country = 'DE' AND " + notSpam + " ORDER BY d.created_at DESC, d.enquiry_id DESC LIMIT 51"}},
+		{"list, one status", "/staff/enquiries?status=quoted", []string{
+			"SELECT e.* FROM enquiries e WHERE e.status = 'quoted' ORDER BY e.created_at DESC, e.id DESC LIMIT 51"}},
+		{"search, a reference", "/staff/enquiries?q=ENQ-10000042", []string{
+			"SELECT e.* FROM enquiries e WHERE e.reference = 'ENQ-10000042' AND " + notSpam}},
+		{"search, no match (full scan)", "/staff/enquiries?q=zzzz-nothing", []string{
+			"SELECT e.* FROM enquiries e WHERE " + notSpam + " AND (e.full_name LIKE '%zzzz-nothing%' OR e.company LIKE '%zzzz-nothing%' OR e.email LIKE '%zzzz-nothing%' OR e.product_description LIKE '%zzzz-nothing%') ORDER BY e.created_at DESC LIMIT 51"}},
+	}
+}
+
+func dashboardScenario(o options, path string) error {
+	child, base, err := startChild("iordesk", path)
+	if err != nil {
+		return err
+	}
+	defer child.stop()
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: time.Minute}
+	req, _ := http.NewRequest(http.MethodPost, base+"/staff/login",
+		strings.NewReader(url.Values{"email": {"load@localhost"}, "password": {loadPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/staff" {
+		return errors.New("could not log in to the dashboard")
+	}
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	from := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -89).Format("2006-01-02")
+	fmt.Printf("\n%-30s %12s %12s %8s   bar\n", "page (median of 5)", "iordesk", "bare SQL", "ratio")
+	for _, p := range dashboardPages(from) {
+		get := func() error {
+			resp, err := hc.Get(base + p.path)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("%s: status %d", p.path, resp.StatusCode)
+			}
+			_, err = resp.Body.Read(make([]byte, 1))
+			for err == nil {
+				_, err = resp.Body.Read(make([]byte, 32<<10))
+			}
+			return nil
+		}
+		bare := func() error {
+			for _, q := range p.bare {
+				rows, err := db.Query(q)
+				if err != nil {
+					return err
+				}
+				for rows.Next() {
+				}
+				rows.Close()
+			}
+			return nil
+		}
+		get()
+		bare() // warm both caches alike
+		ours, err := median(5, get)
+		if err != nil {
+			return err
+		}
+		theirs, err := median(5, bare)
+		if err != nil {
+			return err
+		}
+		ratio := float64(ours) / float64(max(theirs, time.Microsecond))
+		verdict := "met"
+		if ratio > 2 {
+			verdict = "NOT met"
+		}
+		fmt.Printf("%-30s %10.1fms %10.1fms %7.1f×   ≤ 2× (%s)\n", p.name, ms(ours), ms(theirs), ratio, verdict)
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// exportScenario exports the book as CSV in a child process and compares
+// it with sqlite3 -csv of the same rows, time and peak memory.
+func exportScenario(o options, path string) error {
+	dir, err := os.MkdirTemp("", "iordesk-export-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	self, _ := os.Executable()
+	run := func(name string, cmd *exec.Cmd) (time.Duration, int64, error) {
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s: %v: %s", name, err, out)
+		}
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		return time.Since(start), ru.Maxrss, nil
+	}
+	ours, oursRSS, err := run("iordesk export", exec.Command(self, "-serve", "export", "-db", path, "-addr", filepath.Join(dir, "iordesk.csv")))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nCSV export of the book (spam left out)\n  iordesk:       %6.2f s, peak RSS %d MB\n", ours.Seconds(), oursRSS>>10)
+	sqlite3, err := exec.LookPath("sqlite3")
+	if err != nil {
+		fmt.Println("  sqlite3 -csv:  not installed (apt-get install sqlite3): no baseline")
+		return nil
+	}
+	q := "SELECT " + strings.ReplaceAll(store.ExportSelectList(), " || char(31) || ", ", ") +
+		" FROM enquiries e WHERE e.status <> 'spam' ORDER BY e.created_at DESC, e.id DESC"
+	cmd := exec.Command(sqlite3, "-csv", path, q)
+	f, _ := os.Create(filepath.Join(dir, "sqlite3.csv"))
+	cmd.Stdout = f
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("sqlite3: %w", err)
+	}
+	f.Close()
+	theirs, theirsRSS := time.Since(start), cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+	ratio := theirs.Seconds() / ours.Seconds()
+	fmt.Printf("  sqlite3 -csv:  %6.2f s, peak RSS %d MB\n  bar: speed ≥ 1.0× sqlite3, peak RSS < 64 MB; measured %.2f×, %d MB\n",
+		theirs.Seconds(), theirsRSS>>10, ratio, oursRSS>>10)
+	return nil
+}
+
+// exportChild is the child's side of the export scenario: what
+// `iordesk export --format csv` does.
+func exportChild(dbPath, out string) error {
+	st, err := store.Open(dbPath, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	x := &report.Exporter{Store: st, Catalog: catalog.New()}
+	_, err = x.WriteCSV(context.Background(), f, store.Filter{}, report.Options{})
+	return err
+}
+
+// startupScenario starts iordesk on the book: time until /readyz answers,
+// then its resident memory after five idle seconds.
+func startupScenario(o options, path string) error {
+	start := time.Now()
+	child, base, err := startChild("iordesk", path)
+	if err != nil {
+		return err
+	}
+	defer child.stop()
+	ready := time.Since(start)
+	resp, err := http.Get(base + "/readyz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready: %v", err)
+	}
+	resp.Body.Close()
+	time.Sleep(5 * time.Second)
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", child.cmd.Process.Pid))
+	if err != nil {
+		return err
+	}
+	rss := ""
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			rss = strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:"))
+		}
+	}
+	fmt.Printf("\nstart to ready: %.3f s (bar < 1 s; includes the tool's polling)\nidle RSS after 5 s: %s (bar < 40 MB)\n", ready.Seconds(), rss)
+	return nil
+}
