@@ -11,9 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"iordesk/internal/catalog"
@@ -210,19 +210,16 @@ func exportScenario(o options, path string) error {
 	}
 	defer os.RemoveAll(dir)
 	self, _ := os.Executable()
-	run := func(name string, cmd *exec.Cmd) (time.Duration, int64, error) {
-		start := time.Now()
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return 0, 0, fmt.Errorf("%s: %v: %s", name, err, out)
-		}
-		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		return time.Since(start), ru.Maxrss, nil
-	}
-	ours, oursRSS, err := run("iordesk export", exec.Command(self, "-serve", "export", "-db", path, "-addr", filepath.Join(dir, "iordesk.csv")))
+	// Peak memory is read by each process itself (VmHWM) or by
+	// /usr/bin/time: a forked child's rusage would count the parent's pages.
+	start := time.Now()
+	out, err := exec.Command(self, "-serve", "export", "-db", path, "-addr", filepath.Join(dir, "iordesk.csv")).CombinedOutput()
 	if err != nil {
-		return err
+		return fmt.Errorf("iordesk export: %v: %s", err, out)
 	}
+	ours := time.Since(start)
+	var oursRSS int64
+	fmt.Sscanf(strings.TrimSpace(string(out)), "peak %d", &oursRSS)
 	fmt.Printf("\nCSV export of the book (spam left out)\n  iordesk:       %6.2f s, peak RSS %d MB\n", ours.Seconds(), oursRSS>>10)
 	sqlite3, err := exec.LookPath("sqlite3")
 	if err != nil {
@@ -232,14 +229,21 @@ func exportScenario(o options, path string) error {
 	q := "SELECT " + strings.ReplaceAll(store.ExportSelectList(), " || char(31) || ", ", ") +
 		" FROM enquiries e WHERE e.status <> 'spam' ORDER BY e.created_at DESC, e.id DESC"
 	cmd := exec.Command(sqlite3, "-csv", path, q)
+	var theirsRSS int64 = -1
+	var timeOut strings.Builder
+	if tm, err := exec.LookPath("/usr/bin/time"); err == nil {
+		cmd = exec.Command(tm, "-f", "peak %M", sqlite3, "-csv", path, q)
+		cmd.Stderr = &timeOut
+	}
 	f, _ := os.Create(filepath.Join(dir, "sqlite3.csv"))
 	cmd.Stdout = f
-	start := time.Now()
+	start = time.Now()
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("sqlite3: %w", err)
 	}
 	f.Close()
-	theirs, theirsRSS := time.Since(start), cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+	theirs := time.Since(start)
+	fmt.Sscanf(strings.TrimSpace(timeOut.String()), "peak %d", &theirsRSS)
 	ratio := theirs.Seconds() / ours.Seconds()
 	fmt.Printf("  sqlite3 -csv:  %6.2f s, peak RSS %d MB\n  bar: speed ≥ 1.0× sqlite3, peak RSS < 64 MB; measured %.2f×, %d MB\n",
 		theirs.Seconds(), theirsRSS>>10, ratio, oursRSS>>10)
@@ -259,9 +263,26 @@ func exportChild(dbPath, out string) error {
 		return err
 	}
 	defer f.Close()
+	debug.SetMemoryLimit(40 << 20) // as the export command does
 	x := &report.Exporter{Store: st, Catalog: catalog.New()}
-	_, err = x.WriteCSV(context.Background(), f, store.Filter{}, report.Options{})
-	return err
+	if _, err = x.WriteCSV(context.Background(), f, store.Filter{}, report.Options{}); err != nil {
+		return err
+	}
+	fmt.Printf("peak %d\n", peakKB())
+	return nil
+}
+
+// peakKB is this process's peak resident memory (VmHWM) in KiB.
+func peakKB() int64 {
+	status, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kb)
+			return kb
+		}
+	}
+	return 0
 }
 
 // startupScenario starts iordesk on the book: time until /readyz answers,
