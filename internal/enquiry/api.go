@@ -46,6 +46,7 @@ func (h *Handlers) APISubmit(c echo.Context) error {
 	}
 	if f.Website != "" {
 		h.log.Info("honeypot filled; answered as success, nothing stored", "ip", c.RealIP())
+		h.count("api", "honeypot")
 		return c.JSON(http.StatusCreated, map[string]string{"reference": NewReference()})
 	}
 	errs := Errors{}
@@ -58,9 +59,11 @@ func (h *Handlers) APISubmit(c echo.Context) error {
 	}
 	if out.Reference != "" {
 		h.log.Info("enquiry accepted", "ref", out.Reference, "channel", "api")
+		h.count("api", "accepted")
 		return c.JSON(http.StatusCreated, map[string]string{"reference": out.Reference})
 	}
 	h.log.Info("enquiry rejected", "fields", fieldNames(out.Errors), "channel", "api")
+	h.count("api", "invalid")
 	return c.JSON(http.StatusUnprocessableEntity, struct {
 		Error   string        `json:"error"`
 		Fields  Errors        `json:"fields"`

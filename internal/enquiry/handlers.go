@@ -29,6 +29,7 @@ type Handlers struct {
 	noticeVersion string
 	baseURL       string
 	notifyMail    func()
+	metrics       *web.Metrics
 }
 
 // Deps are what the public handlers need.
@@ -44,13 +45,14 @@ type Deps struct {
 	PrivacyNoticeVersion string
 	// NotifyMail wakes the mail worker after an enquiry is stored.
 	NotifyMail func()
+	Metrics    *web.Metrics
 }
 
 // NewHandlers builds the public handlers.
 func NewHandlers(d Deps) *Handlers {
 	return &Handlers{store: d.Store, cat: d.Catalog, captcha: d.Captcha, render: d.Render,
 		now: d.Now, log: d.Log, noticeVersion: d.PrivacyNoticeVersion, baseURL: strings.TrimRight(d.BaseURL, "/"),
-		notifyMail: d.NotifyMail}
+		notifyMail: d.NotifyMail, metrics: d.Metrics}
 }
 
 // Home serves GET /: the explainer and the form.
@@ -106,6 +108,7 @@ func (h *Handlers) Submit(c echo.Context) error {
 	}
 	if f.Website != "" {
 		h.log.Info("honeypot filled; answered as success, nothing stored", "ip", c.RealIP())
+		h.count("form", "honeypot")
 		return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+NewReference())
 	}
 	reload := r.PostForm.Has("captcha_reload")
@@ -115,6 +118,7 @@ func (h *Handlers) Submit(c echo.Context) error {
 	}
 	if out.Reference != "" {
 		h.log.Info("enquiry accepted", "ref", out.Reference, "channel", "form")
+		h.count("form", "accepted")
 		return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+url.QueryEscape(out.Reference))
 	}
 	f.CaptchaSolution = ""
@@ -122,6 +126,7 @@ func (h *Handlers) Submit(c echo.Context) error {
 		return h.showForm(c, http.StatusOK, "enquiry", f, Errors{}, out.NewCaptchaID, true)
 	}
 	h.log.Info("enquiry rejected", "fields", fieldNames(out.Errors), "channel", "form")
+	h.count("form", "invalid")
 	return h.showForm(c, http.StatusUnprocessableEntity, "enquiry", f, out.Errors, out.NewCaptchaID, false)
 }
 
@@ -176,6 +181,9 @@ func (h *Handlers) CaptchaFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if m[2] == "png" && h.metrics != nil {
+		h.metrics.CaptchaImages.Inc()
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, mimeType, buf.Bytes())
 }
@@ -207,4 +215,11 @@ func fieldNames(errs Errors) []string {
 		}
 	}
 	return out
+}
+
+// count records a submission's outcome for /metrics.
+func (h *Handlers) count(channel, outcome string) {
+	if h.metrics != nil {
+		h.metrics.Enquiries.WithLabelValues(channel, outcome).Inc()
+	}
 }

@@ -98,6 +98,7 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.GET("/static/*", staticFiles())
 	e.GET("/healthz", ops.healthz)
 	e.GET("/readyz", ops.readyz)
+	e.GET("/metrics", ops.metrics.Handler(ops.metricsFrom))
 }
 
 // perMinute allows n requests per client IP per minute (a burst of n, then

@@ -5,6 +5,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -58,7 +59,12 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	e.IPExtractor = web.IPExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = web.ErrorHandler(render, d.Log)
 
+	metrics := web.NewMetrics(func(ctx context.Context) (int64, int64, time.Time, error) {
+		st, err := d.Store.OutboxStats(ctx)
+		return st.Pending, st.Failed, st.OldestPending, err
+	}, d.Now)
 	e.Use(middleware.RequestID())
+	e.Use(metrics.Middleware)
 	e.Use(requestLog(d.Log))
 	e.Use(middleware.Recover())
 	e.Use(web.SecurityHeaders(cfg.TrustedProxies))
@@ -72,11 +78,12 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	public := enquiry.NewHandlers(enquiry.Deps{
 		Store: d.Store, Render: render, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL,
 		Captcha: captcha, Catalog: cat, PrivacyNoticeVersion: PrivacyNoticeVersion, NotifyMail: outbox.Notify,
+		Metrics: metrics,
 	})
-	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log,
+	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log, Metrics: metrics,
 		Sessions: staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))})
 	reports := report.NewHandlers(d.Store, render, cat, d.Now, d.Log)
-	routes(e, cfg, public, desk, reports, &operations{store: d.Store})
+	routes(e, cfg, public, desk, reports, &operations{store: d.Store, metrics: metrics, metricsFrom: cfg.TrustedProxies})
 	return &Server{Echo: e, Captcha: captcha, Outbox: outbox}, nil
 }
 
@@ -109,7 +116,11 @@ func staticFiles() echo.HandlerFunc {
 }
 
 // operations answers the operator's probes.
-type operations struct{ store *store.Store }
+type operations struct {
+	store       *store.Store
+	metrics     *web.Metrics
+	metricsFrom []*net.IPNet // besides loopback
+}
 
 // healthz: the process lives.
 func (o *operations) healthz(c echo.Context) error { return c.String(http.StatusOK, "ok\n") }

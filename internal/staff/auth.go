@@ -116,6 +116,9 @@ func (h *Handlers) Login(c echo.Context) error {
 		}
 		h.log.Warn("login failed", "known_account", u != nil, "locked", locked, "ip", c.RealIP())
 		h.audit(c, u, store.AuditLoginFailed, loginFailureDetail(u, ok, locked, email))
+		if h.metrics != nil {
+			h.metrics.LoginFailures.Inc()
+		}
 		return h.render.Render(c, http.StatusUnauthorized, "staff_login",
 			loginView{Page: h.page(c, "Log in"), Email: email, Next: next, Error: loginFailed})
 	}

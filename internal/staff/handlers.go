@@ -23,6 +23,7 @@ type Handlers struct {
 	sessions *Sessions
 	now      func() time.Time
 	log      *slog.Logger
+	metrics  *web.Metrics
 }
 
 // Deps are what the staff handlers need.
@@ -33,11 +34,12 @@ type Deps struct {
 	Sessions *Sessions
 	Now      func() time.Time
 	Log      *slog.Logger
+	Metrics  *web.Metrics
 }
 
 // NewHandlers builds the staff handlers.
 func NewHandlers(d Deps) *Handlers {
-	return &Handlers{store: d.Store, render: d.Render, cat: d.Catalog, sessions: d.Sessions, now: d.Now, log: d.Log}
+	return &Handlers{store: d.Store, render: d.Render, cat: d.Catalog, sessions: d.Sessions, now: d.Now, log: d.Log, metrics: d.Metrics}
 }
 
 // page fills the layout's data for a staff page.

@@ -21,20 +21,20 @@ const countCap = 1000
 
 type listView struct {
 	Page
-	Q            ListQuery
-	Rows         []rowView
-	Count        int64
-	CountCapped  bool
-	Prev, Next   string
-	Return       string
-	Users        []store.User
+	Q              ListQuery
+	Rows           []rowView
+	Count          int64
+	CountCapped    bool
+	Prev, Next     string
+	Return         string
+	Users          []store.User
 	CountryOptions template.HTML // built in Go: ranging over 250 options in the template costs milliseconds
-	Statuses     []catalog.Choice
-	Services     []catalog.Choice
-	Categories   []catalog.Choice
-	Notice       string
-	FilterActive bool
-	ExportQuery  string // the filter without the page, for the export links
+	Statuses       []catalog.Choice
+	Services       []catalog.Choice
+	Categories     []catalog.Choice
+	Notice         string
+	FilterActive   bool
+	ExportQuery    string // the filter without the page, for the export links
 }
 
 // rowView is one enquiry as the list shows it.
