@@ -29,6 +29,7 @@ Commands:
   route      manage desk-mail routing rules (add, list, remove)
   user       add a staff account: user add --email E --name N --role agent|manager|admin
   demo-data  insert realistic fake enquiries: demo-data --count N
+  backup     a consistent copy of the live SQLite database: backup -o FILE
   export     the dashboard's export: export --format csv|xlsx [--country XX] [--status S] [--from DATE] [--to DATE] [-o FILE]
 
 Run "iordesk COMMAND --help" for the flags of a command.
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return demoData(ctx, args, getenv, stdout, stderr)
 	case "export":
 		return export(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backup(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

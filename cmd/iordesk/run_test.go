@@ -178,6 +178,14 @@ func TestRunMigrateAndUsage(t *testing.T) {
 	if err := run(context.Background(), []string{"migrate"}, env, &out, io.Discard); err != nil || !strings.Contains(out.String(), "up to date") {
 		t.Fatalf("migrate again: %v %q", err, out.String())
 	}
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	out.Reset()
+	if err := run(context.Background(), []string{"backup", "-o", copyPath}, env, &out, io.Discard); err != nil || !strings.Contains(out.String(), "backup written") {
+		t.Fatalf("backup: %v %q", err, out.String())
+	}
+	if err := run(context.Background(), []string{"backup", "-o", copyPath}, env, io.Discard, io.Discard); err == nil {
+		t.Fatal("backup over an existing file accepted")
+	}
 	err := run(context.Background(), []string{"frobnicate"}, env, io.Discard, io.Discard)
 	if err == nil || exitCode(err) != 2 {
 		t.Fatalf("unknown command: %v", err)

@@ -29,6 +29,7 @@ type Store struct {
 	read   *gorm.DB
 	writer *writer
 	now    func() time.Time
+	path   string
 	// hot holds the intake's prepared statements once migrations ran.
 	hot atomic.Pointer[prepared]
 }
@@ -82,7 +83,7 @@ func Open(dsn string, opts Options) (*Store, error) {
 		closeDB(read)
 		return nil, err
 	}
-	s := &Store{write: write, read: read, now: opts.Now}
+	s := &Store{write: write, read: read, now: opts.Now, path: dsn}
 	s.writer = newWriter(write, opts.QueueSize, opts.MaxBatch, s.hot.Load)
 	return s, nil
 }
