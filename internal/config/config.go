@@ -99,9 +99,14 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	return c, fs.Args(), c.validate()
 }
 
-// MailDir is where the file transport writes mail: data/mail beside the
-// default database.
-func (c *Config) MailDir() string { return filepath.Join(filepath.Dir(c.DB), "mail") }
+// MailDir is where the file transport writes mail: mail/ beside the SQLite
+// file (data/mail by default), data/mail with PostgreSQL.
+func (c *Config) MailDir() string {
+	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
+		return filepath.Join("data", "mail")
+	}
+	return filepath.Join(filepath.Dir(c.DB), "mail")
+}
 
 func (c *Config) validate() error {
 	u, err := url.Parse(c.BaseURL)

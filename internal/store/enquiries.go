@@ -92,6 +92,13 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 	now := tx.now().UTC()
 	e.ID, e.Status, e.Version = 0, StatusNew, 1
 	e.CreatedAt, e.UpdatedAt, e.ConsentAt = now, now, e.ConsentAt.UTC()
+	// On PostgreSQL a failed statement aborts the whole transaction: a
+	// savepoint lets the caller retry with a new reference after a clash.
+	if tx.dialect.postgres {
+		if _, err := tx.exec(sqlSavepointEnquiry); err != nil {
+			return fmt.Errorf("insert enquiry: %w", err)
+		}
+	}
 	row, err := tx.queryRow(sqlInsertEnquiry, e.Reference, e.Status, e.FullName, e.Company, e.Email, e.Phone, e.Service,
 		e.OriginCountry, e.ProductCategory, e.ProductDescription, e.Condition, e.HSCode, e.ContainsEncryption,
 		e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate, e.Message, e.ConsentAt,
@@ -101,6 +108,11 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		err = row.Scan(&e.ID)
 	}
 	if err != nil {
+		if tx.dialect.postgres {
+			if _, rerr := tx.exec(sqlRollbackEnquiry); rerr != nil {
+				return fmt.Errorf("insert enquiry: %w (and %v)", err, rerr)
+			}
+		}
 		if isUniqueViolation(err) {
 			return fmt.Errorf("insert enquiry %s: %w", e.Reference, ErrConflict)
 		}

@@ -8,26 +8,15 @@ import (
 	"strings"
 )
 
-// exportFields are the columns of an export, in ExportRow order.
-var exportFields = []string{"e.id", "e.reference", "e.status", "e.full_name", "e.company", "e.email", "e.phone",
-	"e.service", "e.origin_country", "e.product_category", "e.product_description", "e.condition", "e.hs_code",
-	"e.contains_encryption", "e.wireless_radio", "e.lithium_batteries", "e.shipment_value_cents", "e.currency",
-	"e.target_date", "e.message", "substr(e.consent_at, 1, 19)", "e.privacy_notice_version", "e.utm_source",
-	"e.utm_medium", "e.utm_campaign", "e.referrer", "ifnull(e.assignee_id, '')", "substr(e.created_at, 1, 19)",
-	// The primary key (enquiry_id, position) hands the rows over in order.
-	`ifnull((SELECT group_concat(country, ' ') FROM enquiry_destinations WHERE enquiry_id = e.id), '')`}
-
 // fieldSep joins the fields into one column. The driver pays a few cgo
 // calls per column; one column per row instead of 29 makes an export of a
 // million rows three times faster. Validation refuses control characters
 // in every exported field, so the separator cannot occur in the data.
 const fieldSep = "\x1f"
 
-var exportSelect = strings.Join(exportFields, " || char(31) || ")
-
 // ExportSelectList is the export's one-column select expression, for
-// benchmarks that run the same SQL elsewhere.
-func ExportSelectList() string { return exportSelect }
+// benchmarks that run the same SQL elsewhere (SQLite).
+func ExportSelectList() string { return dialect{}.exportSelect() }
 
 // ExportRow is one enquiry as the exports write it; times are UTC text
 // "YYYY-MM-DD HH:MM:SS", as stored.
@@ -52,7 +41,7 @@ type ExportRow struct {
 // to fn. The row is reused between calls.
 func (s *Store) ExportEnquiries(ctx context.Context, f Filter, fn func(*ExportRow) error) error {
 	f.Limit, f.Offset = 0, 0
-	rows, err := s.query(ctx, f).Select(exportSelect).Rows()
+	rows, err := s.query(ctx, f).Select(s.dialect.exportSelect()).Rows()
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -78,8 +67,8 @@ func (s *Store) ExportEnquiries(ctx context.Context, f Filter, fn func(*ExportRo
 
 func (r *ExportRow) parse(line string) error {
 	f := strings.Split(line, fieldSep)
-	if len(f) != len(exportFields) {
-		return fmt.Errorf("export: a row has %d fields, want %d (a control character in the data?)", len(f), len(exportFields))
+	if len(f) != exportFieldCount {
+		return fmt.Errorf("export: a row has %d fields, want %d (a control character in the data?)", len(f), exportFieldCount)
 	}
 	var err1, err2, err3 error
 	r.ID, err1 = strconv.ParseInt(f[0], 10, 64)

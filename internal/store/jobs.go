@@ -44,8 +44,17 @@ func (s *Store) ClaimJob(ctx context.Context, name string, slot time.Time, then 
 // EnqueueDigests queues a weekly digest for every active subscriber.
 func (tx *Tx) EnqueueDigests() (int64, error) {
 	now := tx.now().UTC()
-	res := tx.db.Exec(`INSERT INTO outbox (user_id, kind, status, next_attempt_at, created_at)
-		SELECT id, ?, ?, ?, ? FROM users WHERE weekly_digest AND NOT disabled AND role IN (?, ?)`,
-		MailWeeklyDigest, MailPending, now, now, RoleManager, RoleAdmin)
-	return res.RowsAffected, res.Error
+	var ids []int64
+	err := tx.db.Model(&User{}).Where("weekly_digest AND NOT disabled AND role IN ?", []string{RoleManager, RoleAdmin}).
+		Pluck("id", &ids).Error
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		m := Message{UserID: &id, Kind: MailWeeklyDigest, Status: MailPending, NextAttemptAt: now, CreatedAt: now}
+		if err := tx.db.Omit("EnquiryID", "LeaseUntil", "SentAt").Create(&m).Error; err != nil {
+			return 0, err
+		}
+	}
+	return int64(len(ids)), nil
 }

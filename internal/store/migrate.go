@@ -53,15 +53,19 @@ func loadMigrations(dialect string) ([]migration, error) {
 // Migrate applies every pending migration, each in its own transaction
 // together with its schema_migrations row. It returns the names applied.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	all, err := loadMigrations("sqlite")
+	all, err := loadMigrations(s.dialectName())
 	if err != nil {
 		return nil, err
 	}
 	db := s.write.WithContext(ctx)
+	timestamp := "DATETIME"
+	if s.dialect.postgres {
+		timestamp = "TIMESTAMPTZ"
+	}
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
-		applied_at DATETIME NOT NULL)`).Error; err != nil {
+		applied_at ` + timestamp + ` NOT NULL)`).Error; err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	done, err := appliedVersions(db)
@@ -90,7 +94,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return applied, err
 		}
-		p, err := prepare(ctx, sqlDB)
+		p, err := prepare(ctx, sqlDB, s.dialect)
 		if err != nil {
 			return applied, err
 		}
@@ -101,7 +105,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 
 // PendingMigrations counts the migrations not yet applied (readiness).
 func (s *Store) PendingMigrations(ctx context.Context) (int, error) {
-	all, err := loadMigrations("sqlite")
+	all, err := loadMigrations(s.dialectName())
 	if err != nil {
 		return 0, err
 	}
@@ -118,10 +122,17 @@ func (s *Store) PendingMigrations(ctx context.Context) (int, error) {
 	return pending, nil
 }
 
+func (s *Store) dialectName() string {
+	if s.dialect.postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
 func appliedVersions(db *gorm.DB) (map[int]bool, error) {
 	var versions []int
 	if err := db.Raw("SELECT version FROM schema_migrations").Scan(&versions).Error; err != nil {
-		if strings.Contains(err.Error(), "no such table") {
+		if strings.Contains(err.Error(), "no such table") || strings.Contains(err.Error(), "does not exist") {
 			return map[int]bool{}, nil
 		}
 		return nil, fmt.Errorf("read applied migrations: %w", err)

@@ -64,7 +64,7 @@ func (s *Store) LeaseMail(ctx context.Context, limit int, lease time.Duration) (
 		return tx.db.Raw(`UPDATE outbox SET lease_until = ? WHERE id IN (
 				SELECT id FROM outbox
 				WHERE status = ? AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-				ORDER BY next_attempt_at, id LIMIT ?)
+				ORDER BY next_attempt_at, id LIMIT ?`+tx.dialect.skipLocked()+`)
 			RETURNING *`, now.Add(lease), MailPending, now, now, limit).Scan(&leased).Error
 	})
 	if err != nil {

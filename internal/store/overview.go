@@ -54,7 +54,7 @@ func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, er
 		},
 		func() error {
 			return period(db.Table("enquiries"), "created_at").Where("status <> ?", StatusSpam).
-				Select("date(substr(created_at, 1, 10), '-6 days', 'weekday 1') AS key, count(*) AS n").
+				Select(s.dialect.week("created_at") + " AS key, count(*) AS n").
 				Group("key").Order("key").Scan(&o.ByWeek).Error
 		},
 		func() error {

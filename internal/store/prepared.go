@@ -27,10 +27,16 @@ const (
 	sqlSavepoint       = "SAVEPOINT op"
 	sqlRelease         = "RELEASE op"
 	sqlRollbackTo      = "ROLLBACK TO op"
+	// Around the enquiry insert on PostgreSQL (see InsertEnquiry).
+	sqlSavepointEnquiry = "SAVEPOINT enquiry"
+	sqlRollbackEnquiry  = "ROLLBACK TO enquiry"
 )
 
-// prepared holds the statements, by SQL text.
-type prepared map[string]*sql.Stmt
+// prepared holds the statements by their SQL as written (with ?).
+type prepared struct {
+	stmts   map[string]*sql.Stmt
+	dialect dialect
+}
 
 func destinationsSQL(n int) string {
 	return "INSERT INTO enquiry_destinations (enquiry_id, position, country, created_at) VALUES " +
@@ -44,25 +50,26 @@ func outboxSQL(n int) string {
 
 // prepare readies every hot statement on db, before the writer starts
 // using its one connection.
-func prepare(ctx context.Context, db *sql.DB) (prepared, error) {
+func prepare(ctx context.Context, db *sql.DB, d dialect) (prepared, error) {
 	queries := []string{sqlConsumeChallenge, sqlInsertChallenge, sqlInsertEvent, sqlInsertEnquiry, outboxSQL(1), outboxSQL(2),
-		sqlSavepoint, sqlRelease, sqlRollbackTo}
+		sqlSavepoint, sqlRelease, sqlRollbackTo, sqlSavepointEnquiry, sqlRollbackEnquiry}
 	for n := 1; n <= maxDestinationRows; n++ {
 		queries = append(queries, destinationsSQL(n))
 	}
-	p := prepared{}
+	p := prepared{stmts: map[string]*sql.Stmt{}, dialect: d}
 	for _, q := range queries {
-		st, err := db.PrepareContext(ctx, q)
+		st, err := db.PrepareContext(ctx, d.rebind(q))
 		if err != nil {
-			return nil, fmt.Errorf("prepare %q: %w", q[:min(len(q), 40)], err)
+			p.close()
+			return prepared{}, fmt.Errorf("prepare %q: %w", q[:min(len(q), 40)], err)
 		}
-		p[q] = st
+		p.stmts[q] = st
 	}
 	return p, nil
 }
 
 func (p prepared) close() {
-	for _, st := range p {
+	for _, st := range p.stmts {
 		st.Close()
 	}
 }
@@ -70,22 +77,22 @@ func (p prepared) close() {
 // bound returns query's prepared statement bound to the transaction of db;
 // SQL that was not prepared (before migrations ran) is prepared for this
 // transaction only.
-func bound(p *prepared, db *gorm.DB, query string) (*sql.Stmt, error) {
+func bound(p *prepared, d dialect, db *gorm.DB, query string) (*sql.Stmt, error) {
 	sqlTx, ok := db.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return nil, fmt.Errorf("prepared statement outside a transaction")
 	}
 	ctx := db.Statement.Context
 	if p != nil {
-		if st, ok := (*p)[query]; ok {
+		if st, ok := p.stmts[query]; ok {
 			return sqlTx.StmtContext(ctx, st), nil
 		}
 	}
-	return sqlTx.PrepareContext(ctx, query)
+	return sqlTx.PrepareContext(ctx, d.rebind(query))
 }
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
-	st, err := bound(tx.prepared, tx.db, query)
+	st, err := bound(tx.prepared, tx.dialect, tx.db, query)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +100,7 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 }
 
 func (tx *Tx) queryRow(query string, args ...any) (*sql.Row, error) {
-	st, err := bound(tx.prepared, tx.db, query)
+	st, err := bound(tx.prepared, tx.dialect, tx.db, query)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func (tx *Tx) anonymise(where string, args []any, detail string, by Actor) (int6
 func (s *Store) ErasePerson(ctx context.Context, email string, by Actor) (int64, error) {
 	var n int64
 	err := s.Write(ctx, func(tx *Tx) (err error) {
-		n, err = tx.anonymise("email = ? COLLATE NOCASE", []any{strings.TrimSpace(email)}, "Personal data erased on request", by)
+		n, err = tx.anonymise(tx.dialect.sameEmail("email"), []any{strings.TrimSpace(email)}, "Personal data erased on request", by)
 		return err
 	})
 	if err != nil {

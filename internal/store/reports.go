@@ -77,7 +77,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 				Group("d.country, e.status").Order("d.country, e.status").Scan(&r.CountryStatus).Error
 		},
 		func() error {
-			return enq().Select("substr(e.created_at, 1, 7) AS key, count(*) AS n").Group("key").Order("key").Scan(&r.ByMonth).Error
+			return enq().Select(s.dialect.month("e.created_at") + " AS key, count(*) AS n").Group("key").Order("key").Scan(&r.ByMonth).Error
 		},
 		func() error {
 			return enq().Select("e.service AS key, count(*) AS n").Group("e.service").Order("n DESC, key").Scan(&r.ByService).Error
@@ -94,7 +94,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 		},
 		func() error {
 			return enq().Joins("JOIN enquiry_events AS ev ON ev.enquiry_id = e.id AND ev.actor_id IS NOT NULL").
-				Select("(julianday(min(ev.created_at)) - julianday(e.created_at)) * 86400.0").
+				Select(s.dialect.seconds("min(ev.created_at)", "e.created_at")).
 				Group("e.id").Scan(&seconds).Error
 		},
 	}

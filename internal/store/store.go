@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -25,11 +26,12 @@ import (
 // group-committed by a single writer goroutine; reads use a separate pool so
 // they never wait behind a write.
 type Store struct {
-	write  *gorm.DB
-	read   *gorm.DB
-	writer *writer
-	now    func() time.Time
-	path   string
+	write   *gorm.DB
+	read    *gorm.DB
+	writer  *writer
+	now     func() time.Time
+	path    string
+	dialect dialect
 	// hot holds the intake's prepared statements once migrations ran.
 	hot atomic.Pointer[prepared]
 }
@@ -50,24 +52,24 @@ type Options struct {
 // Open opens (creating if needed) the database named by dsn: a file path for
 // SQLite. It does not migrate; call Migrate.
 func Open(dsn string, opts Options) (*Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, errors.New("open database: PostgreSQL is not supported by this build yet")
-	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if dir := filepath.Dir(dsn); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("open database: %w", err)
-		}
-	}
 	cfg := &gorm.Config{
 		SkipDefaultTransaction: true,
 		Logger:                 gormLogger(opts.Logger),
 		NowFunc:                func() time.Time { return opts.Now().UTC() },
+	}
+	if IsPostgres(dsn) {
+		return openPostgres(dsn, opts, cfg)
+	}
+	if dir := filepath.Dir(dsn); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
 	}
 	write, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: sqliteDSN(dsn, false)}), cfg)
 	if err != nil {
@@ -99,6 +101,34 @@ func init() {
 		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
 		return err
 	}})
+}
+
+// IsPostgres reports whether a DSN names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// openPostgres opens two pools on one server: the writer's (the group
+// commit needs one connection at a time; a second covers migrations and
+// backups) and the readers'.
+func openPostgres(dsn string, opts Options, cfg *gorm.Config) (*Store, error) {
+	write, err := gorm.Open(postgres.Open(dsn), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	read, err := gorm.Open(postgres.Open(dsn), cfg)
+	if err != nil {
+		closeDB(write)
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	w, _ := write.DB()
+	w.SetMaxOpenConns(2)
+	r, _ := read.DB()
+	r.SetMaxOpenConns(16)
+	r.SetMaxIdleConns(8)
+	s := &Store{write: write, read: read, now: opts.Now, path: dsn, dialect: dialect{postgres: true}}
+	s.writer = newWriter(write, opts.QueueSize, opts.MaxBatch, s.hot.Load)
+	return s, nil
 }
 
 // sqliteDSN puts every pragma in the DSN so each pooled connection has them
@@ -158,7 +188,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // batch. fn runs on the writer goroutine: it must not block or call back
 // into the Store.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.writer.do(ctx, func(db *gorm.DB) error { return fn(&Tx{db: db, now: s.now, prepared: s.hot.Load()}) })
+	return s.writer.do(ctx, func(db *gorm.DB) error {
+		return fn(&Tx{db: db, now: s.now, prepared: s.hot.Load(), dialect: s.dialect})
+	})
 }
 
 // Tx is the view of the database inside one Write.
@@ -166,6 +198,7 @@ type Tx struct {
 	db       *gorm.DB
 	now      func() time.Time
 	prepared *prepared
+	dialect  dialect
 }
 
 func closeDB(db *gorm.DB) error {

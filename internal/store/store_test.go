@@ -65,7 +65,10 @@ func TestMigrateIsIdempotent(t *testing.T) {
 }
 
 func TestConcurrentWritesAreGroupCommittedAndAllDurable(t *testing.T) {
-	s := openTest(t)
+	backends(t, time.Now, testConcurrentWrites)
+}
+
+func testConcurrentWrites(t *testing.T, s *Store) {
 	ctx := context.Background()
 	const n = 300
 	var wg sync.WaitGroup
@@ -103,7 +106,10 @@ func TestConcurrentWritesAreGroupCommittedAndAllDurable(t *testing.T) {
 }
 
 func TestFailedOperationUndoesOnlyItself(t *testing.T) {
-	s := openTest(t)
+	backends(t, time.Now, testFailedOperation)
+}
+
+func testFailedOperation(t *testing.T, s *Store) {
 	ctx := context.Background()
 	if err := s.Write(ctx, func(tx *Tx) error { return tx.InsertEnquiry(sampleEnquiry("ENQ-DUP"), []string{"DE"}) }); err != nil {
 		t.Fatal(err)

@@ -83,8 +83,9 @@ func (s *Store) query(ctx context.Context, f Filter) *gorm.DB {
 		db = db.Where("e.reference = ?", strings.ToUpper(q))
 	} else if q != "" {
 		like := "%" + likeEscaper.Replace(q) + "%"
-		db = db.Where(`(e.reference = ? OR e.email = ? OR e.full_name LIKE ? ESCAPE '\' OR e.company LIKE ? ESCAPE '\'
-			OR e.email LIKE ? ESCAPE '\' OR e.product_description LIKE ? ESCAPE '\')`,
+		l := s.dialect.like()
+		db = db.Where(`(e.reference = ? OR e.email = ? OR e.full_name `+l+` ? ESCAPE '\' OR e.company `+l+` ? ESCAPE '\'
+			OR e.email `+l+` ? ESCAPE '\' OR e.product_description `+l+` ? ESCAPE '\')`,
 			strings.ToUpper(q), q, like, like, like, like)
 	}
 	order := created + " DESC, " + id + " DESC"

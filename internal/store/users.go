@@ -49,7 +49,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 
 // UserByEmail finds an account by email, ignoring case.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
-	return s.userWhere(ctx, "email = ? COLLATE NOCASE", email)
+	return s.userWhere(ctx, s.dialect.sameEmail("email"), email)
 }
 
 // UserByID finds an account by id.

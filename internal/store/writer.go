@@ -103,8 +103,12 @@ func (w *writer) run() {
 func (w *writer) commit(batch []*writeOp) {
 	results := make([]error, len(batch))
 	p := w.prepared()
+	var d dialect
+	if p != nil {
+		d = p.dialect
+	}
 	exec := func(tx *gorm.DB, query string) error {
-		st, err := bound(p, tx, query)
+		st, err := bound(p, d, tx, query)
 		if err == nil {
 			_, err = st.Exec()
 		}
