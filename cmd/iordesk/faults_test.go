@@ -86,9 +86,10 @@ func start(t *testing.T, dbPath string, extra ...string) *proc {
 // client posts valid enquiries through the JSON API, reading each
 // challenge's answer from the database as only a test can.
 type client struct {
-	base string
-	db   *sql.DB
-	http *http.Client
+	base      string
+	db        *sql.DB
+	http      *http.Client
+	answerSQL string // the query reading a challenge's digits ("" for SQLite's)
 }
 
 func newClient(t *testing.T, base, dbPath string) *client {
@@ -114,8 +115,12 @@ func (c *client) submit() (string, int, error) {
 	if resp.StatusCode != http.StatusCreated {
 		return "", resp.StatusCode, nil
 	}
+	q := c.answerSQL
+	if q == "" {
+		q = "SELECT digits FROM captcha_challenges WHERE id = ?"
+	}
 	var digits string
-	if err := c.db.QueryRow("SELECT digits FROM captcha_challenges WHERE id = ?", ch.ID).Scan(&digits); err != nil {
+	if err := c.db.QueryRow(q, ch.ID).Scan(&digits); err != nil {
 		return "", 0, err
 	}
 	body, _ := json.Marshal(map[string]any{

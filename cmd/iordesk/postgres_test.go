@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"iordesk/internal/pgtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// sink is an SMTP server on loopback that keeps what it receives.
+type sink struct {
+	mu   sync.Mutex
+	msgs [][]byte
+}
+
+func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
+
+type sinkSession struct{ s *sink }
+
+func (x *sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (x *sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (x *sinkSession) Reset()                               {}
+func (x *sinkSession) Logout() error                        { return nil }
+func (x *sinkSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	x.s.mu.Lock()
+	x.s.msgs = append(x.s.msgs, b)
+	x.s.mu.Unlock()
+	return err
+}
+
+func startSink(t *testing.T) (*sink, string) {
+	s := &sink{}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := smtp.NewServer(s)
+	srv.Domain = "localhost"
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return s, "smtp+insecure://" + ln.Addr().String()
+}
+
+// TestTwoInstancesOnePostgres runs two iordesk processes on one PostgreSQL
+// database and one SMTP server, spreads a burst over both, kills one with
+// SIGKILL in the middle, and checks that every acknowledged enquiry is
+// stored and every mail delivered, each once but for the killed sends.
+func TestTwoInstancesOnePostgres(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	mails, smtpURL := startSink(t)
+	env := []string{"IORDESK_SMTP_URL=" + smtpURL, "IORDESK_MAIL_LEASE=2s"}
+	a := start(t, dsn, env...)
+	b := start(t, dsn, env...)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clientFor := func(p *proc) *pgClient {
+		return &pgClient{base: p.base, db: db, http: &http.Client{Timeout: 20 * time.Second}}
+	}
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for i := range 6 {
+		c := clientFor(a)
+		if i%2 == 1 {
+			c = clientFor(b)
+		}
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ref, status, err := c.submit()
+				if err != nil {
+					return
+				}
+				if status == http.StatusCreated {
+					mu.Lock()
+					acked = append(acked, ref)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	time.Sleep(700 * time.Millisecond)
+	b.cmd.Process.Signal(syscall.SIGKILL)
+	b.cmd.Wait()
+	time.Sleep(500 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if len(acked) < 20 {
+		t.Fatalf("only %d acknowledged", len(acked))
+	}
+	for _, ref := range acked {
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM enquiries WHERE reference = $1", ref).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("acknowledged %s not stored: %v", ref, err)
+		}
+	}
+	var enquiries int
+	db.QueryRow("SELECT count(*) FROM enquiries").Scan(&enquiries)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var pending int
+		db.QueryRow("SELECT count(*) FROM outbox WHERE status = 'pending'").Scan(&pending)
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages still pending:\n%s", pending, a.log.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	mails.mu.Lock()
+	defer mails.mu.Unlock()
+	ids := map[string]int{}
+	for _, m := range mails.msgs {
+		i := bytes.Index(m, []byte("Message-ID: <"))
+		if i < 0 {
+			i = bytes.Index(m, []byte("Message-Id: <"))
+		}
+		end := bytes.IndexByte(m[i:], '>')
+		ids[string(m[i:i+end])]++
+	}
+	dups := 0
+	for _, n := range ids {
+		dups += n - 1
+	}
+	t.Logf("%d enquiries (%d acknowledged) on two instances, %d mails received, %d distinct, %d duplicates", enquiries, len(acked), len(mails.msgs), len(ids), dups)
+	if len(ids) != 2*enquiries {
+		t.Fatalf("%d distinct messages delivered, want %d", len(ids), 2*enquiries)
+	}
+	// Duplicates can only come from sends the kill cut short: a handful.
+	if dups > 6 {
+		t.Fatalf("%d duplicate deliveries", dups)
+	}
+}
+
+// pgClient is client with the challenge read from PostgreSQL.
+type pgClient struct {
+	base string
+	db   *sql.DB
+	http *http.Client
+}
+
+func (c *pgClient) submit() (string, int, error) {
+	cl := &client{base: c.base, http: c.http, db: c.db}
+	cl.answerSQL = "SELECT digits FROM captcha_challenges WHERE id = $1"
+	return cl.submit()
+}
