@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"iordesk/internal/config"
 	"iordesk/internal/server"
 	"iordesk/internal/store"
+	"iordesk/internal/testclock"
 )
 
 // harness drives the real server.New over a real SQLite file, with a clock
@@ -26,8 +26,7 @@ type harness struct {
 	t     testing.TB
 	st    *store.Store
 	srv   *server.Server
-	mu    sync.Mutex
-	clock time.Time
+	clock *testclock.Clock
 }
 
 // generous lifts the per-IP limits for tests that post many forms from one
@@ -38,7 +37,7 @@ func newHarness(t testing.TB) *harness { return newHarnessEnv(t, generous) }
 
 func newHarnessEnv(t testing.TB, env map[string]string) *harness {
 	t.Helper()
-	h := &harness{t: t, clock: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
+	h := &harness{t: t, clock: testclock.New(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))}
 	st, err := store.Open(filepath.Join(t.TempDir(), "iordesk.db"), store.Options{Now: h.now})
 	if err != nil {
 		t.Fatal(err)
@@ -59,17 +58,9 @@ func newHarnessEnv(t testing.TB, env map[string]string) *harness {
 	return h
 }
 
-func (h *harness) now() time.Time {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.clock
-}
+func (h *harness) now() time.Time { return h.clock.Now() }
 
-func (h *harness) advance(d time.Duration) {
-	h.mu.Lock()
-	h.clock = h.clock.Add(d)
-	h.mu.Unlock()
-}
+func (h *harness) advance(d time.Duration) { h.clock.Advance(d) }
 
 func (h *harness) do(req *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()

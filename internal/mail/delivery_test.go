@@ -335,7 +335,7 @@ func TestWeeklyDigestGoesOncePerWeekToSubscribers(t *testing.T) {
 	srv := startSMTP(t, "")
 	r := newRig(t, "smtp+insecure://"+srv.addr)
 	ctx := context.Background()
-	r.clock = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) // a Wednesday in the reported week
+	r.clock.Set(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)) // a Wednesday in the reported week
 	for range 3 {
 		r.enquiry(nil, "DE", "BR")
 	}
@@ -352,7 +352,7 @@ func TestWeeklyDigestGoesOncePerWeekToSubscribers(t *testing.T) {
 	r.st.SetWeeklyDigest(ctx, users["boss@ior.example"].ID, true)
 	r.st.SetWeeklyDigest(ctx, users["agent@ior.example"].ID, true) // agents get none
 
-	r.clock = time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	r.clock.Set(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
 	n1, err1 := r.outbox.QueueWeeklyDigests(ctx)
 	n2, err2 := r.outbox.QueueWeeklyDigests(ctx) // a second instance, or the next tick
 	if err1 != nil || err2 != nil || n1 != 1 || n2 != 0 {

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"iordesk/internal/catalog"
 	imail "iordesk/internal/mail"
 	"iordesk/internal/store"
+	"iordesk/internal/testclock"
 	"iordesk/templates"
 )
 
@@ -27,14 +27,13 @@ type rig struct {
 	t      *testing.T
 	st     *store.Store
 	dbPath string
-	mu     sync.Mutex
-	clock  time.Time
+	clock  *testclock.Clock
 	outbox *imail.Outbox
 }
 
 func newRig(t *testing.T, smtpURL string) *rig {
 	t.Helper()
-	r := &rig{t: t, clock: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), dbPath: filepath.Join(t.TempDir(), "mail.db")}
+	r := &rig{t: t, clock: testclock.New(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)), dbPath: filepath.Join(t.TempDir(), "mail.db")}
 	r.open(smtpURL)
 	return r
 }
@@ -70,17 +69,9 @@ func (r *rig) newOutbox(smtpURL, dir string) *imail.Outbox {
 		DeskEmail: "desk@ior.example", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: r.now})
 }
 
-func (r *rig) now() time.Time {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.clock
-}
+func (r *rig) now() time.Time { return r.clock.Now() }
 
-func (r *rig) advance(d time.Duration) {
-	r.mu.Lock()
-	r.clock = r.clock.Add(d)
-	r.mu.Unlock()
-}
+func (r *rig) advance(d time.Duration) { r.clock.Advance(d) }
 
 var refCounter atomic.Int64
 

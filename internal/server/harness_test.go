@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"iordesk/internal/server"
 	"iordesk/internal/staff"
 	"iordesk/internal/store"
+	"iordesk/internal/testclock"
 )
 
 const testPassword = "correct horse battery staple"
@@ -31,14 +31,13 @@ type app struct {
 	t     testing.TB
 	st    *store.Store
 	srv   *server.Server
-	mu    sync.Mutex
-	clock time.Time
+	clock *testclock.Clock
 	users map[string]*store.User // by role
 }
 
 func newApp(t testing.TB) *app {
 	t.Helper()
-	a := &app{t: t, clock: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), users: map[string]*store.User{}}
+	a := &app{t: t, clock: testclock.New(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)), users: map[string]*store.User{}}
 	st, err := store.Open(filepath.Join(t.TempDir(), "iordesk.db"), store.Options{Now: a.now})
 	if err != nil {
 		t.Fatal(err)
@@ -68,17 +67,9 @@ func newApp(t testing.TB) *app {
 	return a
 }
 
-func (a *app) now() time.Time {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.clock
-}
+func (a *app) now() time.Time { return a.clock.Now() }
 
-func (a *app) advance(d time.Duration) {
-	a.mu.Lock()
-	a.clock = a.clock.Add(d)
-	a.mu.Unlock()
-}
+func (a *app) advance(d time.Duration) { a.clock.Advance(d) }
 
 // request sends one request as a browser on our own pages would
 // (Sec-Fetch-Site: same-origin), with the session cookie if any.

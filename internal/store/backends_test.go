@@ -9,19 +9,18 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"iordesk/internal/testclock"
 )
 
 // TestEveryFeatureOnBothBackends drives the store's features on SQLite and
 // on PostgreSQL with the same assertions.
 func TestEveryFeatureOnBothBackends(t *testing.T) {
-	clock := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
-	advance := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
+	start := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	clock := testclock.New(start)
+	now, advance := clock.Now, clock.Advance
 	backends(t, now, func(t *testing.T, s *Store) {
-		mu.Lock()
-		clock = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC) // each backend from the same start
-		mu.Unlock()
+		clock.Set(start) // each backend from the same start
 		ctx := context.Background()
 		// Intake: challenge, enquiry, destinations, event, outbox in one write.
 		if err := s.Write(ctx, func(tx *Tx) error {

@@ -33,15 +33,7 @@ type Overview struct {
 func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, error) {
 	o := &Overview{}
 	db := s.read.WithContext(ctx)
-	period := func(q *gorm.DB, col string) *gorm.DB {
-		if !from.IsZero() {
-			q = q.Where(col+" >= ?", from.UTC())
-		}
-		if !to.IsZero() {
-			q = q.Where(col+" < ?", to.UTC())
-		}
-		return q
-	}
+	period := func(q *gorm.DB, col string) *gorm.DB { return within(q, col, from, to) }
 	steps := []func() error{
 		func() error {
 			return period(db.Table("enquiry_destinations AS d").Joins("JOIN enquiries AS e ON e.id = d.enquiry_id"), "d.created_at").
@@ -84,4 +76,15 @@ func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, er
 		}
 	}
 	return o, nil
+}
+
+// within keeps the rows whose col lies in [from, to); zero bounds are open.
+func within(q *gorm.DB, col string, from, to time.Time) *gorm.DB {
+	if !from.IsZero() {
+		q = q.Where(col+" >= ?", from.UTC())
+	}
+	if !to.IsZero() {
+		q = q.Where(col+" < ?", to.UTC())
+	}
+	return q
 }

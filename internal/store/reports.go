@@ -57,13 +57,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 	r := &Report{}
 	db := s.read.WithContext(ctx)
 	period := func(q *gorm.DB, col string) *gorm.DB {
-		if !from.IsZero() {
-			q = q.Where(col+" >= ?", from.UTC())
-		}
-		if !to.IsZero() {
-			q = q.Where(col+" < ?", to.UTC())
-		}
-		return q.Where("e.status <> ?", StatusSpam)
+		return within(q, col, from, to).Where("e.status <> ?", StatusSpam)
 	}
 	dest := func() *gorm.DB {
 		return period(db.Table("enquiry_destinations AS d").Joins("JOIN enquiries AS e ON e.id = d.enquiry_id"), "d.created_at")
