@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -151,7 +152,7 @@ func (h *Handlers) Bulk(c echo.Context) error {
 		return err
 	}
 	for _, id := range ids {
-		if err := apply(id); err != nil && err != store.ErrNotFound {
+		if err := apply(id); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 	}
