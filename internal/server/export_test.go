@@ -13,8 +13,9 @@ import (
 
 // TestExportMatchesTheList checks that an export of a filter holds exactly
 // the rows the list shows for it, and that each export is audited.
-func TestExportMatchesTheList(t *testing.T) {
-	a := newApp(t)
+func TestExportMatchesTheList(t *testing.T) { onBothEngines(t, testExportMatchesTheList) }
+
+func testExportMatchesTheList(t *testing.T, a *app) {
 	ctx := context.Background()
 	for i, c := range []string{"DE", "BR", "DE", "JP", "US", "DE"} {
 		e := a.enquiry("Export "+string(rune('A'+i)), c, "FR")
@@ -64,8 +65,9 @@ func TestExportMatchesTheList(t *testing.T) {
 
 // TestReportFigures checks the reports page against figures computed by
 // hand for a small book.
-func TestReportFigures(t *testing.T) {
-	a := newApp(t)
+func TestReportFigures(t *testing.T) { onBothEngines(t, testReportFigures) }
+
+func testReportFigures(t *testing.T, a *app) {
 	ctx := context.Background()
 	by := store.Actor{ID: a.users[store.RoleAgent].ID, Name: "Agent"}
 	// Four enquiries: first staff actions after 10 min, 30 min, 2 h; one untouched.

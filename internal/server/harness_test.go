@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"iordesk/internal/config"
+	"iordesk/internal/pgtest"
 	"iordesk/internal/server"
 	"iordesk/internal/staff"
 	"iordesk/internal/store"
@@ -35,10 +37,18 @@ type app struct {
 	users map[string]*store.User // by role
 }
 
-func newApp(t testing.TB) *app {
+func newApp(t testing.TB) *app { return newAppOn(t, filepath.Join(t.TempDir(), "iordesk.db")) }
+
+// onBothEngines runs a test on SQLite and on PostgreSQL.
+func onBothEngines(t *testing.T, fn func(t *testing.T, a *app)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, newApp(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, newAppOn(t, pgtest.DSN(t))) })
+}
+
+func newAppOn(t testing.TB, dsn string) *app {
 	t.Helper()
 	a := &app{t: t, clock: testclock.New(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)), users: map[string]*store.User{}}
-	st, err := store.Open(filepath.Join(t.TempDir(), "iordesk.db"), store.Options{Now: a.now})
+	st, err := store.Open(dsn, store.Options{Now: a.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,4 +157,10 @@ func doc(t testing.TB, rec *httptest.ResponseRecorder) *goquery.Document {
 		t.Fatal(err)
 	}
 	return d
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
 }

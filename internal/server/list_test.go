@@ -27,7 +27,10 @@ func listRefs(t *testing.T, a *app, session, query string) []string {
 }
 
 func TestListFiltersReturnExactlyTheirRows(t *testing.T) {
-	a := newApp(t)
+	onBothEngines(t, testListFiltersReturnExactlyTheirRows)
+}
+
+func testListFiltersReturnExactlyTheirRows(t *testing.T, a *app) {
 	ctx := context.Background()
 	agentID := a.users[store.RoleAgent].ID
 	mk := func(name string, countries ...string) string { return a.enquiry(name, countries...).Reference }
@@ -104,8 +107,9 @@ func TestStoredPayloadsRenderInertOnStaffPages(t *testing.T) {
 	}
 }
 
-func TestOverviewCountsAndLinks(t *testing.T) {
-	a := newApp(t)
+func TestOverviewCountsAndLinks(t *testing.T) { onBothEngines(t, testOverviewCountsAndLinks) }
+
+func testOverviewCountsAndLinks(t *testing.T, a *app) {
 	s := a.session(store.RoleManager)
 	for range 3 {
 		a.enquiry("Ger", "DE")

@@ -90,7 +90,10 @@ func TestLoginRateLimitPerIP(t *testing.T) {
 }
 
 func TestSessionRotationLogoutAndTimeouts(t *testing.T) {
-	a := newApp(t)
+	onBothEngines(t, testSessionRotationLogoutAndTimeouts)
+}
+
+func testSessionRotationLogoutAndTimeouts(t *testing.T, a *app) {
 	first := a.session(store.RoleAgent)
 	// Logging in again from a browser that has a session gives a new id
 	// and ends the old one.

@@ -11,7 +11,10 @@ import (
 )
 
 func TestErasureKeepsCountsAndForgetsThePerson(t *testing.T) {
-	a := newApp(t)
+	onBothEngines(t, testErasureKeepsCountsAndForgetsThePerson)
+}
+
+func testErasureKeepsCountsAndForgetsThePerson(t *testing.T, a *app) {
 	ctx := context.Background()
 	var theirs []*store.Enquiry
 	for i, email := range []string{"Jane.Doe@Example.com", "jane.doe@example.com"} {
