@@ -126,8 +126,9 @@ func TestServerDownThenUpDeliversEverything(t *testing.T) {
 	for range 3 {
 		enquiries = append(enquiries, r.enquiry(nil))
 	}
-	// Hours of outage: every pass fails, the backoff grows, nothing is lost.
-	for range 8 {
+	// A day of outage: every pass fails, the backoff grows to an hour,
+	// nothing is lost.
+	for range 25 {
 		r.runOnce()
 		r.advance(time.Hour)
 	}
