@@ -145,6 +145,7 @@ func TestTriageInABrowser(t *testing.T) {
 	run(t, ctx, "add a note", chromedp.SendKeys(chromedp.ID("note"), "Called the prospect; sending a quote."),
 		chromedp.Click(chromedp.CSS(`form[action$="/notes"] button`)))
 	waitFor(t, ctx, notice("Note added"))
+	shot(t, ctx, "screenshot-enquiry.png", false)
 	timeline, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("ol.timeline")))
 	if err != nil || !strings.Contains(timeline, "→ contacted") || !strings.Contains(timeline, "Called the prospect") {
 		t.Fatalf("timeline %q (%v)", timeline, err)
