@@ -44,12 +44,17 @@ const (
 	ImageHeight   = 80
 )
 
-// Why a CAPTCHA answer was refused.
-var (
-	errCaptchaMissing = errors.New("Enter the characters shown in the image.")
-	errCaptchaUnknown = errors.New("That code has already been used or does not exist. Please enter the new code.")
-	errCaptchaExpired = errors.New("That code expired. Please enter the new code.")
-	errCaptchaWrong   = errors.New("The code did not match. Please enter the new code.")
+// refusal is why a CAPTCHA answer was refused, worded for the prospect.
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+
+// The refusals, shown beside the security code.
+const (
+	errCaptchaMissing refusal = "Enter the characters shown in the image."
+	errCaptchaUnknown refusal = "That code has already been used or does not exist. Please enter the new code."
+	errCaptchaExpired refusal = "That code expired. Please enter the new code."
+	errCaptchaWrong   refusal = "The code did not match. Please enter the new code."
 )
 
 // NewCaptcha builds the CAPTCHA glue on the store.

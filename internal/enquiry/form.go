@@ -61,16 +61,6 @@ const maxFields = 120
 // ErrTooManyFields is a post with more fields than any real form sends.
 var ErrTooManyFields = errors.New("too many form fields")
 
-// singleFields are the fields that take one value each.
-var singleFields = []string{
-	"full_name", "company", "email", "phone", "service", "origin_country",
-	"product_category", "product_description", "condition", "hs_code",
-	"contains_encryption", "wireless_radio", "lithium_batteries",
-	"shipment_value", "currency", "target_date", "message", "consent",
-	"captcha_id", "captcha_solution", "website",
-	"utm_source", "utm_medium", "utm_campaign", "referrer",
-}
-
 // FormFromValues reads a urlencoded post. A single-value field given twice is
 // an error on that field (which value was meant is not ours to guess).
 func FormFromValues(v url.Values) (*Form, Errors, error) {

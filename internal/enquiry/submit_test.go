@@ -238,7 +238,7 @@ func TestJSONIntake(t *testing.T) {
 		t.Fatalf("stored %+v %v", e, err)
 	}
 
-	id, answer = newChallenge()
+	id, _ = newChallenge()
 	rec = post(body(id, "000000x", func(m map[string]any) {
 		m["email"] = "nope"
 		m["destination_countries"] = []string{"JP", "JP"}

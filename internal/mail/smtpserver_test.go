@@ -49,8 +49,6 @@ func startSMTP(t testing.TB, addr string) *smtpServer {
 	return s
 }
 
-func (s *smtpServer) stop() { s.srv.Close() }
-
 func (s *smtpServer) setReply(code int) {
 	s.mu.Lock()
 	s.reply = code
