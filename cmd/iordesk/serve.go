@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -54,21 +55,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("iordesk listening", "addr", ln.Addr().String(), "db", cfg.DB, "base_url", cfg.BaseURL)
+	log.Info("iordesk listening", "addr", ln.Addr().String(), "db", redactDSN(cfg.DB), "base_url", cfg.BaseURL)
 
+	// The background jobs outlive ctx by a little: they stop after the
+	// HTTP server has drained, so a late enquiry's mail is still woken.
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
-	jobsDone := make(chan struct{})
 	var jobsWG sync.WaitGroup
 	jobsWG.Go(func() { purgeLoop(jobs, st, srv.Outbox, *cfg, log) })
 	jobsWG.Go(func() { srv.Outbox.Run(jobs) })
-	go func() { jobsWG.Wait(); close(jobsDone) }()
 
 	served := make(chan error, 1)
 	go func() { served <- httpServer.Serve(ln) }()
 	select {
 	case err := <-served:
 		stopJobs()
-		<-jobsDone
+		jobsWG.Wait()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -77,9 +78,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer cancel()
 	err = httpServer.Shutdown(shutdownCtx)
 	stopJobs()
-	<-jobsDone
+	jobsWG.Wait()
 	log.Info("stopped")
 	return err
+}
+
+// redactDSN hides a PostgreSQL password from the log.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
 
 // openStore opens the database and applies pending migrations.
