@@ -95,6 +95,11 @@ func (s *Store) query(ctx context.Context, f Filter) *gorm.DB {
 	return db.Order(order)
 }
 
+// listColumns are what the list shows: reading every column of 51 rows
+// cost a third of the page.
+const listColumns = `e.id, e.reference, e.status, e.full_name, e.company, e.email, e.service,
+	e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at`
+
 // ListEnquiries returns one page of the filtered list, with each row's
 // destinations, and whether more rows follow.
 func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, error) {
@@ -102,7 +107,7 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, e
 		f.Limit = 50
 	}
 	var rows []ListRow
-	err := s.query(ctx, f).Select("e.*").Offset(f.Offset).Limit(f.Limit + 1).Scan(&rows).Error
+	err := s.query(ctx, f).Select(listColumns).Offset(f.Offset).Limit(f.Limit + 1).Scan(&rows).Error
 	if err != nil {
 		return nil, false, fmt.Errorf("list enquiries: %w", err)
 	}
