@@ -52,7 +52,8 @@ func ParseListQuery(v url.Values, cat *catalog.Catalogue) ListQuery {
 	}
 	q.Q = strings.TrimSpace(v.Get("q"))
 	if len([]rune(q.Q)) > 200 {
-		q.Q = string([]rune(q.Q)[:200])
+		// Trim again: the cut may end on a space (found by FuzzListQuery).
+		q.Q = strings.TrimSpace(string([]rune(q.Q)[:200]))
 	}
 	if _, err := time.Parse(time.DateOnly, v.Get("from")); err == nil {
 		q.From = v.Get("from")
