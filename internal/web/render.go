@@ -42,7 +42,6 @@ type Renderer struct {
 // Funcs are the helpers templates may call.
 var Funcs = template.FuncMap{
 	"year": func() int { return time.Now().Year() },
-	"join": strings.Join,
 	"deref": func(p *int64) int64 {
 		if p == nil {
 			return 0
@@ -68,15 +67,6 @@ func NewRenderer(files fs.FS) (*Renderer, error) {
 		r.pages[name] = t
 	}
 	return r, nil
-}
-
-// Names lists the pages known to the renderer.
-func (r *Renderer) Names() []string {
-	out := make([]string, 0, len(r.pages))
-	for n := range r.pages {
-		out = append(out, n)
-	}
-	return out
 }
 
 // Execute renders page into a buffer, so a template error becomes a clean
