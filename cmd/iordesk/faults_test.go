@@ -139,6 +139,48 @@ func (c *client) submit() (string, int, error) {
 	return ok.Reference, resp.StatusCode, nil
 }
 
+// burst keeps clients submitting until end, collecting the references
+// the server acknowledged; a client stops at its first transport error
+// (its server is gone).
+type burst struct {
+	mu    sync.Mutex
+	acked []string
+	wg    sync.WaitGroup
+	stop  chan struct{}
+}
+
+func startBurst(clients ...*client) *burst {
+	b := &burst{stop: make(chan struct{})}
+	for _, c := range clients {
+		b.wg.Go(func() {
+			for {
+				select {
+				case <-b.stop:
+					return
+				default:
+				}
+				ref, status, err := c.submit()
+				if err != nil {
+					return
+				}
+				if status == http.StatusCreated && ref != "" {
+					b.mu.Lock()
+					b.acked = append(b.acked, ref)
+					b.mu.Unlock()
+				}
+			}
+		})
+	}
+	return b
+}
+
+// end stops the burst and returns what was acknowledged.
+func (b *burst) end() []string {
+	close(b.stop)
+	b.wg.Wait()
+	return b.acked
+}
+
 func TestSIGKILLDuringABurstLosesNothing(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "iordesk.db")
@@ -147,34 +189,11 @@ func TestSIGKILLDuringABurstLosesNothing(t *testing.T) {
 	for round := range 3 {
 		p := start(t, dbPath, lease)
 		c := newClient(t, p.base, dbPath)
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		stop := make(chan struct{})
-		for range 6 {
-			wg.Go(func() {
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					ref, status, err := c.submit()
-					if err == nil && status == http.StatusCreated && ref != "" {
-						mu.Lock()
-						acknowledged = append(acknowledged, ref)
-						mu.Unlock()
-					}
-					if err != nil {
-						return // the server is gone
-					}
-				}
-			})
-		}
+		b := startBurst(c, c, c, c, c, c)
 		time.Sleep(time.Duration(300+200*round) * time.Millisecond)
 		p.cmd.Process.Signal(syscall.SIGKILL)
 		p.cmd.Wait()
-		close(stop)
-		wg.Wait()
+		acknowledged = append(acknowledged, b.end()...)
 		t.Logf("round %d: %d acknowledged so far", round+1, len(acknowledged))
 	}
 	if len(acknowledged) < 20 {

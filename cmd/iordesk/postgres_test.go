@@ -77,43 +77,17 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	clientFor := func(p *proc) *pgClient {
-		return &pgClient{base: p.base, db: db, http: &http.Client{Timeout: 20 * time.Second}}
+	clientFor := func(p *proc) *client {
+		return &client{base: p.base, db: db, http: &http.Client{Timeout: 20 * time.Second},
+			answerSQL: "SELECT digits FROM captcha_challenges WHERE id = $1"}
 	}
-	var mu sync.Mutex
-	var acked []string
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for i := range 6 {
-		c := clientFor(a)
-		if i%2 == 1 {
-			c = clientFor(b)
-		}
-		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				ref, status, err := c.submit()
-				if err != nil {
-					return
-				}
-				if status == http.StatusCreated {
-					mu.Lock()
-					acked = append(acked, ref)
-					mu.Unlock()
-				}
-			}
-		})
-	}
+	toA, toB := clientFor(a), clientFor(b)
+	burst := startBurst(toA, toB, toA, toB, toA, toB)
 	time.Sleep(700 * time.Millisecond)
 	b.cmd.Process.Signal(syscall.SIGKILL)
 	b.cmd.Wait()
 	time.Sleep(500 * time.Millisecond)
-	close(stop)
-	wg.Wait()
+	acked := burst.end()
 	if len(acked) < 20 {
 		t.Fatalf("only %d acknowledged", len(acked))
 	}
@@ -159,17 +133,4 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	if dups > 6 {
 		t.Fatalf("%d duplicate deliveries", dups)
 	}
-}
-
-// pgClient is client with the challenge read from PostgreSQL.
-type pgClient struct {
-	base string
-	db   *sql.DB
-	http *http.Client
-}
-
-func (c *pgClient) submit() (string, int, error) {
-	cl := &client{base: c.base, http: c.http, db: c.db}
-	cl.answerSQL = "SELECT digits FROM captcha_challenges WHERE id = $1"
-	return cl.submit()
 }

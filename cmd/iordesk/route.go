@@ -5,11 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/mail"
 	"strings"
 	"text/tabwriter"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/staff"
 )
 
 const routeUsage = `Usage:
@@ -47,15 +47,15 @@ func route(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer st.Close()
 	switch action {
 	case "add":
-		code := strings.ToUpper(strings.TrimSpace(match))
-		if _, ok := catalog.New().Country(code); !ok && !catalog.IsRegion(code) {
+		code, ok := staff.RouteMatch(catalog.New(), match)
+		if !ok {
 			return usageError(fmt.Sprintf("--match %q is neither a country code nor a region (%s)", match, strings.Join(catalog.RegionCodes(), ", ")))
 		}
-		addr, err := mail.ParseAddress(email)
-		if err != nil || addr.Name != "" || addr.Address != strings.TrimSpace(email) {
+		email = strings.TrimSpace(email)
+		if !staff.PlainAddress(email) {
 			return usageError(fmt.Sprintf("--email %q is not a plain email address", email))
 		}
-		r, err := st.AddRoutingRule(ctx, code, addr.Address)
+		r, err := st.AddRoutingRule(ctx, code, email)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"github.com/xuri/excelize/v2"
 
 	"iordesk/internal/catalog"
@@ -174,7 +173,8 @@ func (h *Handlers) Reports(c echo.Context) error {
 		return err
 	}
 	v := h.build(r, fromS, toS)
-	v.Page = web.Page{Title: "Reports", Staff: staffNav(c), CSRF: csrfToken(c)}
+	v.Page = staff.PageFor(c, "Reports")
+	v.Staff.Section = "reports"
 	v.Digest = staff.CurrentUser(c).WeeklyDigest
 	if c.QueryParam("done") == "digest" {
 		v.Notice = "Your weekly digest setting is saved."
@@ -185,13 +185,6 @@ func (h *Handlers) Reports(c echo.Context) error {
 	}
 	v.Query = q.Encode()
 	return h.render.Render(c, http.StatusOK, "staff_reports", v)
-}
-
-// staffNav is the navigation of a manager's page.
-func staffNav(c echo.Context) *web.StaffNav {
-	u := staff.CurrentUser(c)
-	return &web.StaffNav{Name: u.Name, Role: u.Role, LoggedIn: true, Section: "reports",
-		Manager: staff.Can(u.Role, store.RoleManager), Admin: staff.Can(u.Role, store.RoleAdmin)}
 }
 
 // ReportsXLSX serves GET /staff/reports.xlsx: the same tables, a sheet each.
@@ -272,11 +265,4 @@ func (h *Handlers) SetDigest(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/reports?done=digest")
-}
-
-func csrfToken(c echo.Context) string {
-	if tok, _ := c.Get("csrf").(string); tok != middleware.CSRFUsingSecFetchSite {
-		return tok
-	}
-	return ""
 }

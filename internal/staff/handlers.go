@@ -43,7 +43,11 @@ func NewHandlers(d Deps) *Handlers {
 }
 
 // page fills the layout's data for a staff page.
-func (h *Handlers) page(c echo.Context, title string) Page {
+func (h *Handlers) page(c echo.Context, title string) Page { return PageFor(c, title) }
+
+// PageFor fills the layout's data of any staff page: the navigation for
+// the logged-in user and the CSRF token for its forms.
+func PageFor(c echo.Context, title string) Page {
 	p := Page{Title: title}
 	if tok, _ := c.Get("csrf").(string); tok != middleware.CSRFUsingSecFetchSite {
 		p.CSRF = tok

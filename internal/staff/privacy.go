@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -31,7 +30,7 @@ func (h *Handlers) showPrivacy(c echo.Context, status int, notice, problem strin
 // email address loses its personal data; the counts stay true.
 func (h *Handlers) Erase(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+	if !PlainAddress(email) {
 		return h.showPrivacy(c, http.StatusUnprocessableEntity, "", "Enter the email address the person used.")
 	}
 	if c.FormValue("confirm") != "yes" {

@@ -38,12 +38,12 @@ func (h *Handlers) showRouting(c echo.Context, status int, problem, notice strin
 
 // AddRoute serves POST /staff/routing (manager).
 func (h *Handlers) AddRoute(c echo.Context) error {
-	match := strings.ToUpper(strings.TrimSpace(c.FormValue("match")))
+	match, ok := RouteMatch(h.cat, c.FormValue("match"))
 	email := strings.TrimSpace(c.FormValue("email"))
-	if _, ok := h.cat.Country(match); !ok && !catalog.IsRegion(match) {
+	if !ok {
 		return h.showRouting(c, http.StatusUnprocessableEntity, "Choose a country or a region.", "")
 	}
-	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email || addr.Name != "" {
+	if !PlainAddress(email) {
 		return h.showRouting(c, http.StatusUnprocessableEntity, "Enter a plain email address.", "")
 	}
 	if _, err := h.store.AddRoutingRule(c.Request().Context(), match, email); err != nil {
@@ -67,4 +67,19 @@ func (h *Handlers) RemoveRoute(c echo.Context) error {
 		return err
 	}
 	return h.showRouting(c, http.StatusOK, "", "Rule removed.")
+}
+
+// RouteMatch normalises what a routing rule matches: an ISO country code or
+// a region code, upper case; false when it is neither.
+func RouteMatch(cat *catalog.Catalogue, s string) (string, bool) {
+	code := strings.ToUpper(strings.TrimSpace(s))
+	_, country := cat.Country(code)
+	return code, country || catalog.IsRegion(code)
+}
+
+// PlainAddress reports whether s is one bare email address (no display
+// name, no list), as staff accounts, desks and erasure requests need.
+func PlainAddress(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	return err == nil && addr.Name == "" && addr.Address == s
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -46,10 +45,10 @@ func (h *Handlers) showUsers(c echo.Context, status int, v usersView) error {
 // password is generated. It returns the password when it was generated.
 func NewAccount(ctx context.Context, s *store.Store, email, name, role, password string) (*store.User, string, error) {
 	email, name = strings.TrimSpace(email), strings.TrimSpace(name)
-	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email || addr.Name != "" {
+	if !PlainAddress(email) {
 		return nil, "", errors.New("enter a plain email address")
 	}
-	if name == "" || utf8.RuneCountInString(name) > 100 || strings.ContainsAny(name, "\r\n\x00") {
+	if !validName(name) {
 		return nil, "", errors.New("enter a name of 1 to 100 characters")
 	}
 	if roleRank[role] == 0 {
@@ -102,7 +101,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	}
 	name, role := strings.TrimSpace(c.FormValue("name")), c.FormValue("role")
 	disabled := c.FormValue("disabled") == "yes"
-	if name == "" || utf8.RuneCountInString(name) > 100 || strings.ContainsAny(name, "\r\n\x00") || roleRank[role] == 0 {
+	if !validName(name) || roleRank[role] == 0 {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Enter a name and choose a role."})
 	}
 	if id == CurrentUser(c).ID && (disabled || role != u.Role) {
@@ -122,4 +121,9 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	h.audit(c, CurrentUser(c), store.AuditAccountChange, fmt.Sprintf("%s: name %q, role %s → %s, disabled %v, password reset %v",
 		u.Email, name, u.Role, role, disabled, generated != ""))
 	return h.showUsers(c, http.StatusOK, usersView{Notice: "Account " + u.Email + " saved.", Password: generated, For: u.Email})
+}
+
+// validName is a staff member's name: 1 to 100 characters on one line.
+func validName(name string) bool {
+	return name != "" && utf8.RuneCountInString(name) <= 100 && !strings.ContainsAny(name, "\r\n\x00")
 }
