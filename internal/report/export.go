@@ -53,9 +53,10 @@ const (
 
 // record fills line with one export row as text.
 func (x *Exporter) record(line []string, r *store.ExportRow, countries []string) {
-	names := make([]string, len(countries))
-	for i, c := range countries {
-		names[i] = x.Catalog.CountryName(c)
+	var small [8]string // most enquiries name a few destinations: no allocation
+	names := small[:0]
+	for _, c := range countries {
+		names = append(names, x.Catalog.CountryName(c))
 	}
 	assignee := ""
 	if r.AssigneeID != 0 {

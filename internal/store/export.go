@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -39,36 +40,117 @@ type ExportRow struct {
 
 // ExportEnquiries streams every enquiry of the filter, in the list's order,
 // to fn. The row is reused between calls.
+//
+// Reading is pipelined: one goroutine steps the statement (SQLite's share,
+// about 60% of an export's CPU) while the caller's goroutine parses and
+// writes, so an export uses both cores of a small machine. Lines travel in
+// batches over a short channel, which keeps memory flat.
 func (s *Store) ExportEnquiries(ctx context.Context, f Filter, fn func(*ExportRow) error) error {
 	f.Limit, f.Offset = 0, 0
-	rows, err := s.query(ctx, f).Select(s.dialect.exportSelect()).Rows()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The statement runs without the context: mattn/go-sqlite3 starts a
+	// goroutine for every row of a query whose context can be cancelled.
+	// The reader checks ctx between batches instead.
+	rows, err := s.query(context.WithoutCancel(ctx), f).Select(s.dialect.exportSelect()).Rows()
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	defer rows.Close()
+	batches := make(chan []string, 4)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		readErr <- readLines(ctx, rows, batches)
+	}()
 	var r ExportRow
-	var line string
-	for rows.Next() {
-		if err := rows.Scan(&line); err != nil {
-			return fmt.Errorf("export: %w", err)
+	for batch := range batches {
+		if err := ctx.Err(); err != nil {
+			return errors.Join(err, drain(batches, readErr))
 		}
-		if err := r.parse(line); err != nil {
-			return err
-		}
-		if err := fn(&r); err != nil {
-			return err
+		for _, line := range batch {
+			if err := r.parse(line); err != nil {
+				cancel()
+				return errors.Join(err, drain(batches, readErr))
+			}
+			if err := fn(&r); err != nil {
+				cancel()
+				return errors.Join(err, drain(batches, readErr))
+			}
 		}
 	}
-	if err := rows.Err(); err != nil {
+	if err := <-readErr; err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
 }
 
+// exportBatch is how many lines the reader hands over at a time: enough
+// to make the channel's cost vanish, few enough to keep memory small.
+const exportBatch = 256
+
+// readLines scans rows into batches until the rows end or ctx is done,
+// and closes rows.
+func readLines(ctx context.Context, rows *sql.Rows, out chan<- []string) error {
+	defer rows.Close()
+	batch := make([]string, 0, exportBatch)
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return err
+		}
+		if batch = append(batch, line); len(batch) == exportBatch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			batch = make([]string, 0, exportBatch)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		select {
+		case out <- batch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// drain waits for the reader to stop after a cancel; a cancellation is
+// the caller's own doing and not reported again.
+func drain(batches <-chan []string, readErr <-chan error) error {
+	for range batches {
+	}
+	if err := <-readErr; err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
 func (r *ExportRow) parse(line string) error {
-	f := strings.Split(line, fieldSep)
-	if len(f) != exportFieldCount {
-		return fmt.Errorf("export: a row has %d fields, want %d (a control character in the data?)", len(f), exportFieldCount)
+	// Split by hand into a fixed array: strings.Split would allocate a
+	// slice for every row of a million-row export.
+	var f [exportFieldCount]string
+	n := 0
+	for rest := line; ; n++ {
+		field, after, found := strings.Cut(rest, fieldSep)
+		if n < exportFieldCount {
+			f[n] = field
+		}
+		if !found {
+			break
+		}
+		rest = after
+	}
+	if n+1 != exportFieldCount {
+		return fmt.Errorf("export: a row has %d fields, want %d (a control character in the data?)", n+1, exportFieldCount)
 	}
 	var err1, err2, err3 error
 	r.ID, err1 = strconv.ParseInt(f[0], 10, 64)
@@ -83,9 +165,22 @@ func (r *ExportRow) parse(line string) error {
 		r.AssigneeID, err3 = strconv.ParseInt(f[26], 10, 64)
 	}
 	r.CreatedAt = f[27]
-	r.Countries = strings.Fields(f[28])
+	r.Countries = appendFields(r.Countries[:0], f[28])
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
+}
+
+// appendFields appends the space-separated words of s to dst, reusing its
+// array from row to row.
+func appendFields(dst []string, s string) []string {
+	for s != "" {
+		var word string
+		word, s, _ = strings.Cut(s, " ")
+		if word != "" {
+			dst = append(dst, word)
+		}
+	}
+	return dst
 }
