@@ -81,10 +81,13 @@ func runBook(o options, fn func(options, string) error) error {
 	return fn(o, path)
 }
 
-// median times fn n times and returns the median.
+// median times fn at least n times, and for fast work as many times as
+// fit in two seconds (up to 200), and returns the median: a page of a few
+// milliseconds timed only five times on a shared machine is mostly noise.
 func median(n int, fn func() error) (time.Duration, error) {
 	var ds []time.Duration
-	for range n {
+	begin := time.Now()
+	for len(ds) < n || (len(ds) < 200 && time.Since(begin) < 2*time.Second) {
 		start := time.Now()
 		if err := fn(); err != nil {
 			return 0, err
@@ -103,6 +106,17 @@ type page struct {
 
 func dashboardPages(from string) []page {
 	notSpam := "e.status <> 'spam'"
+	// A list row is what the page shows of an enquiry, its destinations
+	// included.
+	// A list view shows a page of rows, the capped count above them and
+	// the colleagues in the assignee filter: its bare SQL is those three,
+	// as the overview's is all of its figures.
+	row := "SELECT e.id, e.reference, e.status, e.full_name, e.company, e.service, e.shipment_value_cents, e.currency, " +
+		"e.assignee_id, e.created_at, (SELECT group_concat(country, ' ') FROM enquiry_destinations WHERE enquiry_id = e.id)"
+	count := func(from, where string) string {
+		return "SELECT count(*) FROM (SELECT 1 FROM " + from + " WHERE " + where + " LIMIT 1001)"
+	}
+	users := "SELECT id, name, role, disabled FROM users ORDER BY name"
 	return []page{
 		{"overview, last 90 days", "/staff", []string{
 			"SELECT d.country, count(*) FROM enquiry_destinations d JOIN enquiries e ON e.id = d.enquiry_id WHERE d.created_at >= '" + from + "' AND " + notSpam + " GROUP BY d.country",
@@ -112,15 +126,18 @@ func dashboardPages(from string) []page {
 			"SELECT count(*) FROM enquiries WHERE status = 'new'",
 			"SELECT id FROM enquiries WHERE status = 'new' ORDER BY created_at, id LIMIT 1"}},
 		{"list, no filter", "/staff/enquiries", []string{
-			"SELECT e.* FROM enquiries e WHERE " + notSpam + " ORDER BY e.created_at DESC, e.id DESC LIMIT 51"}},
+			row + " FROM enquiries e WHERE " + notSpam + " ORDER BY e.created_at DESC, e.id DESC LIMIT 51",
+			count("enquiries e", notSpam), users}},
 		{"list, one country", "/staff/enquiries?country=DE", []string{
-			"SELECT e.* FROM enquiry_destinations d JOIN enquiries e ON e.id = d.enquiry_id WHERE d.country = 'DE' AND " + notSpam + " ORDER BY d.created_at DESC, d.enquiry_id DESC LIMIT 51"}},
+			row + " FROM enquiry_destinations d JOIN enquiries e ON e.id = d.enquiry_id WHERE d.country = 'DE' AND " + notSpam + " ORDER BY d.created_at DESC, d.enquiry_id DESC LIMIT 51",
+			count("enquiry_destinations d JOIN enquiries e ON e.id = d.enquiry_id", "d.country = 'DE' AND "+notSpam), users}},
 		{"list, one status", "/staff/enquiries?status=quoted", []string{
-			"SELECT e.* FROM enquiries e WHERE e.status = 'quoted' ORDER BY e.created_at DESC, e.id DESC LIMIT 51"}},
+			row + " FROM enquiries e WHERE e.status = 'quoted' ORDER BY e.created_at DESC, e.id DESC LIMIT 51",
+			count("enquiries e", "e.status = 'quoted'"), users}},
 		{"search, a reference", "/staff/enquiries?q=ENQ-10000042", []string{
-			"SELECT e.* FROM enquiries e WHERE e.reference = 'ENQ-10000042' AND " + notSpam}},
+			row + " FROM enquiries e WHERE e.reference = 'ENQ-10000042' AND " + notSpam, users}},
 		{"search, no match (full scan)", "/staff/enquiries?q=zzzz-nothing", []string{
-			"SELECT e.* FROM enquiries e WHERE " + notSpam + " AND (e.full_name LIKE '%zzzz-nothing%' OR e.company LIKE '%zzzz-nothing%' OR e.email LIKE '%zzzz-nothing%' OR e.product_description LIKE '%zzzz-nothing%') ORDER BY e.created_at DESC LIMIT 51"}},
+			row + " FROM enquiries e WHERE " + notSpam + " AND (e.full_name LIKE '%zzzz-nothing%' OR e.company LIKE '%zzzz-nothing%' OR e.email LIKE '%zzzz-nothing%' OR e.product_description LIKE '%zzzz-nothing%') ORDER BY e.created_at DESC LIMIT 51", users}},
 	}
 }
 
@@ -150,7 +167,7 @@ func dashboardScenario(o options, path string) error {
 	}
 	defer db.Close()
 	from := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -89).Format("2006-01-02")
-	fmt.Printf("\n%-30s %12s %12s %8s   bar\n", "page (median of 5)", "iordesk", "bare SQL", "ratio")
+	fmt.Printf("\n%-30s %12s %12s %8s   bar\n", "page (median)", "iordesk", "bare SQL", "ratio")
 	for _, p := range dashboardPages(from) {
 		get := func() error {
 			resp, err := hc.Get(base + p.path)

@@ -163,14 +163,15 @@ func shortList(list string, n int) string {
 // FormatMoney writes cents as "1,250,000.50 EUR".
 func FormatMoney(cents int64, currency string) string {
 	whole := strconv.FormatInt(cents/100, 10)
-	var b strings.Builder
-	for i, r := range whole {
+	b := make([]byte, 0, len(whole)+len(whole)/3+5+len(currency))
+	for i := range len(whole) {
 		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteRune(r)
+		b = append(b, whole[i])
 	}
-	return fmt.Sprintf("%s.%02d %s", b.String(), cents%100, currency)
+	b = append(b, '.', byte('0'+cents%100/10), byte('0'+cents%10), ' ')
+	return string(append(b, currency...))
 }
 
 // digestView is what the weekly digest templates read.

@@ -74,6 +74,29 @@ func testListFiltersReturnExactlyTheirRows(t *testing.T, a *app) {
 			t.Errorf("%q: %v, want %v", query, got, want)
 		}
 	}
+
+	// The form shows the filter applied, and a row shows its columns.
+	query := fmt.Sprintf("country=BR&status=open&service=ior&category=gpu_ai&assignee=%d", agentID)
+	d := doc(t, a.request("GET", "/staff/enquiries?"+query, nil, s))
+	for sel, want := range map[string]string{"#f-country": "BR", "#f-status": "open", "#f-service": "ior",
+		"#f-category": "gpu_ai", "#f-assignee": fmt.Sprint(agentID)} {
+		if got := d.Find(sel + " option[selected]"); got.Length() != 1 || got.AttrOr("value", "") != want {
+			t.Errorf("%s selects %q (%d selected), want %q", sel, got.AttrOr("value", ""), got.Length(), want)
+		}
+	}
+	cells := d.Find("table.list tbody tr").First().Find("td").Map(func(_ int, c *goquery.Selection) string {
+		return strings.Join(strings.Fields(c.Text()), " ")
+	})
+	want := []string{"", br, a.now().UTC().Format("2 Jan 2006 15:04"), "Acme Bruno 100% _real_Bruno 100% _real_",
+		"Brazil, Germany", "Importer of Record (IOR)", "50,000.00 USD", "New", agent.Name}
+	if len(cells) != len(want) {
+		t.Fatalf("row cells %q", cells)
+	}
+	for i := range want {
+		if cells[i] != want[i] {
+			t.Errorf("cell %d = %q, want %q", i, cells[i], want[i])
+		}
+	}
 }
 
 func mustID(t *testing.T, a *app, ref string) int64 {
@@ -104,6 +127,11 @@ func TestStoredPayloadsRenderInertOnStaffPages(t *testing.T) {
 	rec := a.request("GET", fmt.Sprintf("/staff/enquiries/%d", e.ID), nil, s)
 	if !strings.Contains(doc(t, rec).Find(".fields").Text(), payload) {
 		t.Error("the payload is not shown as text")
+	}
+	// The list's rows are written in Go, not by html/template.
+	rec = a.request("GET", "/staff/enquiries", nil, s)
+	if !strings.Contains(doc(t, rec).Find("table.list tbody").Text(), payload) {
+		t.Error("the list does not show the payload as text")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,28 +23,19 @@ const countCap = 1000
 
 type listView struct {
 	Page
-	Q              ListQuery
-	Rows           []rowView
-	Count          int64
-	CountCapped    bool
-	Prev, Next     string
-	Return         string
-	Users          []store.User
-	CountryOptions template.HTML // built in Go: ranging over 250 options in the template costs milliseconds
-	Statuses       []catalog.Choice
-	Services       []catalog.Choice
-	Categories     []catalog.Choice
-	Notice         string
-	FilterActive   bool
-	ExportQuery    string // the filter without the page, for the export links
-}
-
-// rowView is one enquiry as the list shows it.
-type rowView struct {
-	ID                                  int64
-	Ref, Created, Name, Company, Email  string
-	Status, StatusLabel, Service, Value string
-	Countries, Assignee                 string
+	Q           ListQuery
+	RowsHTML    template.HTML // the table's rows, built in Go (see writeRows)
+	Count       int64
+	CountCapped bool
+	Prev, Next  string
+	Return      string
+	// The filters' and the bulk bar's options, built in Go: ranging over
+	// them in html/template cost a third of the page.
+	CountryOptions, StatusOptions, ServiceOptions, CategoryOptions template.HTML
+	AssigneeOptions, BulkStatusOptions, BulkAssigneeOptions        template.HTML
+	Notice                                                         string
+	FilterActive                                                   bool
+	ExportQuery                                                    string // the filter without the page, for the export links
 }
 
 // List serves GET /staff/enquiries: the filtered, paged list.
@@ -52,38 +44,48 @@ func (h *Handlers) List(c echo.Context) error {
 	q := ParseListQuery(c.QueryParams(), h.cat)
 	ctx := c.Request().Context()
 	f := q.Filter(me.ID)
-	rows, more, err := h.store.ListEnquiries(ctx, f)
-	if err != nil {
-		return err
-	}
+
+	// The count and the colleagues are read beside the page's rows, on a
+	// second read connection: the page waits for the slower, not the sum.
 	// A free-text search scans; counting its matches would scan again, so
 	// it shows "more than 50" instead of a count.
-	count, limit := int64(len(rows)), int64(len(rows))
-	if more {
-		count++
-	}
-	if q.Q == "" {
-		limit = countCap
-		if count, err = h.store.CountEnquiriesUpTo(ctx, f, countCap+1); err != nil {
-			return err
+	var (
+		users        []store.User
+		count        int64
+		usersErr     error
+		countErr     error
+		countPending = q.Q == ""
+		wg           sync.WaitGroup
+	)
+	wg.Go(func() {
+		users, usersErr = h.store.Users(ctx)
+		if countPending {
+			count, countErr = h.store.CountEnquiriesUpTo(ctx, f, countCap+1)
 		}
-	}
-	users, err := h.store.Users(ctx)
-	if err != nil {
+	})
+	rows, more, err := h.store.ListEnquiries(ctx, f)
+	wg.Wait()
+	if err = errors.Join(err, usersErr, countErr); err != nil {
 		return err
 	}
+	limit := int64(countCap)
+	if !countPending {
+		count, limit = int64(len(rows)), int64(len(rows))
+		if more {
+			count++
+		}
+	}
 	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, limit), CountCapped: count > limit,
-		Return: c.Request().URL.RequestURI(), Users: users, CountryOptions: web.Options(h.cat.CountryChoices, q.Country),
-		Statuses: Statuses, Services: catalog.Services, Categories: catalog.ProductCategories,
+		Return: c.Request().URL.RequestURI(), CountryOptions: web.Options(h.cat.CountryChoices, q.Country),
+		StatusOptions: web.Options(Statuses, q.Status), ServiceOptions: web.Options(catalog.Services, q.Service),
+		CategoryOptions: web.Options(catalog.ProductCategories, q.Category), BulkStatusOptions: web.Options(Statuses, ""),
+		AssigneeOptions: userOptions(users, q.Assignee, true), BulkAssigneeOptions: userOptions(users, "", false),
 		Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
 	v.Staff.Section = "enquiries"
 	exportQ := q
 	exportQ.Page = 1
 	v.ExportQuery = exportQ.Values().Encode()
-	names := userNames(users)
-	for _, r := range rows {
-		v.Rows = append(v.Rows, h.row(r, names))
-	}
+	v.RowsHTML = h.writeRows(rows, userNames(users))
 	if q.Page > 1 {
 		v.Prev = q.With("page", strconv.Itoa(q.Page-1))
 	}
@@ -93,19 +95,71 @@ func (h *Handlers) List(c echo.Context) error {
 	return h.render.Render(c, http.StatusOK, "staff_list", v)
 }
 
-func (h *Handlers) row(r store.ListRow, names map[int64]string) rowView {
-	countries := make([]string, len(r.Countries))
-	for i, code := range r.Countries {
-		countries[i] = h.cat.CountryName(code)
+// writeRows builds the list's table rows. It is the busiest page staff
+// have, and html/template escapes each of a page's ~600 fields through
+// reflection (0.7 ms a page); here every value goes through
+// web.WriteEscaped, which is safe both as text and inside the quoted
+// attributes used below.
+func (h *Handlers) writeRows(rows []store.ListRow, names map[int64]string) template.HTML {
+	if len(rows) == 0 {
+		return ""
 	}
-	v := rowView{ID: r.ID, Ref: r.Reference, Created: r.CreatedAt.UTC().Format("2 Jan 2006 15:04"),
-		Name: r.FullName, Company: r.Company, Email: r.Email, Status: r.Status,
-		StatusLabel: catalog.Label(Statuses, r.Status), Service: catalog.Label(catalog.Services, r.Service),
-		Value: mail.FormatMoney(r.ShipmentValueCents, r.Currency), Countries: strings.Join(countries, ", ")}
-	if r.AssigneeID != nil {
-		v.Assignee = names[*r.AssigneeID]
+	var b strings.Builder
+	b.Grow(len(rows) * 900)
+	esc := func(s string) { web.WriteEscaped(&b, s) }
+	var countries []string
+	for _, r := range rows {
+		id := strconv.FormatInt(r.ID, 10)
+		b.WriteString("<tr>\n<td><input type=\"checkbox\" name=\"ids\" value=\"" + id + "\" aria-label=\"Select ")
+		esc(r.Reference)
+		b.WriteString("\"></td>\n<td><a href=\"/staff/enquiries/" + id + "\" class=\"ref\">")
+		esc(r.Reference)
+		b.WriteString("</a></td>\n<td class=\"nowrap\">" + r.CreatedAt.UTC().Format("2 Jan 2006 15:04") + "</td>\n<td><strong>")
+		esc(r.Company)
+		b.WriteString("</strong><br><span class=\"muted\">")
+		esc(r.FullName)
+		b.WriteString("</span></td>\n<td>")
+		countries = countries[:0]
+		for _, code := range r.Countries {
+			countries = append(countries, h.cat.CountryName(code))
+		}
+		esc(strings.Join(countries, ", "))
+		b.WriteString("</td>\n<td>")
+		esc(catalog.Label(catalog.Services, r.Service))
+		b.WriteString("</td>\n<td class=\"num nowrap\">")
+		esc(mail.FormatMoney(r.ShipmentValueCents, r.Currency))
+		b.WriteString("</td>\n<td><span class=\"badge badge-")
+		esc(r.Status)
+		b.WriteString("\">")
+		esc(catalog.Label(Statuses, r.Status))
+		b.WriteString("</span></td>\n<td>")
+		if name := assigneeName(r, names); name != "" {
+			esc(name)
+		} else {
+			b.WriteString("<span class=\"muted\">—</span>")
+		}
+		b.WriteString("</td>\n</tr>\n")
 	}
-	return v
+	return template.HTML(b.String())
+}
+
+// userOptions lists colleagues as <option>s, disabled accounts only where
+// old assignments are filtered (withDisabled).
+func userOptions(users []store.User, selected string, withDisabled bool) template.HTML {
+	choices := make([]catalog.Choice, 0, len(users))
+	for _, u := range users {
+		if withDisabled || !u.Disabled {
+			choices = append(choices, catalog.Choice{Code: strconv.FormatInt(u.ID, 10), Label: u.Name})
+		}
+	}
+	return web.Options(choices, selected)
+}
+
+func assigneeName(r store.ListRow, names map[int64]string) string {
+	if r.AssigneeID == nil {
+		return ""
+	}
+	return names[*r.AssigneeID]
 }
 
 func userNames(users []store.User) map[int64]string {

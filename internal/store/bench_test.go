@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -31,6 +32,45 @@ func BenchmarkGroupCommit(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+// BenchmarkListQuery compares one list page's rows through ListEnquiries
+// with the same SQL run bare through database/sql, on the book named by
+// IORDESK_BENCH_DB (skipped without one): the store's own share of a list
+// page.
+func BenchmarkListQuery(b *testing.B) {
+	path := os.Getenv("IORDESK_BENCH_DB")
+	if path == "" {
+		b.Skip("IORDESK_BENCH_DB names a book made by iordesk demo-data")
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	f := Filter{Status: StatusQuoted, Limit: 50}
+	b.Run("store", func(b *testing.B) {
+		for b.Loop() {
+			if rows, _, err := s.ListEnquiries(ctx, f); err != nil || len(rows) != 50 {
+				b.Fatal(len(rows), err)
+			}
+		}
+	})
+	b.Run("bare", func(b *testing.B) {
+		db, _ := s.read.DB()
+		q := "SELECT " + listColumns + ", " + s.dialect.countriesOf("e.id") +
+			" FROM enquiries e WHERE e.status = 'quoted' ORDER BY e.created_at DESC, e.id DESC LIMIT 51"
+		for b.Loop() {
+			rows, err := db.Query(q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for rows.Next() {
+			}
+			rows.Close()
 		}
 	})
 }

@@ -86,6 +86,16 @@ func (d dialect) utcText(col string) string {
 	return "substr(" + col + ", 1, 19)"
 }
 
+// countriesOf is an enquiry's destination codes, space-separated in the
+// prospect's order, as one column (SQLite walks the destinations' primary
+// key, enquiry_id then position, so group_concat keeps that order).
+func (d dialect) countriesOf(id string) string {
+	if d.postgres {
+		return "coalesce((SELECT string_agg(country, ' ' ORDER BY position) FROM enquiry_destinations WHERE enquiry_id = " + id + "), '')"
+	}
+	return "ifnull((SELECT group_concat(country, ' ') FROM enquiry_destinations WHERE enquiry_id = " + id + "), '')"
+}
+
 // exportSelect is the export's one-column select expression.
 func (d dialect) exportSelect() string {
 	text := func(col string) string {
@@ -94,10 +104,9 @@ func (d dialect) exportSelect() string {
 		}
 		return col
 	}
-	countries := "ifnull((SELECT group_concat(country, ' ') FROM enquiry_destinations WHERE enquiry_id = e.id), '')"
+	countries := d.countriesOf("e.id")
 	sep := " || char(31) || "
 	if d.postgres {
-		countries = "coalesce((SELECT string_agg(country, ' ' ORDER BY position) FROM enquiry_destinations WHERE enquiry_id = e.id), '')"
 		sep = " || chr(31) || "
 	}
 	fields := []string{text("e.id"), "e.reference", "e.status", "e.full_name", "e.company", "e.email", "e.phone",

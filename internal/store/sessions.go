@@ -2,11 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Session is a logged-in staff member's server-side session.
@@ -25,20 +24,35 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 
 // SessionByHash reads a session and its user.
 func (s *Store) SessionByHash(ctx context.Context, hash string) (*Session, *User, error) {
-	var sess Session
-	err := s.read.WithContext(ctx).Where("token_hash = ?", hash).Take(&sess).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	// Every staff request asks this first: one query for both rows, read
+	// without gorm's reflection and without a cancellable context (the
+	// SQLite driver would run the row on a goroutine of its own).
+	db, err := s.read.DB()
+	if err != nil {
+		return nil, nil, err
+	}
+	sess, u := Session{TokenHash: hash}, User{}
+	var locked sql.NullTime
+	err = db.QueryRowContext(context.WithoutCancel(ctx), s.dialect.rebind(sessionUserQuery), hash).Scan(
+		&sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
+		&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.WeeklyDigest,
+		&u.FailedLogins, &locked, &u.CreatedAt, &u.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read session: %w", err)
 	}
-	u, err := s.UserByID(ctx, sess.UserID)
-	if err != nil {
-		return nil, nil, err
+	if locked.Valid {
+		u.LockedUntil = &locked.Time
 	}
-	return &sess, u, nil
+	return &sess, &u, nil
 }
+
+const sessionUserQuery = `SELECT s.user_id, s.created_at, s.last_seen_at, s.expires_at,
+	u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.weekly_digest,
+	u.failed_logins, u.locked_until, u.created_at, u.updated_at
+	FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`
 
 // TouchSession records activity, which moves the idle deadline.
 func (s *Store) TouchSession(ctx context.Context, hash string, at time.Time) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
@@ -38,13 +39,24 @@ var referenceQuery = regexp.MustCompile(`^(?i)ENQ-[0-9A-Z]{8}$`)
 // likeEscaper makes a search string match literally inside LIKE … ESCAPE '\'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// query builds the filtered query. With a country it is driven from the
-// destination index (country, created_at) so the newest rows of a country
-// come first without a sort; otherwise from the index of whichever column
-// the filter names.
+// query builds the filtered query in the list's order. With a country it
+// is driven from the destination index (country, created_at) so the newest
+// rows of a country come first without a sort; otherwise from the index of
+// whichever column the filter names.
 func (s *Store) query(ctx context.Context, f Filter) *gorm.DB {
-	db := s.read.WithContext(ctx).Table("enquiries AS e")
-	created, id := "e.created_at", "e.id"
+	db, created, id := s.filtered(ctx, f)
+	order := created + " DESC, " + id + " DESC"
+	if f.Oldest {
+		order = created + ", " + id
+	}
+	return db.Order(order)
+}
+
+// filtered is the filter's rows in no particular order, and the columns
+// that order them.
+func (s *Store) filtered(ctx context.Context, f Filter) (db *gorm.DB, created, id string) {
+	db = s.read.WithContext(ctx).Table("enquiries AS e")
+	created, id = "e.created_at", "e.id"
 	if f.Country != "" {
 		db = s.read.WithContext(ctx).Table("enquiry_destinations AS d").
 			Joins("JOIN enquiries AS e ON e.id = d.enquiry_id").Where("d.country = ?", f.Country)
@@ -88,15 +100,11 @@ func (s *Store) query(ctx context.Context, f Filter) *gorm.DB {
 			OR e.email `+l+` ? ESCAPE '\' OR e.product_description `+l+` ? ESCAPE '\')`,
 			strings.ToUpper(q), q, like, like, like, like)
 	}
-	order := created + " DESC, " + id + " DESC"
-	if f.Oldest {
-		order = created + ", " + id
-	}
-	return db.Order(order)
+	return db, created, id
 }
 
-// listColumns are what the list shows: reading every column of 51 rows
-// cost a third of the page.
+// listColumns are what the list shows, each row's destinations included
+// (one query instead of a second one for the page's destinations).
 const listColumns = `e.id, e.reference, e.status, e.full_name, e.company, e.email, e.service,
 	e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at`
 
@@ -106,47 +114,52 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, e
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	var rows []ListRow
-	err := s.query(ctx, f).Select(listColumns).Offset(f.Offset).Limit(f.Limit + 1).Scan(&rows).Error
+	if f.Query == "" {
+		// An index walk of 51 rows needs no cancelling, and mattn/go-sqlite3
+		// runs every row of a cancellable query on a goroutine of its own.
+		// A free-text search scans, so it keeps the request's context.
+		ctx = context.WithoutCancel(ctx)
+	}
+	sqlRows, err := s.query(ctx, f).Select(listColumns + ", " + s.dialect.countriesOf("e.id")).
+		Offset(f.Offset).Limit(f.Limit + 1).Rows()
 	if err != nil {
+		return nil, false, fmt.Errorf("list enquiries: %w", err)
+	}
+	defer sqlRows.Close()
+	rows := make([]ListRow, 0, f.Limit+1)
+	for sqlRows.Next() {
+		var r ListRow
+		var assignee sql.NullInt64
+		var countries string
+		err := sqlRows.Scan(&r.ID, &r.Reference, &r.Status, &r.FullName, &r.Company, &r.Email, &r.Service,
+			&r.ProductCategory, &r.ShipmentValueCents, &r.Currency, &assignee, &r.Version, &r.CreatedAt, &countries)
+		if err != nil {
+			return nil, false, fmt.Errorf("list enquiries: %w", err)
+		}
+		if assignee.Valid {
+			r.AssigneeID = &assignee.Int64
+		}
+		r.Countries = strings.Fields(countries)
+		rows = append(rows, r)
+	}
+	if err := sqlRows.Err(); err != nil {
 		return nil, false, fmt.Errorf("list enquiries: %w", err)
 	}
 	more := len(rows) > f.Limit
 	if more {
 		rows = rows[:f.Limit]
 	}
-	if err := s.attachCountries(ctx, rows); err != nil {
-		return nil, false, err
-	}
 	return rows, more, nil
-}
-
-func (s *Store) attachCountries(ctx context.Context, rows []ListRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(rows))
-	at := make(map[int64]int, len(rows))
-	for i, r := range rows {
-		ids[i], at[r.ID] = r.ID, i
-	}
-	var dests []Destination
-	err := s.read.WithContext(ctx).Where("enquiry_id IN ?", ids).Order("enquiry_id, position").Find(&dests).Error
-	if err != nil {
-		return fmt.Errorf("list destinations: %w", err)
-	}
-	for _, d := range dests {
-		i := at[d.EnquiryID]
-		rows[i].Countries = append(rows[i].Countries, d.Country)
-	}
-	return nil
 }
 
 // CountEnquiriesUpTo counts the filter's rows, stopping at limit so a count
 // over a million rows stays cheap ("10,000+").
 func (s *Store) CountEnquiriesUpTo(ctx context.Context, f Filter, limit int) (int64, error) {
 	var n int64
-	sub := s.query(ctx, f).Select("1").Limit(limit)
+	// Unordered: the first limit rows in whatever order the planner likes
+	// are enough to count, with no walk of the list's order index.
+	sub, _, _ := s.filtered(ctx, f)
+	sub = sub.Select("1").Limit(limit)
 	err := s.read.WithContext(ctx).Table("(?) AS capped", sub).Count(&n).Error
 	if err != nil {
 		return 0, fmt.Errorf("count enquiries: %w", err)

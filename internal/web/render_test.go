@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"strings"
 	"testing"
 
@@ -26,5 +27,15 @@ func TestEveryTemplateParses(t *testing.T) {
 	body, err := r.Execute("error", ErrorPage{Page: Page{Title: "Not Found"}, Status: 404, Message: "<b>gone</b>"})
 	if err != nil || !strings.Contains(string(body), "&lt;b&gt;gone&lt;/b&gt;") {
 		t.Fatalf("error page: %v", err)
+	}
+}
+
+func TestWriteEscapedMatchesHTMLTemplate(t *testing.T) {
+	for _, s := range []string{"", "plain", `<script>alert("x")</script>`, "a&b", "it's", "nul\x00byte", "é ü 日本"} {
+		var b strings.Builder
+		WriteEscaped(&b, s)
+		if want := template.HTMLEscapeString(s); b.String() != want {
+			t.Errorf("%q: %q, want %q", s, b.String(), want)
+		}
 	}
 }
