@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"image/png"
@@ -14,6 +15,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -92,6 +94,8 @@ func serveChild(kind, addr, db string) error {
 		h, closeFn, err = iordeskHandler(ctx, db, kind == "iordesk-default-captcha")
 	case "bare-create":
 		h, closeFn, err = bareCreateHandler(db)
+	case "bare-create-enquiry":
+		h, closeFn, err = bareEnquiryHandler(ctx, db)
 	default:
 		err = fmt.Errorf("unknown server %q", kind)
 	}
@@ -182,6 +186,53 @@ func bareCreateHandler(db string) (http.Handler, func(), error) {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/enquiry/thanks?ref=%d", row.ID))
+	})
+	return e, func() { sqlDB.Close() }, nil
+}
+
+// bareEnquiryHandler is the intake baseline that stores what iordesk
+// stores of a post: a bare echo handler binding the form into the enquiry
+// model and saving it with one gorm Create (the enquiry row and its
+// destinations, in gorm's own transaction), on iordesk's schema and
+// indexes, WAL with synchronous=NORMAL, no validation, no CAPTCHA, no mail.
+func bareEnquiryHandler(ctx context.Context, db string) (http.Handler, func(), error) {
+	st, err := store.Open(db, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return nil, nil, err
+	}
+	_, err = st.Migrate(ctx)
+	st.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := gorm.Open(sqlite.Open("file:"+db+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000&_txlock=immediate&_foreign_keys=1"),
+		&gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		return nil, nil, err
+	}
+	sqlDB, _ := g.DB()
+	sqlDB.SetMaxOpenConns(1) // SQLite has one writer; more connections only contend
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	e.POST("/enquiry", func(c echo.Context) error {
+		value, _ := strconv.ParseFloat(c.FormValue("shipment_value"), 64)
+		now := time.Now().UTC()
+		enq := store.Enquiry{Reference: "ENQ-" + rand.Text()[:8], Status: store.StatusNew,
+			FullName: c.FormValue("full_name"), Company: c.FormValue("company"), Email: c.FormValue("email"),
+			Phone: c.FormValue("phone"), Service: c.FormValue("service"), OriginCountry: c.FormValue("origin_country"),
+			ProductCategory: c.FormValue("product_category"), ProductDescription: c.FormValue("product_description"),
+			Condition: c.FormValue("condition"), ContainsEncryption: c.FormValue("contains_encryption"),
+			WirelessRadio: c.FormValue("wireless_radio"), LithiumBatteries: c.FormValue("lithium_batteries"),
+			ShipmentValueCents: int64(value * 100), Currency: c.FormValue("currency"), ConsentAt: now,
+			PrivacyNoticeVersion: "load", ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(), Version: 1}
+		for i, country := range c.Request().Form["destination_countries"] {
+			enq.Destinations = append(enq.Destinations, store.Destination{Position: i, Country: country, CreatedAt: now})
+		}
+		if err := g.Create(&enq).Error; err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+enq.Reference)
 	})
 	return e, func() { sqlDB.Close() }, nil
 }

@@ -30,6 +30,7 @@ type Handlers struct {
 	baseURL       string
 	notifyMail    func()
 	metrics       *web.Metrics
+	fresh         *freshPages
 }
 
 // Deps are what the public handlers need.
@@ -50,9 +51,11 @@ type Deps struct {
 
 // NewHandlers builds the public handlers.
 func NewHandlers(d Deps) *Handlers {
-	return &Handlers{store: d.Store, cat: d.Catalog, captcha: d.Captcha, render: d.Render,
+	h := &Handlers{store: d.Store, cat: d.Catalog, captcha: d.Captcha, render: d.Render,
 		now: d.Now, log: d.Log, noticeVersion: d.PrivacyNoticeVersion, baseURL: strings.TrimRight(d.BaseURL, "/"),
 		notifyMail: d.NotifyMail, metrics: d.Metrics}
+	h.fresh = &freshPages{view: h.view, render: func(page string, v *formView) ([]byte, error) { return h.render.Execute(page, v) }}
+	return h
 }
 
 // Home serves GET /: the explainer and the form.
@@ -73,10 +76,23 @@ func (h *Handlers) freshForm(c echo.Context, page string) error {
 	if err != nil {
 		return err
 	}
-	return h.showForm(c, http.StatusOK, page, f, Errors{}, id, false)
+	body, ok, err := h.fresh.write(page, [slotCount]string{id, f.UTMSource, f.UTMMedium, f.UTMCampaign, f.Referrer})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return h.showForm(c, http.StatusOK, page, f, Errors{}, id, false)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body)
 }
 
 func (h *Handlers) showForm(c echo.Context, status int, page string, f *Form, errs Errors, captchaID string, reloaded bool) error {
+	return h.render.Render(c, status, page, h.view(page, f, errs, captchaID, reloaded))
+}
+
+// view is what the form's templates read.
+func (h *Handlers) view(page string, f *Form, errs Errors, captchaID string, reloaded bool) *formView {
 	checked := make(map[string]bool, len(f.DestinationCountries))
 	for _, code := range f.DestinationCountries {
 		checked[strings.ToUpper(strings.TrimSpace(code))] = true
@@ -89,7 +105,7 @@ func (h *Handlers) showForm(c echo.Context, status int, page string, f *Form, er
 	if page == "home" {
 		v.Title = "Importer of Record for regulated equipment"
 	}
-	return h.render.Render(c, status, page, v)
+	return v
 }
 
 // Submit serves POST /enquiry: 303 to the thanks page when stored, else 422

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -120,13 +121,14 @@ func StatusText(status int) string {
 	return http.StatusText(status)
 }
 
-// htmlEscaper escapes what html/template escapes in text and in quoted
+// htmlEscaper escapes as html/template does in text and in quoted
 // attribute values.
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "\x00", "\uFFFD")
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;",
+	"+", "&#43;", "\x00", "\uFFFD")
 
-// WriteEscaped appends s to b escaped for HTML text or a quoted attribute
+// WriteEscaped writes s to w escaped for HTML text or a quoted attribute
 // value, for markup built in Go.
-func WriteEscaped(b *strings.Builder, s string) { htmlEscaper.WriteString(b, s) }
+func WriteEscaped(w io.Writer, s string) { htmlEscaper.WriteString(w, s) }
 
 // Options writes the <option> list of a select, marking selected; built in
 // Go because ranging over hundreds of options in html/template costs

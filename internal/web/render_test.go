@@ -31,11 +31,19 @@ func TestEveryTemplateParses(t *testing.T) {
 }
 
 func TestWriteEscapedMatchesHTMLTemplate(t *testing.T) {
-	for _, s := range []string{"", "plain", `<script>alert("x")</script>`, "a&b", "it's", "nul\x00byte", "é ü 日本"} {
-		var b strings.Builder
-		WriteEscaped(&b, s)
-		if want := template.HTMLEscapeString(s); b.String() != want {
-			t.Errorf("%q: %q, want %q", s, b.String(), want)
+	tmpl := template.Must(template.New("").Parse(`<p>{{.}}</p><input value="{{.}}">`))
+	for _, s := range []string{"", "plain", `<script>alert("x")</script>`, "a&b", "it's", "1+1", "nul\x00byte", "é ü 日本"} {
+		var want, got strings.Builder
+		if err := tmpl.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		got.WriteString("<p>")
+		WriteEscaped(&got, s)
+		got.WriteString(`</p><input value="`)
+		WriteEscaped(&got, s)
+		got.WriteString(`">`)
+		if got.String() != want.String() {
+			t.Errorf("%q: %q, want %q", s, got.String(), want.String())
 		}
 	}
 }

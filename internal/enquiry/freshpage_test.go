@@ -1,0 +1,56 @@
+package enquiry
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/web"
+	"iordesk/templates"
+)
+
+// TestFreshPageEqualsTheTemplate checks the spliced empty form against the
+// template itself, byte for byte, with hostile tracking values.
+func TestFreshPageEqualsTheTemplate(t *testing.T) {
+	r, err := web.NewRenderer(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHandlers(Deps{Render: r, Catalog: catalog.New()})
+	values := []string{"", "newsletter", `"><script>alert(1)</script>`, "a+b&c=d'e", "nul\x00", "日本語 ümlaut",
+		"zqxcaptchazqx", "https://example.com/?q=1&r=<2>"}
+	for _, page := range []string{"enquiry", "home"} {
+		for i, v := range values {
+			id := []string{"ABCDEFGHIJKLMNOPQRSTUVWX", "234567ABCDEFGHIJKLMNOPQR"}[i%2]
+			f := (&Form{UTMSource: v, UTMMedium: "m" + v, UTMCampaign: v + "c", Referrer: v}).withDefaults()
+			want, err := r.Execute(page, h.view(page, f, Errors{}, id, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok, err := h.fresh.write(page, [slotCount]string{id, f.UTMSource, f.UTMMedium, f.UTMCampaign, f.Referrer})
+			if err != nil || !ok {
+				t.Fatalf("%s: ok %v, %v", page, ok, err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s with %q: spliced page differs from the template at byte %d", page, v, firstDiff(got, want))
+			}
+			if strings.Count(string(got), id) < 3 {
+				t.Errorf("%s: the challenge id is not in the image, audio and hidden field", page)
+			}
+		}
+	}
+	// An id that is not base32 is never spliced raw.
+	if _, ok, _ := h.fresh.write("enquiry", [slotCount]string{`"><x`}); ok {
+		t.Error("a malformed id was spliced")
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
