@@ -75,10 +75,11 @@ func (c *Captcha) issue(tx *store.Tx) (string, error) {
 	return id, err
 }
 
-// Issue stores a new challenge in its own write.
+// Issue stores a new challenge in its own write, which need not wait for
+// the disk: a challenge lost with the machine only costs a new code.
 func (c *Captcha) Issue(ctx context.Context) (string, error) {
 	var id string
-	err := c.store.Write(ctx, func(tx *store.Tx) (err error) {
+	err := c.store.WriteRelaxed(ctx, func(tx *store.Tx) (err error) {
 		id, err = c.issue(tx)
 		return err
 	})

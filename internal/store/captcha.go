@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Challenge is one CAPTCHA: its digits as ASCII ('0'–'9') and when it
@@ -51,9 +49,18 @@ func (tx *Tx) ConsumeChallenge(id string) (Challenge, error) {
 // Challenge reads a live challenge (for drawing its image or audio) without
 // consuming it. Unknown or expired: ErrNotFound.
 func (s *Store) Challenge(ctx context.Context, id string) (Challenge, error) {
-	var c Challenge
-	err := s.read.WithContext(ctx).Where("id = ? AND expires_at > ?", id, s.now().UTC()).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	// Asked for every CAPTCHA image: a primary-key read, without gorm's
+	// reflection and without a cancellable context (the SQLite driver
+	// would run the row on a goroutine of its own).
+	db, err := s.read.DB()
+	if err != nil {
+		return Challenge{}, err
+	}
+	c := Challenge{ID: id}
+	err = db.QueryRowContext(context.WithoutCancel(ctx),
+		s.dialect.rebind("SELECT digits, expires_at FROM captcha_challenges WHERE id = ? AND expires_at > ?"),
+		id, s.now().UTC()).Scan(&c.Digits, &c.ExpiresAt)
+	if errors.Is(err, sql.ErrNoRows) {
 		return Challenge{}, ErrNotFound
 	}
 	if err != nil {

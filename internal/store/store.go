@@ -86,7 +86,7 @@ func Open(dsn string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{write: write, read: read, now: opts.Now, path: dsn}
-	s.writer = newWriter(write, opts.QueueSize, opts.MaxBatch, s.hot.Load)
+	s.writer = newWriter(write, s.dialect, opts.QueueSize, opts.MaxBatch, s.hot.Load)
 	return s, nil
 }
 
@@ -129,7 +129,7 @@ func openPostgres(dsn string, opts Options, cfg *gorm.Config) (*Store, error) {
 	r.SetMaxOpenConns(16)
 	r.SetMaxIdleConns(8)
 	s := &Store{write: write, read: read, now: opts.Now, path: dsn, dialect: dialect{postgres: true}}
-	s.writer = newWriter(write, opts.QueueSize, opts.MaxBatch, s.hot.Load)
+	s.writer = newWriter(write, s.dialect, opts.QueueSize, opts.MaxBatch, s.hot.Load)
 	return s, nil
 }
 
@@ -190,7 +190,17 @@ func (s *Store) Ping(ctx context.Context) error {
 // batch. fn runs on the writer goroutine: it must not block or call back
 // into the Store.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.writer.do(ctx, func(db *gorm.DB) error {
+	return s.writer.do(ctx, false, func(db *gorm.DB) error {
+		return fn(&Tx{db: db, now: s.now, prepared: s.hot.Load(), dialect: s.dialect})
+	})
+}
+
+// WriteRelaxed is Write for data the service can lose with the machine
+// (never with the process): it returns once committed, without waiting for
+// the disk. CAPTCHA challenges are such data — a lost one only asks the
+// prospect for a new code — and each form page writes one.
+func (s *Store) WriteRelaxed(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.writer.do(ctx, true, func(db *gorm.DB) error {
 		return fn(&Tx{db: db, now: s.now, prepared: s.hot.Load(), dialect: s.dialect})
 	})
 }

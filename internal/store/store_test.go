@@ -197,3 +197,49 @@ func TestChallengeConsumeAndPurge(t *testing.T) {
 		t.Fatalf("consume twice: %v then %v", first, second)
 	}
 }
+
+// TestRelaxedWritesNeverRelaxADurableOne: whatever the batching, a Write
+// commits waiting for the disk, and a WriteRelaxed alone does not.
+func TestRelaxedWritesNeverRelaxADurableOne(t *testing.T) {
+	backends(t, time.Now, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		setting := func(tx *Tx) (string, error) {
+			q := "PRAGMA synchronous" // 2 is FULL, 1 NORMAL
+			if tx.dialect.postgres {
+				q = "SHOW synchronous_commit"
+			}
+			var v string
+			return v, tx.db.Raw(q).Scan(&v).Error
+		}
+		durable := map[string]bool{"2": true, "on": true}
+		var wg sync.WaitGroup
+		errs := make(chan error, 200)
+		for i := range 200 {
+			wg.Go(func() {
+				write := s.Write
+				if i%2 == 0 {
+					write = s.WriteRelaxed
+				}
+				errs <- write(ctx, func(tx *Tx) error {
+					v, err := setting(tx)
+					if err == nil && i%2 == 1 && !durable[v] {
+						err = fmt.Errorf("a durable write committed with %q", v)
+					}
+					return err
+				})
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		var alone string
+		s.WriteRelaxed(ctx, func(tx *Tx) (err error) { alone, err = setting(tx); return err })
+		if durable[alone] {
+			t.Errorf("a relaxed write alone committed with %q", alone)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 // after its batch is durable.
 type writer struct {
 	db       *gorm.DB
+	dialect  dialect
 	prepared func() *prepared
 	queue    chan *writeOp
 	maxBatch int
@@ -21,21 +22,26 @@ type writer struct {
 	mu     sync.RWMutex // guards closed against a send on a closed queue
 	closed bool
 	done   chan struct{}
+
+	// relaxed is whether the connection's last commit skipped the fsync
+	// (SQLite's synchronous setting outlives a transaction).
+	relaxed bool
 }
 
 type writeOp struct {
-	fn     func(*gorm.DB) error
-	result chan error // buffered: the writer never waits for a caller
+	fn      func(*gorm.DB) error
+	result  chan error // buffered: the writer never waits for a caller
+	relaxed bool       // may be lost with the machine (see Store.WriteRelaxed)
 }
 
-func newWriter(db *gorm.DB, queueSize, maxBatch int, prepared func() *prepared) *writer {
+func newWriter(db *gorm.DB, d dialect, queueSize, maxBatch int, prepared func() *prepared) *writer {
 	if queueSize <= 0 {
 		queueSize = 1024
 	}
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
-	w := &writer{db: db, prepared: prepared, queue: make(chan *writeOp, queueSize), maxBatch: maxBatch, done: make(chan struct{})}
+	w := &writer{db: db, dialect: d, prepared: prepared, queue: make(chan *writeOp, queueSize), maxBatch: maxBatch, done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -43,8 +49,8 @@ func newWriter(db *gorm.DB, queueSize, maxBatch int, prepared func() *prepared) 
 // do queues fn and waits for its batch. A full queue answers ErrBusy at
 // once: back-pressure is cheaper than a growing backlog. Once queued, fn
 // runs even if ctx ends, so an answer never races a half-known outcome.
-func (w *writer) do(ctx context.Context, fn func(*gorm.DB) error) error {
-	op := &writeOp{fn: fn, result: make(chan error, 1)}
+func (w *writer) do(ctx context.Context, relaxed bool, fn func(*gorm.DB) error) error {
+	op := &writeOp{fn: fn, result: make(chan error, 1), relaxed: relaxed}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -102,11 +108,7 @@ func (w *writer) run() {
 // of one needs no savepoint: its failure rolls back the transaction.
 func (w *writer) commit(batch []*writeOp) {
 	results := make([]error, len(batch))
-	p := w.prepared()
-	var d dialect
-	if p != nil {
-		d = p.dialect
-	}
+	p, d := w.prepared(), w.dialect
 	exec := func(tx *gorm.DB, query string) error {
 		st, err := bound(p, d, tx, query)
 		if err == nil {
@@ -114,7 +116,22 @@ func (w *writer) commit(batch []*writeOp) {
 		}
 		return err
 	}
+	relaxed := true
+	for _, op := range batch {
+		relaxed = relaxed && op.relaxed
+	}
+	if err := w.setRelaxed(d, relaxed); err != nil {
+		for _, op := range batch {
+			op.result <- classify(err)
+		}
+		return
+	}
 	err := w.db.Transaction(func(tx *gorm.DB) error {
+		if relaxed && d.postgres {
+			if err := tx.Exec("SET LOCAL synchronous_commit TO OFF").Error; err != nil {
+				return err
+			}
+		}
 		if len(batch) == 1 {
 			results[0] = runOp(batch[0].fn, tx)
 			return results[0]
@@ -156,4 +173,24 @@ func runOp(fn func(*gorm.DB) error, tx *gorm.DB) (err error) {
 		}
 	}()
 	return classify(fn(tx))
+}
+
+// setRelaxed switches SQLite's commit between waiting for the disk (FULL)
+// and not (NORMAL: in WAL mode a process crash loses nothing, a power cut
+// may lose the last commits). A batch is relaxed only when every write in
+// it may be lost; the next durable commit's fsync carries the relaxed ones
+// to disk with it. PostgreSQL's equivalent is set inside the transaction.
+func (w *writer) setRelaxed(d dialect, relaxed bool) error {
+	if d.postgres || relaxed == w.relaxed {
+		return nil
+	}
+	mode := "FULL"
+	if relaxed {
+		mode = "NORMAL"
+	}
+	if err := w.db.Exec("PRAGMA synchronous = " + mode).Error; err != nil {
+		return err
+	}
+	w.relaxed = relaxed
+	return nil
 }
