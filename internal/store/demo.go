@@ -15,8 +15,7 @@ type DemoEnquiry struct {
 }
 
 // InsertDemo stores made-up enquiries as they are (status, times and
-// assignee included), each with its destinations and a "created" event, in
-// one transaction.
+// assignee included), each with its destinations, in one transaction.
 func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 	return s.Write(ctx, func(tx *Tx) error {
 		rows := make([]*Enquiry, len(batch))
@@ -28,20 +27,18 @@ func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 		if err := tx.db.Omit(clause.Associations).CreateInBatches(rows, 400).Error; err != nil {
 			return fmt.Errorf("insert demo enquiries: %w", err)
 		}
-		var dests, events []any
-		var dsql, esql strings.Builder
+		var dests []any
+		var dsql strings.Builder
 		for _, d := range batch {
 			for pos, c := range d.Countries {
 				dsql.WriteString(",(?,?,?,?)")
 				dests = append(dests, d.ID, c, pos, d.CreatedAt)
 			}
-			esql.WriteString(",(?,?,?,?,?)")
-			events = append(events, d.ID, EventCreated, "prospect", "Enquiry received through the web form (demo data)", d.CreatedAt)
 		}
-		// Each statement stays under SQLite's 32,766 bound parameters.
+		// The statement stays under SQLite's 32,766 bound parameters.
 		if err := tx.db.Exec("INSERT INTO enquiry_destinations (enquiry_id, country, position, created_at) VALUES "+dsql.String()[1:], dests...).Error; err != nil {
 			return fmt.Errorf("insert demo destinations: %w", err)
 		}
-		return tx.db.Exec("INSERT INTO enquiry_events (enquiry_id, kind, actor, detail, created_at) VALUES "+esql.String()[1:], events...).Error
+		return nil
 	})
 }

@@ -81,9 +81,9 @@ const (
 	StatusSpam      = "spam"
 )
 
-// InsertEnquiry writes the enquiry, its destinations (from countries) and
-// its "created" event, with statements prepared once: this is the intake's
-// hot path. A taken reference gives ErrConflict so the caller can draw a
+// InsertEnquiry writes the enquiry and its destinations (from countries),
+// with statements prepared once: this is the intake's hot path. Its
+// "created" event is implied by the row (see Events). A taken reference gives ErrConflict so the caller can draw a
 // new one.
 func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 	if len(countries) == 0 || len(countries) > maxDestinationRows {
@@ -127,8 +127,7 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 	if _, err := tx.exec(destinationsSQL(len(countries)), args...); err != nil {
 		return fmt.Errorf("insert destinations: %w", err)
 	}
-	return tx.AddEvent(Event{EnquiryID: e.ID, Kind: EventCreated, Actor: "prospect",
-		Detail: "Enquiry received through the web form"})
+	return nil
 }
 
 // EnquiryByReference reads one enquiry with its destinations.
