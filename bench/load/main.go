@@ -24,11 +24,22 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"slices"
 	"time"
 )
 
 func main() {
+	// LOAD_CLIENT_CPUPROFILE profiles this tool itself (the clients), as
+	// LOAD_CPUPROFILE profiles the iordesk server it starts.
+	if path := os.Getenv("LOAD_CLIENT_CPUPROFILE"); path != "" && !slices.Contains(os.Args, "-serve") {
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	if err := run(); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}

@@ -90,6 +90,7 @@ func load(ctx context.Context, concurrency int, d time.Duration, sc scenario, cl
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			cl := &client{http: cl.http, base: cl.base, db: cl.db, answers: cl.answers, kind: cl.kind} // own page buffer
 			var lat []time.Duration
 			iters, reqs := 0, 0
 			errs := map[string]int{}
