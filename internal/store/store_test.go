@@ -243,3 +243,31 @@ func TestRelaxedWritesNeverRelaxADurableOne(t *testing.T) {
 		}
 	})
 }
+
+// TestTimelineStartsWithTheArrivalOnce: the "created" entry comes from the
+// enquiry row, and one stored by an earlier version is not shown twice.
+func TestTimelineStartsWithTheArrivalOnce(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	e := sampleEnquiry("ENQ-TIMELINE")
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.InsertEnquiry(e, []string{"DE"}); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(Event{EnquiryID: e.ID, Kind: EventCreated, Actor: "prospect", Detail: "old row"}); err != nil {
+			return err
+		}
+		return tx.AddEvent(Event{EnquiryID: e.ID, Kind: EventNote, Actor: "Agent", Detail: "called"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.Events(ctx, e.ID)
+	if err != nil || len(evs) != 2 || evs[0].Kind != EventCreated || evs[0].Detail != receivedDetail ||
+		!evs[0].CreatedAt.Equal(e.CreatedAt) || evs[1].Kind != EventNote {
+		t.Fatalf("timeline %+v, %v", evs, err)
+	}
+	if evs, err := s.Events(ctx, e.ID+1000); err != nil || len(evs) != 0 {
+		t.Fatalf("unknown enquiry: %+v, %v", evs, err)
+	}
+}
