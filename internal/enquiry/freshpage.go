@@ -51,9 +51,14 @@ type splicedPage struct {
 	slots []int // slots[i] goes between parts[i] and parts[i+1]
 }
 
-// write renders the page for one visitor; ok is false when a value cannot
-// be spliced (the caller renders the template instead).
-func (fp *freshPages) write(page string, vals [slotCount]string) (body []byte, ok bool, err error) {
+// pageBuffers keep the ~50 KB a page is assembled in from one visitor to
+// the next.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// write renders the page for one visitor into a pooled buffer, which the
+// caller hands back with pageBuffers.Put once the page is sent; ok is false
+// when a value cannot be spliced (the caller renders the template instead).
+func (fp *freshPages) write(page string, vals [slotCount]string) (body *bytes.Buffer, ok bool, err error) {
 	if !challengeID.MatchString(vals[slotCaptcha]) {
 		return nil, false, nil
 	}
@@ -61,7 +66,8 @@ func (fp *freshPages) write(page string, vals [slotCount]string) (body []byte, o
 	if err != nil {
 		return nil, false, err
 	}
-	var b bytes.Buffer
+	b := pageBuffers.Get().(*bytes.Buffer)
+	b.Reset()
 	size := 0
 	for _, p := range sp.parts {
 		size += len(p)
@@ -70,10 +76,10 @@ func (fp *freshPages) write(page string, vals [slotCount]string) (body []byte, o
 	for i, p := range sp.parts {
 		b.Write(p)
 		if i < len(sp.slots) {
-			web.WriteEscaped(&b, vals[sp.slots[i]])
+			web.WriteEscaped(b, vals[sp.slots[i]])
 		}
 	}
-	return b.Bytes(), true, nil
+	return b, true, nil
 }
 
 func (fp *freshPages) spliced(page string) (*splicedPage, error) {

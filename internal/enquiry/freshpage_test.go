@@ -32,10 +32,10 @@ func TestFreshPageEqualsTheTemplate(t *testing.T) {
 			if err != nil || !ok {
 				t.Fatalf("%s: ok %v, %v", page, ok, err)
 			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s with %q: spliced page differs from the template at byte %d", page, v, firstDiff(got, want))
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("%s with %q: spliced page differs from the template at byte %d", page, v, firstDiff(got.Bytes(), want))
 			}
-			if strings.Count(string(got), id) < 3 {
+			if strings.Count(got.String(), id) < 3 {
 				t.Errorf("%s: the challenge id is not in the image, audio and hidden field", page)
 			}
 		}

@@ -83,8 +83,9 @@ func (h *Handlers) freshForm(c echo.Context, page string) error {
 	if !ok {
 		return h.showForm(c, http.StatusOK, page, f, Errors{}, id, false)
 	}
+	defer pageBuffers.Put(body)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body)
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body.Bytes())
 }
 
 func (h *Handlers) showForm(c echo.Context, status int, page string, f *Form, errs Errors, captchaID string, reloaded bool) error {
