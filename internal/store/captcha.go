@@ -50,14 +50,13 @@ func (tx *Tx) ConsumeChallenge(id string) (Challenge, error) {
 // consuming it. Unknown or expired: ErrNotFound.
 func (s *Store) Challenge(ctx context.Context, id string) (Challenge, error) {
 	// Asked for every CAPTCHA image: a primary-key read, without gorm's
-	// reflection and without a cancellable context (the SQLite driver
-	// would run the row on a goroutine of its own).
+	// reflection (and see rowContext).
 	db, err := s.read.DB()
 	if err != nil {
 		return Challenge{}, err
 	}
 	c := Challenge{ID: id}
-	err = db.QueryRowContext(context.WithoutCancel(ctx),
+	err = db.QueryRowContext(s.dialect.rowContext(ctx),
 		s.dialect.rebind("SELECT digits, expires_at FROM captcha_challenges WHERE id = ? AND expires_at > ?"),
 		id, s.now().UTC()).Scan(&c.Digits, &c.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"strconv"
 	"strings"
 )
@@ -120,3 +121,15 @@ func (d dialect) exportSelect() string {
 
 // exportFieldCount is how many fields exportSelect joins.
 const exportFieldCount = 29
+
+// rowContext is the context to run a read with. mattn/go-sqlite3 starts a
+// goroutine for every row of a query whose context can be cancelled (to
+// interrupt it); for short reads, and for exports that check their context
+// between batches, SQLite runs without one. PostgreSQL keeps the caller's:
+// pgx cancels cheaply, and an abandoned query must stop on the server.
+func (d dialect) rowContext(ctx context.Context) context.Context {
+	if d.postgres {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}

@@ -49,10 +49,9 @@ func (s *Store) ExportEnquiries(ctx context.Context, f Filter, fn func(*ExportRo
 	f.Limit, f.Offset = 0, 0
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// The statement runs without the context: mattn/go-sqlite3 starts a
-	// goroutine for every row of a query whose context can be cancelled.
-	// The reader checks ctx between batches instead.
-	rows, err := s.query(context.WithoutCancel(ctx), f).Select(s.dialect.exportSelect()).Rows()
+	// On SQLite the statement runs without the context (see rowContext);
+	// the reader checks ctx between batches instead.
+	rows, err := s.query(s.dialect.rowContext(ctx), f).Select(s.dialect.exportSelect()).Rows()
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

@@ -13,8 +13,9 @@ import (
 // arrives once and in order across several batches, and an export stopped
 // by its caller or by a cancelled context ends with that error and leaves
 // no goroutine behind.
-func TestExportPipelineStopsCleanly(t *testing.T) {
-	s := openTest(t)
+func TestExportPipelineStopsCleanly(t *testing.T) { backends(t, time.Now, testExportPipeline) }
+
+func testExportPipeline(t *testing.T, s *Store) {
 	ctx := context.Background()
 	const n = 3*exportBatch + 17
 	err := s.Write(ctx, func(tx *Tx) error {

@@ -25,15 +25,14 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 // SessionByHash reads a session and its user.
 func (s *Store) SessionByHash(ctx context.Context, hash string) (*Session, *User, error) {
 	// Every staff request asks this first: one query for both rows, read
-	// without gorm's reflection and without a cancellable context (the
-	// SQLite driver would run the row on a goroutine of its own).
+	// without gorm's reflection (and see rowContext).
 	db, err := s.read.DB()
 	if err != nil {
 		return nil, nil, err
 	}
 	sess, u := Session{TokenHash: hash}, User{}
 	var locked sql.NullTime
-	err = db.QueryRowContext(context.WithoutCancel(ctx), s.dialect.rebind(sessionUserQuery), hash).Scan(
+	err = db.QueryRowContext(s.dialect.rowContext(ctx), s.dialect.rebind(sessionUserQuery), hash).Scan(
 		&sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
 		&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.WeeklyDigest,
 		&u.FailedLogins, &locked, &u.CreatedAt, &u.UpdatedAt)

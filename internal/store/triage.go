@@ -115,10 +115,9 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, e
 		f.Limit = 50
 	}
 	if f.Query == "" {
-		// An index walk of 51 rows needs no cancelling, and mattn/go-sqlite3
-		// runs every row of a cancellable query on a goroutine of its own.
-		// A free-text search scans, so it keeps the request's context.
-		ctx = context.WithoutCancel(ctx)
+		// An index walk of 51 rows needs no cancelling (see rowContext); a
+		// free-text search scans, so it keeps the request's context.
+		ctx = s.dialect.rowContext(ctx)
 	}
 	sqlRows, err := s.query(ctx, f).Select(listColumns + ", " + s.dialect.countriesOf("e.id")).
 		Offset(f.Offset).Limit(f.Limit + 1).Rows()
