@@ -219,7 +219,8 @@ func dashboardScenario(o options, path string) error {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // exportScenario exports the book as CSV in a child process and compares
-// it with sqlite3 -csv of the same rows, time and peak memory.
+// it with sqlite3 -csv of the same rows, time and peak memory; with -xlsx
+// it also times the XLSX export.
 func exportScenario(o options, path string) error {
 	dir, err := os.MkdirTemp("", "iordesk-export-")
 	if err != nil {
@@ -264,11 +265,21 @@ func exportScenario(o options, path string) error {
 	ratio := theirs.Seconds() / ours.Seconds()
 	fmt.Printf("  sqlite3 -csv:  %6.2f s, peak RSS %d MB\n  bar: speed ≥ 1.0× sqlite3, peak RSS < 64 MB; measured %.2f×, %d MB\n",
 		theirs.Seconds(), theirsRSS>>10, ratio, oursRSS>>10)
+	if !o.xlsx {
+		return nil
+	}
+	start = time.Now()
+	out, err = exec.Command(self, "-serve", "export", "-db", path, "-addr", filepath.Join(dir, "iordesk.xlsx")).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("iordesk export xlsx: %v: %s", err, out)
+	}
+	fmt.Sscanf(strings.TrimSpace(string(out)), "peak %d", &oursRSS)
+	fmt.Printf("\nXLSX export of the book\n  iordesk:       %6.2f s, peak RSS %d MB (bar: flat memory)\n", time.Since(start).Seconds(), oursRSS>>10)
 	return nil
 }
 
 // exportChild is the child's side of the export scenario: what
-// `iordesk export --format csv` does.
+// `iordesk export` does, in CSV or (for a .xlsx file) XLSX.
 func exportChild(dbPath, out string) error {
 	st, err := store.Open(dbPath, store.Options{})
 	if err != nil {
@@ -282,7 +293,11 @@ func exportChild(dbPath, out string) error {
 	defer f.Close()
 	debug.SetMemoryLimit(40 << 20) // as the export command does
 	x := &report.Exporter{Store: st, Catalog: catalog.New()}
-	if _, err = x.WriteCSV(context.Background(), f, store.Filter{}, report.Options{}); err != nil {
+	write := x.WriteCSV
+	if strings.HasSuffix(out, ".xlsx") {
+		write = x.WriteXLSX
+	}
+	if _, err = write(context.Background(), f, store.Filter{}, report.Options{}); err != nil {
 		return err
 	}
 	fmt.Printf("peak %d\n", peakKB())

@@ -57,11 +57,13 @@ type options struct {
 	addr        string
 	book        string
 	enquiries   int
+	xlsx        bool
 }
 
 func run() error {
 	var o options
 	flag.StringVar(&o.scenario, "scenario", "intake", "intake (valid posts; intake-narrow: the same against a narrow-row baseline), visit (form page + CAPTCHA image + valid post), dashboard, export or startup (on a book of enquiries)")
+	flag.BoolVar(&o.xlsx, "xlsx", false, "export: also time the XLSX export and its peak memory (about 40 s for a million rows)")
 	flag.StringVar(&o.book, "book", "", "dashboard/export/startup: an existing database to use (else one of -enquiries demo enquiries is made)")
 	flag.IntVar(&o.enquiries, "enquiries", 100000, "dashboard/export/startup: how many demo enquiries to generate")
 	flag.DurationVar(&o.duration, "duration", 20*time.Second, "measured time per server")
