@@ -42,7 +42,9 @@ var slotMarkers = [slotCount]string{"zqxcaptchazqx", "zqxutmsourcezqx", "zqxutmm
 
 var slotMarker = regexp.MustCompile(`zqx(captcha|utmsource|utmmedium|utmcampaign|referrer)zqx`)
 
-// challengeID is what an id spliced raw may contain (base32, as issued).
+// challengeID is what a spliced challenge id may be: it goes into URLs (the
+// image and audio links) as well as attributes, and only base32, as issued,
+// needs escaping in neither. Anything else takes the template's way.
 var challengeID = regexp.MustCompile(`^[A-Z2-7]{1,64}$`)
 
 type splicedPage struct {
