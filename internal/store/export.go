@@ -51,7 +51,13 @@ func (s *Store) ExportEnquiries(ctx context.Context, f Filter, fn func(*ExportRo
 	defer cancel()
 	// On SQLite the statement runs without the context (see rowContext);
 	// the reader checks ctx between batches instead.
-	rows, err := s.query(s.dialect.rowContext(ctx), f).Select(s.dialect.exportSelect()).Rows()
+	db, err := s.read.DB()
+	if err != nil {
+		return err
+	}
+	q := s.filterSQL(f)
+	rows, err := db.QueryContext(s.dialect.rowContext(ctx), s.dialect.rebind("SELECT "+s.dialect.exportSelect()+
+		" FROM "+q.from+" WHERE "+q.where+" ORDER BY "+q.order(f.Oldest)), q.args...)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

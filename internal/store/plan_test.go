@@ -7,18 +7,17 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // explain returns SQLite's plan for the list query of f.
 func (s *Store) explain(ctx context.Context, f Filter) (string, error) {
-	stmt := s.query(ctx, f).Session(&gorm.Session{DryRun: true}).Select("e.*").Limit(51).Find(&[]ListRow{}).Statement
+	q := s.filterSQL(f)
 	var rows []struct {
 		ID, Parent, Notused int
 		Detail              string
 	}
-	err := s.read.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+stmt.SQL.String(), stmt.Vars...).Scan(&rows).Error
+	err := s.read.WithContext(ctx).Raw("EXPLAIN QUERY PLAN SELECT e.* FROM "+q.from+" WHERE "+q.where+
+		" ORDER BY "+q.order(f.Oldest)+" LIMIT 51", q.args...).Scan(&rows).Error
 	var out []string
 	for _, r := range rows {
 		out = append(out, r.Detail)

@@ -30,28 +30,20 @@ func (s *Store) SessionByHash(ctx context.Context, hash string) (*Session, *User
 	if err != nil {
 		return nil, nil, err
 	}
-	sess, u := Session{TokenHash: hash}, User{}
-	var locked sql.NullTime
-	err = db.QueryRowContext(s.dialect.rowContext(ctx), s.dialect.rebind(sessionUserQuery), hash).Scan(
-		&sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
-		&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.WeeklyDigest,
-		&u.FailedLogins, &locked, &u.CreatedAt, &u.UpdatedAt)
+	sess := Session{TokenHash: hash}
+	row := db.QueryRowContext(s.dialect.rowContext(ctx), s.dialect.rebind(sessionUserQuery), hash)
+	u, err := scanUser(row.Scan, &sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read session: %w", err)
 	}
-	if locked.Valid {
-		u.LockedUntil = &locked.Time
-	}
 	return &sess, &u, nil
 }
 
-const sessionUserQuery = `SELECT s.user_id, s.created_at, s.last_seen_at, s.expires_at,
-	u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.weekly_digest,
-	u.failed_logins, u.locked_until, u.created_at, u.updated_at
-	FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`
+var sessionUserQuery = "SELECT s.user_id, s.created_at, s.last_seen_at, s.expires_at, " + userColumns("u.") +
+	" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
 
 // TouchSession records activity, which moves the idle deadline.
 func (s *Store) TouchSession(ctx context.Context, hash string, at time.Time) error {

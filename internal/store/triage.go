@@ -4,103 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
-
-// Filter selects enquiries for the dashboard list and the exports. The zero
-// value lists every enquiry but spam, newest first.
-type Filter struct {
-	Country    string // ISO alpha-2 destination
-	Status     string
-	Service    string
-	Category   string
-	AssigneeID int64 // 0: anyone
-	Unassigned bool
-	Query      string    // free text: reference, email, name, company, description
-	From, To   time.Time // created in [From, To); zero: unbounded
-	Oldest     bool      // oldest first instead of newest
-	Offset     int
-	Limit      int
-}
 
 // ListRow is one line of the dashboard list.
 type ListRow struct {
 	Enquiry
 	Countries []string `gorm:"-"`
-}
-
-// referenceQuery is a search for one reference (ENQ- and eight characters).
-var referenceQuery = regexp.MustCompile(`^(?i)ENQ-[0-9A-Z]{8}$`)
-
-// likeEscaper makes a search string match literally inside LIKE … ESCAPE '\'.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-// query builds the filtered query in the list's order. With a country it
-// is driven from the destination index (country, created_at) so the newest
-// rows of a country come first without a sort; otherwise from the index of
-// whichever column the filter names.
-func (s *Store) query(ctx context.Context, f Filter) *gorm.DB {
-	db, created, id := s.filtered(ctx, f)
-	order := created + " DESC, " + id + " DESC"
-	if f.Oldest {
-		order = created + ", " + id
-	}
-	return db.Order(order)
-}
-
-// filtered is the filter's rows in no particular order, and the columns
-// that order them.
-func (s *Store) filtered(ctx context.Context, f Filter) (db *gorm.DB, created, id string) {
-	db = s.read.WithContext(ctx).Table("enquiries AS e")
-	created, id = "e.created_at", "e.id"
-	if f.Country != "" {
-		db = s.read.WithContext(ctx).Table("enquiry_destinations AS d").
-			Joins("JOIN enquiries AS e ON e.id = d.enquiry_id").Where("d.country = ?", f.Country)
-		// The destination index ends with enquiry_id, so ordering by it
-		// needs no sort.
-		created, id = "d.created_at", "d.enquiry_id"
-	}
-	if !f.From.IsZero() {
-		db = db.Where(created+" >= ?", f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		db = db.Where(created+" < ?", f.To.UTC())
-	}
-	switch f.Status {
-	case "":
-		db = db.Where("e.status <> ?", StatusSpam)
-	case "open":
-		db = db.Where("e.status IN ?", []string{StatusNew, StatusTriaged, StatusContacted, StatusQuoted})
-	default:
-		db = db.Where("e.status = ?", f.Status)
-	}
-	if f.Service != "" {
-		db = db.Where("e.service = ?", f.Service)
-	}
-	if f.Category != "" {
-		db = db.Where("e.product_category = ?", f.Category)
-	}
-	if f.AssigneeID != 0 {
-		db = db.Where("e.assignee_id = ?", f.AssigneeID)
-	}
-	if f.Unassigned {
-		db = db.Where("e.assignee_id IS NULL")
-	}
-	if q := strings.TrimSpace(f.Query); referenceQuery.MatchString(q) {
-		// A reference is looked up through its unique index, not a scan.
-		db = db.Where("e.reference = ?", strings.ToUpper(q))
-	} else if q != "" {
-		like := "%" + likeEscaper.Replace(q) + "%"
-		l := s.dialect.like()
-		db = db.Where(`(e.reference = ? OR e.email = ? OR e.full_name `+l+` ? ESCAPE '\' OR e.company `+l+` ? ESCAPE '\'
-			OR e.email `+l+` ? ESCAPE '\' OR e.product_description `+l+` ? ESCAPE '\')`,
-			strings.ToUpper(q), q, like, like, like, like)
-	}
-	return db, created, id
 }
 
 // listColumns are what the list shows, each row's destinations included
@@ -114,13 +26,19 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, e
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	if f.Query == "" {
+	if !f.scans() {
 		// An index walk of 51 rows needs no cancelling (see rowContext); a
 		// free-text search scans, so it keeps the request's context.
 		ctx = s.dialect.rowContext(ctx)
 	}
-	sqlRows, err := s.query(ctx, f).Select(listColumns + ", " + s.dialect.countriesOf("e.id")).
-		Offset(f.Offset).Limit(f.Limit + 1).Rows()
+	db, err := s.read.DB()
+	if err != nil {
+		return nil, false, err
+	}
+	q := s.filterSQL(f)
+	sqlRows, err := db.QueryContext(ctx, s.dialect.rebind("SELECT "+listColumns+", "+s.dialect.countriesOf("e.id")+
+		" FROM "+q.from+" WHERE "+q.where+" ORDER BY "+q.order(f.Oldest)+" LIMIT ? OFFSET ?"),
+		append(q.args, f.Limit+1, f.Offset)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list enquiries: %w", err)
 	}
@@ -154,12 +72,16 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, e
 // CountEnquiriesUpTo counts the filter's rows, stopping at limit so a count
 // over a million rows stays cheap ("10,000+").
 func (s *Store) CountEnquiriesUpTo(ctx context.Context, f Filter, limit int) (int64, error) {
-	var n int64
+	db, err := s.read.DB()
+	if err != nil {
+		return 0, err
+	}
 	// Unordered: the first limit rows in whatever order the planner likes
 	// are enough to count, with no walk of the list's order index.
-	sub, _, _ := s.filtered(ctx, f)
-	sub = sub.Select("1").Limit(limit)
-	err := s.read.WithContext(ctx).Table("(?) AS capped", sub).Count(&n).Error
+	q := s.filterSQL(f)
+	var n int64
+	err = db.QueryRowContext(s.dialect.rowContext(ctx), s.dialect.rebind("SELECT count(*) FROM (SELECT 1 FROM "+q.from+
+		" WHERE "+q.where+" LIMIT ?) AS capped"), append(q.args, limit)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count enquiries: %w", err)
 	}

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -71,11 +73,48 @@ func (s *Store) userWhere(ctx context.Context, cond string, arg any) (*User, err
 
 // Users lists every account by name.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
+	// Read beside every list page: by hand, without gorm's reflection.
+	db, err := s.read.DB()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(s.dialect.rowContext(ctx), "SELECT "+userColumns("")+" FROM users ORDER BY name, id")
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
 	var out []User
-	if err := s.read.WithContext(ctx).Order("name, id").Find(&out).Error; err != nil {
+	for rows.Next() {
+		u, err := scanUser(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	return out, nil
+}
+
+// userColumns are a user's columns in the order scanUser reads them, each
+// prefixed with alias (e.g. "u.").
+func userColumns(alias string) string {
+	cols := []string{"id", "email", "name", "role", "password_hash", "disabled", "weekly_digest",
+		"failed_logins", "locked_until", "created_at", "updated_at"}
+	return alias + strings.Join(cols, ", "+alias)
+}
+
+// scanUser reads a row's userColumns, after the targets in before.
+func scanUser(scan func(dest ...any) error, before ...any) (User, error) {
+	var u User
+	var locked sql.NullTime
+	err := scan(append(before, &u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.WeeklyDigest,
+		&u.FailedLogins, &locked, &u.CreatedAt, &u.UpdatedAt)...)
+	if locked.Valid {
+		u.LockedUntil = &locked.Time
+	}
+	return u, err
 }
 
 // CountUsers counts the accounts.

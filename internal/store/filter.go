@@ -1,0 +1,108 @@
+package store
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Filter selects enquiries for the dashboard list and the exports. The zero
+// value lists every enquiry but spam, newest first.
+type Filter struct {
+	Country    string // ISO alpha-2 destination
+	Status     string
+	Service    string
+	Category   string
+	AssigneeID int64 // 0: anyone
+	Unassigned bool
+	Query      string    // free text: reference, email, name, company, description
+	From, To   time.Time // created in [From, To); zero: unbounded
+	Oldest     bool      // oldest first instead of newest
+	Offset     int
+	Limit      int
+}
+
+// referenceQuery is a search for one reference (ENQ- and eight characters).
+var referenceQuery = regexp.MustCompile(`^(?i)ENQ-[0-9A-Z]{8}$`)
+
+// likeEscaper makes a search string match literally inside LIKE … ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// scans reports whether the filter searches free text, which reads every
+// row; everything else, a reference included, is answered from an index.
+func (f Filter) scans() bool {
+	text := strings.TrimSpace(f.Query)
+	return text != "" && !referenceQuery.MatchString(text)
+}
+
+// filterSQL is a Filter as SQL, written by hand rather than through gorm's
+// builder, which cost more than the index walk of a list page (the search
+// for one reference: 0.07 → 0.04 ms).
+type filterSQL struct {
+	from  string // the tables, aliased e (and d)
+	where string // the conditions, never empty (spam is always decided)
+	args  []any
+	// created and id order the rows: with a country, the destination
+	// index's own columns, so its rows come newest first without a sort.
+	created, id string
+}
+
+func (s *Store) filterSQL(f Filter) filterSQL {
+	q := filterSQL{from: "enquiries AS e", created: "e.created_at", id: "e.id"}
+	var conds []string
+	where := func(cond string, args ...any) {
+		conds = append(conds, cond)
+		q.args = append(q.args, args...)
+	}
+	if f.Country != "" {
+		q.from = "enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id"
+		q.created, q.id = "d.created_at", "d.enquiry_id"
+		where("d.country = ?", f.Country)
+	}
+	if !f.From.IsZero() {
+		where(q.created+" >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		where(q.created+" < ?", f.To.UTC())
+	}
+	switch f.Status {
+	case "":
+		where("e.status <> ?", StatusSpam)
+	case "open":
+		where("e.status IN (?, ?, ?, ?)", StatusNew, StatusTriaged, StatusContacted, StatusQuoted)
+	default:
+		where("e.status = ?", f.Status)
+	}
+	if f.Service != "" {
+		where("e.service = ?", f.Service)
+	}
+	if f.Category != "" {
+		where("e.product_category = ?", f.Category)
+	}
+	if f.AssigneeID != 0 {
+		where("e.assignee_id = ?", f.AssigneeID)
+	}
+	if f.Unassigned {
+		where("e.assignee_id IS NULL")
+	}
+	if text := strings.TrimSpace(f.Query); referenceQuery.MatchString(text) {
+		// A reference is looked up through its unique index, not a scan.
+		where("e.reference = ?", strings.ToUpper(text))
+	} else if text != "" {
+		like := "%" + likeEscaper.Replace(text) + "%"
+		l := s.dialect.like()
+		where(`(e.reference = ? OR e.email = ? OR e.full_name `+l+` ? ESCAPE '\' OR e.company `+l+` ? ESCAPE '\'
+			OR e.email `+l+` ? ESCAPE '\' OR e.product_description `+l+` ? ESCAPE '\')`,
+			strings.ToUpper(text), text, like, like, like, like)
+	}
+	q.where = strings.Join(conds, " AND ")
+	return q
+}
+
+// order is the list's order: newest first, or oldest first.
+func (q filterSQL) order(oldest bool) string {
+	if oldest {
+		return q.created + ", " + q.id
+	}
+	return q.created + " DESC, " + q.id + " DESC"
+}
