@@ -129,7 +129,7 @@ func dashboardPages(fromTime time.Time) []page {
 	// capped count above them and the colleagues in the assignee filter:
 	// its bare SQL is those three, as the overview's is all of its figures.
 	row := "SELECT e.id, e.reference, e.status, e.full_name, e.company, e.service, e.shipment_value_cents, e.currency, " +
-		"e.assignee_id, e.created_at, (SELECT group_concat(country, ' ') FROM enquiry_destinations WHERE enquiry_id = e.id)"
+		"e.assignee_id, e.created_at, e.destinations"
 	count := func(from, where string) string {
 		return "SELECT count(*) FROM (SELECT 1 FROM " + from + " WHERE " + where + " LIMIT 1001)"
 	}

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -190,6 +191,23 @@ func bareCreateHandler(db string) (http.Handler, func(), error) {
 	return e, func() { sqlDB.Close() }, nil
 }
 
+// bareEnquiry is the enquiry model with its destination rows as a gorm
+// association, so one Create stores both, as a plain gorm user would.
+type bareEnquiry struct {
+	store.Enquiry
+	Rows []bareDestination `gorm:"foreignKey:EnquiryID"`
+}
+
+func (bareEnquiry) TableName() string { return "enquiries" }
+
+type bareDestination struct {
+	Country   string    `gorm:"primaryKey"`
+	CreatedAt time.Time `gorm:"primaryKey"`
+	EnquiryID int64     `gorm:"primaryKey"`
+}
+
+func (bareDestination) TableName() string { return "enquiry_destinations" }
+
 // bareEnquiryHandler is the intake baseline that stores what iordesk
 // stores of a post: a bare echo handler binding the form into the enquiry
 // model and saving it with one gorm Create (the enquiry row and its
@@ -218,16 +236,17 @@ func bareEnquiryHandler(ctx context.Context, db string) (http.Handler, func(), e
 	e.POST("/enquiry", func(c echo.Context) error {
 		value, _ := strconv.ParseFloat(c.FormValue("shipment_value"), 64)
 		now := time.Now().UTC()
-		enq := store.Enquiry{Reference: "ENQ-" + rand.Text()[:8], Status: store.StatusNew,
+		enq := bareEnquiry{Enquiry: store.Enquiry{Reference: "ENQ-" + rand.Text()[:8], Status: store.StatusNew,
 			FullName: c.FormValue("full_name"), Company: c.FormValue("company"), Email: c.FormValue("email"),
 			Phone: c.FormValue("phone"), Service: c.FormValue("service"), OriginCountry: c.FormValue("origin_country"),
 			ProductCategory: c.FormValue("product_category"), ProductDescription: c.FormValue("product_description"),
 			Condition: c.FormValue("condition"), ContainsEncryption: c.FormValue("contains_encryption"),
 			WirelessRadio: c.FormValue("wireless_radio"), LithiumBatteries: c.FormValue("lithium_batteries"),
 			ShipmentValueCents: int64(value * 100), Currency: c.FormValue("currency"), ConsentAt: now,
-			PrivacyNoticeVersion: "load", ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(), Version: 1}
-		for i, country := range c.Request().Form["destination_countries"] {
-			enq.Destinations = append(enq.Destinations, store.Destination{Position: i, Country: country, CreatedAt: now})
+			PrivacyNoticeVersion: "load", ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(), Version: 1,
+			CreatedAt: now, UpdatedAt: now, DestinationCodes: strings.Join(c.Request().Form["destination_countries"], " ")}}
+		for _, country := range c.Request().Form["destination_countries"] {
+			enq.Rows = append(enq.Rows, bareDestination{Country: country, CreatedAt: now})
 		}
 		if err := g.Create(&enq).Error; err != nil {
 			return err

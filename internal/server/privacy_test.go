@@ -95,6 +95,9 @@ func TestRetention(t *testing.T) {
 	if _, err := a.st.EnquiryByID(ctx, oldSpam.ID); err == nil {
 		t.Fatal("old spam kept")
 	}
+	if rows, _, _ := a.st.ListEnquiries(ctx, store.Filter{Country: "US", Status: store.StatusSpam}); len(rows) != 1 || rows[0].ID != newSpam.ID {
+		t.Fatalf("spam to the US after retention: %+v", rows)
+	}
 	for id, want := range map[int64]string{oldWon.ID: store.Erased, oldOpen.ID: "Old Open", newSpam.ID: "New Spam"} {
 		if got, _ := a.st.EnquiryByID(ctx, id); got.FullName != want {
 			t.Errorf("enquiry %d: %q, want %q", id, got.FullName, want)

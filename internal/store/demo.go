@@ -22,6 +22,7 @@ func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 		for i := range batch {
 			e := &batch[i].Enquiry
 			e.Version, e.Destinations = 1, nil
+			e.DestinationCodes = strings.Join(batch[i].Countries, " ")
 			rows[i] = e
 		}
 		if err := tx.db.Omit(clause.Associations).CreateInBatches(rows, 400).Error; err != nil {
@@ -30,13 +31,13 @@ func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 		var dests []any
 		var dsql strings.Builder
 		for _, d := range batch {
-			for pos, c := range d.Countries {
-				dsql.WriteString(",(?,?,?,?)")
-				dests = append(dests, d.ID, c, pos, d.CreatedAt)
+			for _, c := range d.Countries {
+				dsql.WriteString(",(?,?,?)")
+				dests = append(dests, c, d.CreatedAt, d.ID)
 			}
 		}
 		// The statement stays under SQLite's 32,766 bound parameters.
-		if err := tx.db.Exec("INSERT INTO enquiry_destinations (enquiry_id, country, position, created_at) VALUES "+dsql.String()[1:], dests...).Error; err != nil {
+		if err := tx.db.Exec("INSERT INTO enquiry_destinations (country, created_at, enquiry_id) VALUES "+dsql.String()[1:], dests...).Error; err != nil {
 			return fmt.Errorf("insert demo destinations: %w", err)
 		}
 		return nil

@@ -87,16 +87,6 @@ func (d dialect) utcText(col string) string {
 	return "substr(" + col + ", 1, 19)"
 }
 
-// countriesOf is an enquiry's destination codes, space-separated in the
-// prospect's order, as one column (SQLite walks the destinations' primary
-// key, enquiry_id then position, so group_concat keeps that order).
-func (d dialect) countriesOf(id string) string {
-	if d.postgres {
-		return "coalesce((SELECT string_agg(country, ' ' ORDER BY position) FROM enquiry_destinations WHERE enquiry_id = " + id + "), '')"
-	}
-	return "ifnull((SELECT group_concat(country, ' ') FROM enquiry_destinations WHERE enquiry_id = " + id + "), '')"
-}
-
 // exportSelect is the export's one-column select expression.
 func (d dialect) exportSelect() string {
 	text := func(col string) string {
@@ -105,7 +95,6 @@ func (d dialect) exportSelect() string {
 		}
 		return col
 	}
-	countries := d.countriesOf("e.id")
 	sep := " || char(31) || "
 	if d.postgres {
 		sep = " || chr(31) || "
@@ -115,7 +104,7 @@ func (d dialect) exportSelect() string {
 		"e.contains_encryption", "e.wireless_radio", "e.lithium_batteries", text("e.shipment_value_cents"), "e.currency",
 		"e.target_date", "e.message", d.utcText("e.consent_at"), "e.privacy_notice_version", "e.utm_source",
 		"e.utm_medium", "e.utm_campaign", "e.referrer", "coalesce(" + text("e.assignee_id") + ", '')",
-		d.utcText("e.created_at"), countries}
+		d.utcText("e.created_at"), "e.destinations"}
 	return strings.Join(fields, sep)
 }
 

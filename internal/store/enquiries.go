@@ -45,15 +45,18 @@ type Enquiry struct {
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 
-	// Destinations are the ISO alpha-2 destination countries, in the order
-	// the prospect gave them.
-	Destinations []Destination `gorm:"foreignKey:EnquiryID"`
+	// DestinationCodes are the ISO alpha-2 destination countries in the
+	// order the prospect gave them, space-separated (the enquiry's own
+	// column; enquiry_destinations holds them again keyed by country, for
+	// the dashboard's filter and counts).
+	DestinationCodes string `gorm:"column:destinations"`
+	// Destinations are the same codes as read with the enquiry.
+	Destinations []Destination `gorm:"-"`
 }
 
 // Destination is one destination country of an enquiry.
 type Destination struct {
-	EnquiryID int64 `gorm:"primaryKey"`
-	Position  int   `gorm:"primaryKey"`
+	EnquiryID int64
 	Country   string
 	CreatedAt time.Time
 }
@@ -81,7 +84,8 @@ const (
 	StatusSpam      = "spam"
 )
 
-// InsertEnquiry writes the enquiry and its destinations (from countries),
+// InsertEnquiry writes the enquiry, its destinations (from countries) on
+// its row and, keyed by country, in enquiry_destinations,
 // with statements prepared once: this is the intake's hot path. Its
 // "created" event is implied by the row (see Events). A taken reference gives ErrConflict so the caller can draw a
 // new one.
@@ -92,6 +96,7 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 	now := tx.now().UTC()
 	e.ID, e.Status, e.Version = 0, StatusNew, 1
 	e.CreatedAt, e.UpdatedAt, e.ConsentAt = now, now, e.ConsentAt.UTC()
+	e.DestinationCodes = strings.Join(countries, " ")
 	// On PostgreSQL a failed statement aborts the whole transaction: a
 	// savepoint lets the caller retry with a new reference after a clash.
 	if tx.dialect.postgres {
@@ -103,7 +108,7 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		e.OriginCountry, e.ProductCategory, e.ProductDescription, e.Condition, e.HSCode, e.ContainsEncryption,
 		e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate, e.Message, e.ConsentAt,
 		e.PrivacyNoticeVersion, e.UTMSource, e.UTMMedium, e.UTMCampaign, e.Referrer, e.ClientIP, e.UserAgent,
-		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt)
+		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt, e.DestinationCodes)
 	if err == nil {
 		err = row.Scan(&e.ID)
 	}
@@ -118,11 +123,10 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		}
 		return fmt.Errorf("insert enquiry: %w", err)
 	}
-	e.Destinations = make([]Destination, len(countries))
-	args := make([]any, 0, 4*len(countries))
-	for i, c := range countries {
-		e.Destinations[i] = Destination{EnquiryID: e.ID, Country: c, Position: i, CreatedAt: now}
-		args = append(args, e.ID, i, c, now)
+	e.fillDestinations()
+	args := make([]any, 0, 3*len(countries))
+	for _, c := range countries {
+		args = append(args, c, now, e.ID)
 	}
 	if _, err := tx.exec(destinationsSQL(len(countries)), args...); err != nil {
 		return fmt.Errorf("insert destinations: %w", err)
@@ -142,16 +146,24 @@ func (s *Store) EnquiryByID(ctx context.Context, id int64) (*Enquiry, error) {
 
 func (s *Store) enquiryWhere(ctx context.Context, cond string, arg any) (*Enquiry, error) {
 	var e Enquiry
-	err := s.read.WithContext(ctx).
-		Preload("Destinations", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
-		Where(cond, arg).Take(&e).Error
+	err := s.read.WithContext(ctx).Where(cond, arg).Take(&e).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read enquiry (%s %v): %w", cond, arg, err)
 	}
+	e.fillDestinations()
 	return &e, nil
+}
+
+// fillDestinations sets Destinations from DestinationCodes.
+func (e *Enquiry) fillDestinations() {
+	codes := strings.Fields(e.DestinationCodes)
+	e.Destinations = make([]Destination, len(codes))
+	for i, c := range codes {
+		e.Destinations[i] = Destination{EnquiryID: e.ID, Country: c, CreatedAt: e.CreatedAt}
+	}
 }
 
 // CountEnquiries counts every stored enquiry.

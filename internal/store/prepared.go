@@ -21,8 +21,8 @@ const (
 		origin_country, product_category, product_description, condition, hs_code, contains_encryption,
 		wireless_radio, lithium_batteries, shipment_value_cents, currency, target_date, message, consent_at,
 		privacy_notice_version, utm_source, utm_medium, utm_campaign, referrer, client_ip, user_agent,
-		assignee_id, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		assignee_id, version, created_at, updated_at, destinations)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	maxDestinationRows = 20
 	sqlSavepoint       = "SAVEPOINT op"
 	sqlRelease         = "RELEASE op"
@@ -39,8 +39,8 @@ type prepared struct {
 }
 
 func destinationsSQL(n int) string {
-	return "INSERT INTO enquiry_destinations (enquiry_id, position, country, created_at) VALUES " +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", n), ", ")
+	return "INSERT INTO enquiry_destinations (country, created_at, enquiry_id) VALUES " +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")
 }
 
 func outboxSQL(n int) string {

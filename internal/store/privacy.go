@@ -69,11 +69,9 @@ func (s *Store) ApplyRetention(ctx context.Context, spamAge, closedAge time.Dura
 	now := s.now().UTC()
 	for spamAge > 0 {
 		var n int64
-		err = s.Write(ctx, func(tx *Tx) error {
-			res := tx.db.Exec(`DELETE FROM enquiries WHERE id IN (SELECT id FROM enquiries
-				WHERE status = ? AND created_at < ? LIMIT ?)`, StatusSpam, now.Add(-spamAge), retentionChunk)
-			n = res.RowsAffected
-			return res.Error
+		err = s.Write(ctx, func(tx *Tx) (err error) {
+			n, err = tx.deleteEnquiries("status = ? AND created_at < ? LIMIT ?", StatusSpam, now.Add(-spamAge), retentionChunk)
+			return err
 		})
 		if deleted += n; err != nil || n < retentionChunk {
 			break
@@ -95,4 +93,33 @@ func (s *Store) ApplyRetention(ctx context.Context, spamAge, closedAge time.Dura
 		return deleted, anonymised, fmt.Errorf("retention: %w", err)
 	}
 	return deleted, anonymised, nil
+}
+
+// deleteEnquiries deletes the enquiries matching where, with their rows in
+// enquiry_destinations (keyed by country, so found through each enquiry's
+// own list; events and mail go by foreign key).
+func (tx *Tx) deleteEnquiries(where string, args ...any) (int64, error) {
+	var victims []struct {
+		ID           int64
+		Destinations string
+	}
+	if err := tx.db.Raw("SELECT id, destinations FROM enquiries WHERE "+where, args...).Scan(&victims).Error; err != nil {
+		return 0, err
+	}
+	ids := make([]int64, len(victims))
+	for i, v := range victims {
+		ids[i] = v.ID
+		for _, country := range strings.Fields(v.Destinations) {
+			err := tx.db.Exec(`DELETE FROM enquiry_destinations WHERE country = ?
+				AND created_at = (SELECT created_at FROM enquiries WHERE id = ?) AND enquiry_id = ?`, country, v.ID, v.ID).Error
+			if err != nil {
+				return 0, err
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res := tx.db.Exec("DELETE FROM enquiries WHERE id IN ?", ids)
+	return res.RowsAffected, res.Error
 }

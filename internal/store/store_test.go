@@ -271,3 +271,42 @@ func TestTimelineStartsWithTheArrivalOnce(t *testing.T) {
 		t.Fatalf("unknown enquiry: %+v, %v", evs, err)
 	}
 }
+
+// TestRetentionDeletesDestinationRows: deleted spam leaves nothing behind
+// in enquiry_destinations, which no foreign key ties to its enquiry.
+func TestRetentionDeletesDestinationRows(t *testing.T) {
+	backends(t, time.Now, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		var spam, kept *Enquiry
+		err := s.Write(ctx, func(tx *Tx) error {
+			spam, kept = sampleEnquiry("ENQ-SPAM0001"), sampleEnquiry("ENQ-KEEP0001")
+			if err := tx.InsertEnquiry(spam, []string{"DE", "FR", "JP"}); err != nil {
+				return err
+			}
+			return tx.InsertEnquiry(kept, []string{"DE"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Write(ctx, func(tx *Tx) error {
+			return tx.db.Exec("UPDATE enquiries SET status = ? WHERE id = ?", StatusSpam, spam.ID).Error
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deleted, _, err := s.ApplyRetention(ctx, time.Nanosecond, 0)
+		if err != nil || deleted != 1 {
+			t.Fatalf("deleted %d, %v", deleted, err)
+		}
+		var rows []struct {
+			Country   string
+			EnquiryID int64
+		}
+		if err := s.read.Raw("SELECT country, enquiry_id FROM enquiry_destinations").Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || rows[0].Country != "DE" || rows[0].EnquiryID != kept.ID {
+			t.Fatalf("destination rows left: %+v", rows)
+		}
+	})
+}

@@ -15,10 +15,9 @@ type ListRow struct {
 	Countries []string `gorm:"-"`
 }
 
-// listColumns are what the list shows, each row's destinations included
-// (one query instead of a second one for the page's destinations).
+// listColumns are what the list shows, each row's destinations included.
 const listColumns = `e.id, e.reference, e.status, e.full_name, e.company, e.email, e.service,
-	e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at`
+	e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at, e.destinations`
 
 // ListEnquiries returns one page of the filtered list, with each row's
 // destinations, and whether more rows follow.
@@ -36,7 +35,7 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, e
 		return nil, false, err
 	}
 	q := s.filterSQL(f)
-	sqlRows, err := db.QueryContext(ctx, s.dialect.rebind("SELECT "+listColumns+", "+s.dialect.countriesOf("e.id")+
+	sqlRows, err := db.QueryContext(ctx, s.dialect.rebind("SELECT "+listColumns+
 		" FROM "+q.from+" WHERE "+q.where+" ORDER BY "+q.order(f.Oldest)+" LIMIT ? OFFSET ?"),
 		append(q.args, f.Limit+1, f.Offset)...)
 	if err != nil {
