@@ -84,11 +84,11 @@ const (
 	StatusSpam      = "spam"
 )
 
-// InsertEnquiry writes the enquiry, its destinations (from countries) on
-// its row and, keyed by country, in enquiry_destinations,
-// with statements prepared once: this is the intake's hot path. Its
-// "created" event is implied by the row (see Events). A taken reference gives ErrConflict so the caller can draw a
-// new one.
+// InsertEnquiry writes the enquiry with its destinations (from countries)
+// on its row and, keyed by country, in enquiry_destinations, through
+// statements prepared once: this is the intake's hot path. Its "created"
+// event is implied by the row (see Events). A taken reference gives
+// ErrConflict so the caller can draw a new one.
 func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 	if len(countries) == 0 || len(countries) > maxDestinationRows {
 		return fmt.Errorf("insert enquiry: %d destinations, want 1 to %d", len(countries), maxDestinationRows)
