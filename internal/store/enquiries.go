@@ -61,9 +61,6 @@ type Destination struct {
 	CreatedAt time.Time
 }
 
-// TableName keeps the table name explicit.
-func (Destination) TableName() string { return "enquiry_destinations" }
-
 // Countries lists the destination codes in order.
 func (e *Enquiry) Countries() []string {
 	out := make([]string, len(e.Destinations))
