@@ -164,30 +164,45 @@ type bareRow struct {
 // doing one gorm Create per request, WAL with synchronous=NORMAL, no
 // validation, no CAPTCHA.
 func bareCreateHandler(db string) (http.Handler, func(), error) {
-	g, err := gorm.Open(sqlite.Open("file:"+db+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000&_txlock=immediate"),
+	return bareServer(db, "", func(g *gorm.DB) (echo.HandlerFunc, error) {
+		if err := g.AutoMigrate(&bareRow{}); err != nil {
+			return nil, err
+		}
+		return func(c echo.Context) error {
+			row := bareRow{
+				FullName: c.FormValue("full_name"), Company: c.FormValue("company"), Email: c.FormValue("email"),
+				Service: c.FormValue("service"), OriginCountry: c.FormValue("origin_country"),
+				ProductDescription: c.FormValue("product_description"), ShipmentValue: c.FormValue("shipment_value"),
+			}
+			if err := g.Create(&row).Error; err != nil {
+				return err
+			}
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/enquiry/thanks?ref=%d", row.ID))
+		}, nil
+	})
+}
+
+// bareServer is what both intake baselines share: gorm on one SQLite
+// connection (the file has one writer; more connections only contend) with
+// WAL and synchronous=NORMAL plus dsnExtra, and a bare echo serving
+// /healthz and the POST /enquiry handler that post builds.
+func bareServer(db, dsnExtra string, post func(*gorm.DB) (echo.HandlerFunc, error)) (http.Handler, func(), error) {
+	g, err := gorm.Open(sqlite.Open("file:"+db+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000&_txlock=immediate"+dsnExtra),
 		&gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := g.AutoMigrate(&bareRow{}); err != nil {
+	sqlDB, _ := g.DB()
+	sqlDB.SetMaxOpenConns(1)
+	h, err := post(g)
+	if err != nil {
+		sqlDB.Close()
 		return nil, nil, err
 	}
-	sqlDB, _ := g.DB()
-	sqlDB.SetMaxOpenConns(1) // SQLite has one writer; more connections only contend
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
-	e.POST("/enquiry", func(c echo.Context) error {
-		row := bareRow{
-			FullName: c.FormValue("full_name"), Company: c.FormValue("company"), Email: c.FormValue("email"),
-			Service: c.FormValue("service"), OriginCountry: c.FormValue("origin_country"),
-			ProductDescription: c.FormValue("product_description"), ShipmentValue: c.FormValue("shipment_value"),
-		}
-		if err := g.Create(&row).Error; err != nil {
-			return err
-		}
-		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/enquiry/thanks?ref=%d", row.ID))
-	})
+	e.POST("/enquiry", h)
 	return e, func() { sqlDB.Close() }, nil
 }
 
@@ -223,37 +238,33 @@ func bareEnquiryHandler(ctx context.Context, db string) (http.Handler, func(), e
 	if err != nil {
 		return nil, nil, err
 	}
-	g, err := gorm.Open(sqlite.Open("file:"+db+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000&_txlock=immediate&_foreign_keys=1"),
-		&gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		return nil, nil, err
-	}
-	sqlDB, _ := g.DB()
-	sqlDB.SetMaxOpenConns(1) // SQLite has one writer; more connections only contend
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
-	e.POST("/enquiry", func(c echo.Context) error {
-		value, _ := strconv.ParseFloat(c.FormValue("shipment_value"), 64)
-		now := time.Now().UTC()
-		enq := bareEnquiry{Enquiry: store.Enquiry{Reference: "ENQ-" + rand.Text()[:8], Status: store.StatusNew,
-			FullName: c.FormValue("full_name"), Company: c.FormValue("company"), Email: c.FormValue("email"),
-			Phone: c.FormValue("phone"), Service: c.FormValue("service"), OriginCountry: c.FormValue("origin_country"),
-			ProductCategory: c.FormValue("product_category"), ProductDescription: c.FormValue("product_description"),
-			Condition: c.FormValue("condition"), ContainsEncryption: c.FormValue("contains_encryption"),
-			WirelessRadio: c.FormValue("wireless_radio"), LithiumBatteries: c.FormValue("lithium_batteries"),
-			ShipmentValueCents: int64(value * 100), Currency: c.FormValue("currency"), ConsentAt: now,
-			PrivacyNoticeVersion: "load", ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(), Version: 1,
-			CreatedAt: now, UpdatedAt: now, DestinationCodes: strings.Join(c.Request().Form["destination_countries"], " ")}}
-		for _, country := range c.Request().Form["destination_countries"] {
-			enq.Rows = append(enq.Rows, bareDestination{Country: country, CreatedAt: now})
-		}
-		if err := g.Create(&enq).Error; err != nil {
-			return err
-		}
-		return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+enq.Reference)
+	return bareServer(db, "&_foreign_keys=1", func(g *gorm.DB) (echo.HandlerFunc, error) {
+		return func(c echo.Context) error {
+			if err := c.Request().ParseForm(); err != nil {
+				return err
+			}
+			form := c.Request().PostForm
+			value, _ := strconv.ParseFloat(form.Get("shipment_value"), 64)
+			now := time.Now().UTC()
+			countries := form["destination_countries"]
+			enq := bareEnquiry{Enquiry: store.Enquiry{Reference: "ENQ-" + rand.Text()[:8], Status: store.StatusNew,
+				FullName: form.Get("full_name"), Company: form.Get("company"), Email: form.Get("email"),
+				Phone: form.Get("phone"), Service: form.Get("service"), OriginCountry: form.Get("origin_country"),
+				ProductCategory: form.Get("product_category"), ProductDescription: form.Get("product_description"),
+				Condition: form.Get("condition"), ContainsEncryption: form.Get("contains_encryption"),
+				WirelessRadio: form.Get("wireless_radio"), LithiumBatteries: form.Get("lithium_batteries"),
+				ShipmentValueCents: int64(value * 100), Currency: form.Get("currency"), ConsentAt: now,
+				PrivacyNoticeVersion: "load", ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(), Version: 1,
+				CreatedAt: now, UpdatedAt: now, DestinationCodes: strings.Join(countries, " ")}}
+			for _, country := range countries {
+				enq.Rows = append(enq.Rows, bareDestination{Country: country, CreatedAt: now})
+			}
+			if err := g.Create(&enq).Error; err != nil {
+				return err
+			}
+			return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+enq.Reference)
+		}, nil
 	})
-	return e, func() { sqlDB.Close() }, nil
 }
 
 func numCPU() int { return runtime.NumCPU() }

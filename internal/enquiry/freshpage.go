@@ -3,6 +3,7 @@ package enquiry
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,7 +41,7 @@ const (
 // lowercase letters, which no escaper changes.
 var slotMarkers = [slotCount]string{"zqxcaptchazqx", "zqxutmsourcezqx", "zqxutmmediumzqx", "zqxutmcampaignzqx", "zqxreferrerzqx"}
 
-var slotMarker = regexp.MustCompile(`zqx(captcha|utmsource|utmmedium|utmcampaign|referrer)zqx`)
+var slotMarker = regexp.MustCompile(`zqx(?:captcha|utmsource|utmmedium|utmcampaign|referrer)zqx`)
 
 // challengeID is what a spliced challenge id may be: it goes into URLs (the
 // image and audio links) as well as attributes, and only base32, as issued,
@@ -99,14 +100,9 @@ func (fp *freshPages) spliced(page string) (*splicedPage, error) {
 	}
 	sp := &splicedPage{year: year}
 	last := 0
-	for _, m := range slotMarker.FindAllSubmatchIndex(body, -1) {
+	for _, m := range slotMarker.FindAllIndex(body, -1) {
 		sp.parts = append(sp.parts, body[last:m[0]])
-		name := "zqx" + string(body[m[2]:m[3]]) + "zqx"
-		for slot, marker := range slotMarkers {
-			if marker == name {
-				sp.slots = append(sp.slots, slot)
-			}
-		}
+		sp.slots = append(sp.slots, slices.Index(slotMarkers[:], string(body[m[0]:m[1]])))
 		last = m[1]
 	}
 	sp.parts = append(sp.parts, body[last:])

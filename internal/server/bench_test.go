@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,8 +17,15 @@ import (
 func BenchmarkListPage(b *testing.B) {
 	var a *app
 	if path := os.Getenv("IORDESK_BENCH_DB"); path != "" {
+		// A consistent copy (WAL included), through the store's own backup.
+		book, err := store.Open(path, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
 		cp := filepath.Join(b.TempDir(), "book.db")
-		if err := copyFile(path, cp); err != nil {
+		err = book.Backup(context.Background(), cp)
+		book.Close()
+		if err != nil {
 			b.Fatal(err)
 		}
 		a = newAppOn(b, cp)
@@ -42,21 +48,4 @@ func BenchmarkListPage(b *testing.B) {
 			}
 		})
 	}
-}
-
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -50,16 +50,16 @@ func (h *Handlers) List(c echo.Context) error {
 	// A free-text search scans; counting its matches would scan again, so
 	// it shows "more than 50" instead of a count.
 	var (
-		users        []store.User
-		count        int64
-		usersErr     error
-		countErr     error
-		countPending = q.Q == ""
-		wg           sync.WaitGroup
+		users    []store.User
+		count    int64
+		usersErr error
+		countErr error
+		counted  = q.Q == ""
+		wg       sync.WaitGroup
 	)
 	wg.Go(func() {
 		users, usersErr = h.store.Users(ctx)
-		if countPending {
+		if counted {
 			count, countErr = h.store.CountEnquiriesUpTo(ctx, f, countCap+1)
 		}
 	})
@@ -69,7 +69,7 @@ func (h *Handlers) List(c echo.Context) error {
 		return err
 	}
 	limit := int64(countCap)
-	if !countPending {
+	if !counted {
 		count, limit = int64(len(rows)), int64(len(rows))
 		if more {
 			count++

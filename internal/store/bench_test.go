@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -13,15 +12,8 @@ import (
 // group-commit writer with synchronous=FULL, from many goroutines at once
 // (each b.N iteration is one enquiry with three destinations and its event).
 func BenchmarkGroupCommit(b *testing.B) {
-	s, err := Open(filepath.Join(b.TempDir(), "bench.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(b)
 	ctx := context.Background()
-	if _, err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
 	b.SetParallelism(8)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {

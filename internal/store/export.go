@@ -67,19 +67,21 @@ func (s *Store) ExportEnquiries(ctx context.Context, f Filter, fn func(*ExportRo
 		defer close(batches)
 		readErr <- readLines(ctx, rows, batches)
 	}()
+	stop := func(err error) error {
+		cancel()
+		return errors.Join(err, drain(batches, readErr))
+	}
 	var r ExportRow
 	for batch := range batches {
 		if err := ctx.Err(); err != nil {
-			return errors.Join(err, drain(batches, readErr))
+			return stop(err)
 		}
 		for _, line := range batch {
 			if err := r.parse(line); err != nil {
-				cancel()
-				return errors.Join(err, drain(batches, readErr))
+				return stop(err)
 			}
 			if err := fn(&r); err != nil {
-				cancel()
-				return errors.Join(err, drain(batches, readErr))
+				return stop(err)
 			}
 		}
 	}
@@ -97,6 +99,17 @@ const exportBatch = 256
 // and closes rows.
 func readLines(ctx context.Context, rows *sql.Rows, out chan<- []string) error {
 	defer rows.Close()
+	send := func(batch []string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		select {
+		case out <- batch:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	batch := make([]string, 0, exportBatch)
 	for rows.Next() {
 		var line string
@@ -104,13 +117,8 @@ func readLines(ctx context.Context, rows *sql.Rows, out chan<- []string) error {
 			return err
 		}
 		if batch = append(batch, line); len(batch) == exportBatch {
-			if err := ctx.Err(); err != nil {
+			if err := send(batch); err != nil {
 				return err
-			}
-			select {
-			case out <- batch:
-			case <-ctx.Done():
-				return ctx.Err()
 			}
 			batch = make([]string, 0, exportBatch)
 		}
@@ -119,11 +127,7 @@ func readLines(ctx context.Context, rows *sql.Rows, out chan<- []string) error {
 		return err
 	}
 	if len(batch) > 0 {
-		select {
-		case out <- batch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+		return send(batch)
 	}
 	return nil
 }

@@ -107,6 +107,8 @@ func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
 		}
 		applied = append(applied, m.name)
 	}
+	// The intake's statements name the newest columns: they are prepared
+	// only once the schema is whole.
 	if s.hot.Load() == nil && last == math.MaxInt {
 		sqlDB, err := s.write.DB()
 		if err != nil {

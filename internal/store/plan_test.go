@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,15 +31,8 @@ func TestListFiltersUseTheirIndexes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads 100,000 rows")
 	}
-	s, err := Open(filepath.Join(t.TempDir(), "plan.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(t)
 	ctx := context.Background()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	statuses := []string{"new", "triaged", "contacted", "quoted", "won", "lost", "spam"}
 	countries := []string{"DE", "US", "IN", "BR", "AE", "SG", "JP", "FR"}
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -190,9 +190,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // batch. fn runs on the writer goroutine: it must not block or call back
 // into the Store.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.writer.do(ctx, false, func(db *gorm.DB) error {
-		return fn(&Tx{db: db, now: s.now, prepared: s.hot.Load(), dialect: s.dialect})
-	})
+	return s.queue(ctx, false, fn)
 }
 
 // WriteRelaxed is Write for data the service can lose with the machine
@@ -200,7 +198,11 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 // the disk. CAPTCHA challenges are such data — a lost one only asks the
 // prospect for a new code — and each form page writes one.
 func (s *Store) WriteRelaxed(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.writer.do(ctx, true, func(db *gorm.DB) error {
+	return s.queue(ctx, true, fn)
+}
+
+func (s *Store) queue(ctx context.Context, relaxed bool, fn func(tx *Tx) error) error {
+	return s.writer.do(ctx, relaxed, func(db *gorm.DB) error {
 		return fn(&Tx{db: db, now: s.now, prepared: s.hot.Load(), dialect: s.dialect})
 	})
 }

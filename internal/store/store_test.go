@@ -12,15 +12,19 @@ import (
 	"gorm.io/gorm"
 )
 
-func openTest(t *testing.T) *Store {
-	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "test.db"), Options{})
+func openTest(tb testing.TB) *Store { return openTestWith(tb, Options{}) }
+
+// openTestWith opens and migrates a SQLite store in a temporary directory,
+// closed when the test ends.
+func openTestWith(tb testing.TB, opts Options) *Store {
+	tb.Helper()
+	s, err := Open(filepath.Join(tb.TempDir(), "test.db"), opts)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	tb.Cleanup(func() { s.Close() })
 	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return s
 }
@@ -166,15 +170,8 @@ func TestWriterSurvivesPanicAndRefusesAfterClose(t *testing.T) {
 
 func TestChallengeConsumeAndPurge(t *testing.T) {
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-	s, err := Open(filepath.Join(t.TempDir(), "c.db"), Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTestWith(t, Options{Now: func() time.Time { return now }})
 	ctx := context.Background()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	for i, exp := range []time.Duration{-time.Minute, 10 * time.Minute} {
 		c := Challenge{ID: fmt.Sprintf("c%d", i), Digits: "123456", ExpiresAt: now.Add(exp)}
 		if err := s.Write(ctx, func(tx *Tx) error { return tx.CreateChallenge(c) }); err != nil {
