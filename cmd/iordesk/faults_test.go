@@ -124,7 +124,8 @@ func (c *client) submit() (string, int, error) {
 		return "", 0, err
 	}
 	body, _ := json.Marshal(map[string]any{
-		"full_name": "Fault Tester", "company": "Crash Test Ltd", "email": "faults@example.com",
+		// One prospect each: an address gets one acknowledgement an hour.
+		"full_name": "Fault Tester", "company": "Crash Test Ltd", "email": "faults-" + strings.ToLower(ch.ID) + "@example.com",
 		"service": "ior", "origin_country": "US", "destination_countries": []string{"DE", "SG"},
 		"product_category": "gpu_ai", "product_description": "Sixteen GPU servers", "condition": "new",
 		"shipment_value": "250000", "currency": "USD", "consent": true, "captcha_id": ch.ID, "captcha_solution": digits,

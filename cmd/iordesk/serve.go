@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"iordesk/internal/config"
 	"iordesk/internal/mail"
 	"iordesk/internal/server"
@@ -35,7 +37,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer st.Close()
 
-	if err := ensureAdmin(ctx, st, log); err != nil {
+	if err := ensureAdmin(ctx, st, *cfg, log); err != nil {
 		return err
 	}
 	srv, err := server.New(*cfg, server.Deps{Store: st, Log: log})
@@ -66,6 +68,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	served := make(chan error, 1)
 	go func() { served <- httpServer.Serve(ln) }()
+	var metricsServer *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			httpServer.Close()
+			stopJobs()
+			jobsWG.Wait()
+			return fmt.Errorf("listen for metrics on %s: %w", cfg.MetricsAddr, err)
+		}
+		metricsServer = &http.Server{Handler: metricsOnly(srv.Metrics), ReadHeaderTimeout: 5 * time.Second,
+			WriteTimeout: 10 * time.Second, ErrorLog: httpServer.ErrorLog}
+		log.Info("metrics listening", "addr", mln.Addr().String())
+		go metricsServer.Serve(mln)
+	}
 	select {
 	case err := <-served:
 		stopJobs()
@@ -77,10 +93,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	err = httpServer.Shutdown(shutdownCtx)
+	if metricsServer != nil {
+		metricsServer.Close()
+	}
 	stopJobs()
 	jobsWG.Wait()
 	log.Info("stopped")
 	return err
+}
+
+// metricsOnly serves /metrics on the operator's own listener, and nothing
+// else.
+func metricsOnly(metrics echo.HandlerFunc) http.Handler {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/metrics", metrics)
+	return e
 }
 
 // redactDSN hides a PostgreSQL password from the log.
@@ -125,6 +153,12 @@ func purgeLoop(ctx context.Context, st *store.Store, outbox *mail.Outbox, cfg co
 		}
 		if _, err := st.PurgeSessions(ctx, staff.IdleTimeout); err != nil && ctx.Err() == nil {
 			log.Warn("purge expired sessions", "err", err)
+		}
+		if _, err := st.PurgeLoginFailures(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge login failures", "err", err)
+		}
+		if _, err := st.PurgeAcknowledgementLimits(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge acknowledgement limits", "err", err)
 		}
 		spam := time.Duration(cfg.SpamDays) * 24 * time.Hour
 		closed := time.Duration(cfg.ClosedMonths) * 30 * 24 * time.Hour

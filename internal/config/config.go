@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -34,6 +35,12 @@ type Config struct {
 	// Retention: spam is deleted after SpamDays; won and lost enquiries
 	// are anonymised ClosedMonths after their last change (0: kept).
 	SpamDays, ClosedMonths int
+	// MetricsAddr, when set, is a listener of its own for /metrics (and
+	// the public listener serves none).
+	MetricsAddr string
+	// AdminEmail is the first admin account's email; empty: admin@localhost
+	// when the public URL is on this machine, else a random address.
+	AdminEmail string
 }
 
 // setting is one flag and its environment variable.
@@ -61,6 +68,8 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		{"log-format", "IORDESK_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
 		{"mail-lease", "IORDESK_MAIL_LEASE", "3m", "how long a mail worker's claim on a message lasts (a crashed worker's mail is resent after it)", &lease},
 		{"retention", "IORDESK_RETENTION", "spam_days=90,closed_months=0", "delete spam after N days; anonymise won/lost enquiries N months after their last change (0: keep)", &retention},
+		{"metrics-addr", "IORDESK_METRICS_ADDR", "", "listen address of a separate /metrics listener, e.g. 127.0.0.1:9090 (empty: /metrics on the main listener, loopback clients only)", &c.MetricsAddr},
+		{"admin-email", "IORDESK_ADMIN_EMAIL", "", "email of the first admin account, created when there is none (empty: admin@localhost for a localhost URL, else a random address)", &c.AdminEmail},
 		{"rate-limits", "IORDESK_RATE_LIMITS", "enquiry=5,captcha=30,login=10", "per-IP limits per minute: enquiry posts, CAPTCHA images and challenges, logins", &rates},
 	}
 	fs := flag.NewFlagSet("iordesk "+name, flag.ContinueOnError)
@@ -119,6 +128,11 @@ func (c *Config) validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("IORDESK_LOG_FORMAT %q: want text or json", c.LogFormat)
+	}
+	if c.AdminEmail != "" {
+		if a, err := mail.ParseAddress(c.AdminEmail); err != nil || a.Address != c.AdminEmail || a.Name != "" {
+			return fmt.Errorf("IORDESK_ADMIN_EMAIL %q: want a plain email address", c.AdminEmail)
+		}
 	}
 	for _, o := range c.CORSOrigins {
 		if u, err := url.Parse(o); err != nil || u.Host == "" || u.Path != "" {

@@ -36,7 +36,7 @@ func (h *Handlers) APISubmit(c echo.Context) error {
 	if !hasMediaType(c, echo.MIMEApplicationJSON) {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the enquiry as application/json.")
 	}
-	f, err := FormFromJSON(c.Request().Body)
+	f, errs, err := FormFromJSON(c.Request().Body)
 	if err != nil {
 		var he *echo.HTTPError
 		if errors.As(err, &he) {
@@ -49,7 +49,6 @@ func (h *Handlers) APISubmit(c echo.Context) error {
 		h.count("api", "honeypot")
 		return c.JSON(http.StatusCreated, map[string]string{"reference": NewReference()})
 	}
-	errs := Errors{}
 	if len(f.DestinationCountries) > maxFields {
 		return echo.NewHTTPError(http.StatusBadRequest, "Too many destination countries.")
 	}

@@ -117,7 +117,7 @@ func (c *Captcha) check(tx *store.Tx, id, solution string) (refusal, err error) 
 }
 
 // ErrBusyDrawing: every drawing slot stayed taken for slotWait.
-var ErrBusyDrawing = errors.New("captcha: too many images being drawn")
+var ErrBusyDrawing = errors.New("captcha: too many images or clips being made")
 
 // slotWait is how long a request waits for a drawing slot.
 const slotWait = 200 * time.Millisecond
@@ -125,6 +125,27 @@ const slotWait = 200 * time.Millisecond
 // WritePNG draws a live challenge's image; ErrNotFound when it is unknown or
 // expired, ErrBusyDrawing when the drawing slots stay full.
 func (c *Captcha) WritePNG(ctx context.Context, w io.Writer, id string) error {
+	return c.make(ctx, id, func(digits []byte) error {
+		if err := c.Encoder.Encode(w, captcha.NewImage(id, digits, ImageWidth, ImageHeight).Paletted); err != nil {
+			return fmt.Errorf("encode captcha image: %w", err)
+		}
+		return nil
+	})
+}
+
+// WriteWAV speaks a live challenge's digits; made only when a visitor asks,
+// and in the same slots as the images: a clip costs several images' CPU.
+func (c *Captcha) WriteWAV(ctx context.Context, w io.Writer, id string) error {
+	return c.make(ctx, id, func(digits []byte) error {
+		if _, err := captcha.NewAudio(id, digits, "en").WriteTo(w); err != nil {
+			return fmt.Errorf("write captcha audio: %w", err)
+		}
+		return nil
+	})
+}
+
+// make runs draw with a live challenge's digits once a drawing slot is free.
+func (c *Captcha) make(ctx context.Context, id string, draw func(digits []byte) error) error {
 	digits, err := c.digits(ctx, id)
 	if err != nil {
 		return err
@@ -139,22 +160,7 @@ func (c *Captcha) WritePNG(ctx context.Context, w io.Writer, id string) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	if err := c.Encoder.Encode(w, captcha.NewImage(id, digits, ImageWidth, ImageHeight).Paletted); err != nil {
-		return fmt.Errorf("encode captcha image: %w", err)
-	}
-	return nil
-}
-
-// WriteWAV speaks a live challenge's digits; drawn only when a visitor asks.
-func (c *Captcha) WriteWAV(ctx context.Context, w io.Writer, id string) error {
-	digits, err := c.digits(ctx, id)
-	if err != nil {
-		return err
-	}
-	if _, err := captcha.NewAudio(id, digits, "en").WriteTo(w); err != nil {
-		return fmt.Errorf("write captcha audio: %w", err)
-	}
-	return nil
+	return draw(digits)
 }
 
 func (c *Captcha) digits(ctx context.Context, id string) ([]byte, error) {

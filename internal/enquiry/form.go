@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // Form is the enquiry as the prospect typed it. The field names of the HTML
@@ -107,19 +108,27 @@ func FormFromValues(v url.Values) (*Form, Errors, error) {
 
 // FormFromJSON reads the JSON API body. shipment_value may be a string or a
 // number; consent a boolean or "yes"; unknown keys are ignored so embedders
-// can send their own extras.
-func FormFromJSON(r io.Reader) (*Form, error) {
+// can send their own extras. A field holding bytes that are not UTF-8 (or a
+// lone surrogate escape) is an error on that field, as on the form: Go's
+// decoder would silently turn them into U+FFFD.
+func FormFromJSON(r io.Reader) (*Form, Errors, error) {
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
 	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("the body is not a JSON object: %w", err)
+		return nil, nil, fmt.Errorf("the body is not a JSON object: %w", err)
 	}
 	if dec.More() {
-		return nil, errors.New("the body has more than one JSON value")
+		return nil, nil, errors.New("the body has more than one JSON value")
 	}
 	if len(raw) > maxFields {
-		return nil, ErrTooManyFields
+		return nil, nil, ErrTooManyFields
+	}
+	errs := Errors{}
+	for name, v := range raw {
+		if !readableJSON(v) {
+			errs.Add(name, "This contains characters we cannot read. Please retype it.")
+		}
 	}
 	if v, ok := raw["shipment_value"]; ok && len(v) > 0 && v[0] != '"' {
 		raw["shipment_value"] = json.RawMessage(strconvQuote(v))
@@ -134,17 +143,37 @@ func FormFromJSON(r io.Reader) (*Form, error) {
 	}
 	normal, err := json.Marshal(raw)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var f Form
 	if err := json.Unmarshal(normal, &f); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return nil, fmt.Errorf("field %s has the wrong type", typeErr.Field)
+			return nil, nil, fmt.Errorf("field %s has the wrong type", typeErr.Field)
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	return &f, nil
+	return &f, errs, nil
+}
+
+// readableJSON reports whether a raw JSON value decodes to exactly the text
+// it holds: valid UTF-8, and no U+FFFD made up by the decoder for a lone
+// surrogate escape such as \udc00.
+func readableJSON(v json.RawMessage) bool {
+	if !utf8.Valid(v) {
+		return false
+	}
+	lower := bytes.ToLower(v)
+	if !bytes.Contains(lower, []byte(`\ud`)) {
+		return true // no surrogate escape at all
+	}
+	var decoded any
+	if json.Unmarshal(v, &decoded) != nil {
+		return true // a type error is reported by the caller
+	}
+	madeUp := strings.ContainsRune(fmt.Sprint(decoded), utf8.RuneError)
+	typed := bytes.ContainsRune(v, utf8.RuneError) || bytes.Contains(lower, []byte(`\ufffd`))
+	return !madeUp || typed
 }
 
 // strconvQuote turns a bare JSON number into a JSON string of its digits.

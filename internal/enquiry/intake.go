@@ -59,8 +59,18 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 			}
 			out.Reference = ref
 			// The mail is queued in the same transaction: once the prospect
-			// has a reference, the desk will hear of it.
-			return tx.EnqueueMail(e.ID, store.MailDeskNotification, store.MailAcknowledgement)
+			// has a reference, the desk will hear of it. The address typed
+			// may not be the sender's own, so it gets at most one
+			// acknowledgement an hour.
+			kinds := []string{store.MailDeskNotification}
+			acknowledge, err := tx.MayAcknowledge(e.Email)
+			if err != nil {
+				return err
+			}
+			if acknowledge {
+				kinds = append(kinds, store.MailAcknowledgement)
+			}
+			return tx.EnqueueMail(e.ID, kinds...)
 		}
 		out.NewCaptchaID, err = h.captcha.issue(tx)
 		return err

@@ -2,6 +2,7 @@ package enquiry
 
 import (
 	"iordesk/internal/catalog"
+	"iordesk/internal/personname"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -53,8 +54,12 @@ var valuePattern = regexp.MustCompile(`^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$`)
 func (f *Form) Validate(cat *catalog.Catalogue, now time.Time, errs Errors) Clean {
 	var c Clean
 	c.FullName = singleLine(errs, "full_name", f.FullName, 2, 100, "your full name")
-	noURL(errs, "full_name", c.FullName)
+	visibleName(errs, "full_name", c.FullName)
+	if personname.HasWebAddress(c.FullName) {
+		errs.Add("full_name", "Please leave out web addresses and domain names.")
+	}
 	c.Company = singleLine(errs, "company", f.Company, 2, 200, "your company")
+	visibleName(errs, "company", c.Company)
 	noURL(errs, "company", c.Company)
 	c.Email = validEmail(errs, f.Email)
 	c.OriginCountry = country(cat, errs, "origin_country", f.OriginCountry, "Choose the country the goods ship from.")
@@ -135,6 +140,16 @@ func bounded(errs Errors, field, v string, minLen, maxLen int, what string, mult
 	return v
 }
 
+// visibleName refuses a name that would show as something else than it
+// is: invisible, reordered or empty of letters (see personname).
+func visibleName(errs Errors, field, v string) {
+	if problem := personname.Problem(v); problem != "" {
+		errs.Add(field, problem)
+	}
+}
+
+// noURL refuses a company name with a web address in it; a bare domain is
+// allowed, since companies are often named after theirs.
 func noURL(errs Errors, field, v string) {
 	if urlPattern.MatchString(v) {
 		errs.Add(field, "Please leave out web addresses.")

@@ -6,7 +6,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -64,11 +63,21 @@ func (x *Exporter) record(line []string, r *store.ExportRow, countries []string)
 			assignee = strconv.FormatInt(r.AssigneeID, 10)
 		}
 	}
-	copy(line, []string{r.Reference, r.CreatedAt, r.Status, r.FullName, r.Company, r.Email, r.Phone,
+	copy(line, []string{r.Reference, r.CreatedAt, r.Status, r.FullName, r.Company, r.Email, phoneCell(r.Phone),
 		catalog.Label(catalog.Services, r.Service), r.OriginCountry, strings.Join(countries, " "), strings.Join(names, ", "),
 		catalog.Label(catalog.ProductCategories, r.ProductCategory), r.ProductDescription, r.Condition, r.HSCode,
 		r.ContainsEncryption, r.WirelessRadio, r.LithiumBatteries, money(r.ShipmentValueCents), r.Currency, r.TargetDate,
 		r.Message, assignee, r.UTMSource, r.UTMMedium, r.UTMCampaign, r.Referrer, r.ConsentAt, r.PrivacyNoticeVersion})
+}
+
+// phoneCell writes a stored E.164 number as an RFC 3966 tel: URI
+// (tel:+4930123456): readable, understood by phones and mail programs, the
+// same in CSV and XLSX, and never taken for a formula as a leading + is.
+func phoneCell(e164 string) string {
+	if e164 == "" {
+		return ""
+	}
+	return "tel:" + e164
 }
 
 func money(cents int64) string {
@@ -104,45 +113,91 @@ func (x *Exporter) each(ctx context.Context, f store.Filter, opts Options, fn fu
 }
 
 // WriteCSV streams the filter's rows as RFC 4180 CSV and returns how many
-// rows it wrote.
+// rows it wrote. Every field is quoted: a spreadsheet that splits on ; or
+// tab instead of , then still keeps each field whole, so no part of one
+// can start a cell (and a formula) of its own.
 func (x *Exporter) WriteCSV(ctx context.Context, w io.Writer, f store.Filter, opts Options) (int, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if opts.BOM {
 		bw.WriteString("\uFEFF")
 	}
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
-	if err := cw.Write(header); err != nil {
-		return 0, err
-	}
+	writeQuoted(bw, header)
 	n, err := x.each(ctx, f, opts, func(line []string, _ *store.ExportRow) error {
 		for i, v := range line {
 			line[i] = SafeCell(v)
 		}
-		return cw.Write(line)
+		return writeQuoted(bw, line)
 	})
 	if err != nil {
-		return n, err
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
 		return n, err
 	}
 	return n, bw.Flush()
 }
 
+// writeQuoted writes one CSV record with every field in double quotes
+// (quotes inside doubled) and a CRLF, as RFC 4180 allows.
+func writeQuoted(w *bufio.Writer, fields []string) error {
+	for i, v := range fields {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		w.WriteByte('"')
+		for {
+			j := strings.IndexByte(v, '"')
+			if j < 0 {
+				break
+			}
+			w.WriteString(v[:j+1])
+			w.WriteByte('"')
+			v = v[j+1:]
+		}
+		w.WriteString(v)
+		w.WriteByte('"')
+	}
+	_, err := w.WriteString("\r\n")
+	return err
+}
+
 // SafeCell makes a CSV cell that spreadsheet software cannot run as a
 // formula: a value starting with =, +, -, @, tab or CR gets a leading
-// apostrophe, which Excel, LibreOffice and Google Sheets show as text.
+// apostrophe, which Excel, LibreOffice and Google Sheets show as text. A
+// spreadsheet told to split on ; or tab (or one that loses track of the
+// quotes) may start a cell in the middle of a value, so an =, +, - or @
+// right after a comma, semicolon, tab or line break gets one too.
 func SafeCell(s string) string {
-	if s == "" {
+	guardStart := s != "" && (formulaStart(s[0]) || s[0] == '\t' || s[0] == '\r')
+	if !guardStart && !midCellFormula(s) {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
+	var b strings.Builder
+	b.Grow(len(s) + 4)
+	if guardStart {
+		b.WriteByte('\'')
 	}
-	return s
+	for i := 0; i < len(s); i++ {
+		if i > 0 && formulaStart(s[i]) && cellBreak(s[i-1]) {
+			b.WriteByte('\'')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// formulaStart is a character that makes a spreadsheet cell a formula.
+func formulaStart(c byte) bool { return c == '=' || c == '+' || c == '-' || c == '@' }
+
+// cellBreak is a character a spreadsheet may start a new cell after.
+func cellBreak(c byte) bool { return c == ',' || c == ';' || c == '\t' || c == '\r' || c == '\n' }
+
+// midCellFormula reports whether a formula character follows a cell break
+// anywhere in s.
+func midCellFormula(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if formulaStart(s[i]) && cellBreak(s[i-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // WriteXLSX writes the filter's rows as a workbook through excelize's

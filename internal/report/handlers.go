@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -63,27 +64,38 @@ func (h *Handlers) export(c echo.Context, format string) error {
 	hdr := c.Response().Header()
 	hdr.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	hdr.Set("Cache-Control", "no-store")
+	// A million rows take longer than the server's write timeout: the
+	// download keeps extending its own deadline while it makes progress,
+	// and a client that stops reading still times out.
+	live := newDeadline(c.Response())
+	x.Progress = func(int) { live.extend() }
+	out := &progressWriter{w: c.Response(), deadline: live}
 	var n int
 	if format == "csv" {
 		hdr.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 		c.Response().WriteHeader(http.StatusOK)
-		n, err = x.WriteCSV(c.Request().Context(), c.Response(), f, opts)
+		n, err = x.WriteCSV(c.Request().Context(), out, f, opts)
 	} else {
 		hdr.Set(echo.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		c.Response().WriteHeader(http.StatusOK)
-		n, err = x.WriteXLSX(c.Request().Context(), c.Response(), f, opts)
+		n, err = x.WriteXLSX(c.Request().Context(), out, f, opts)
 	}
 	filter := orAll(q.Values().Encode())
 	if opts.PerDestination {
 		filter += " (one row per destination)"
 	}
-	if aerr := h.store.Audit(c.Request().Context(), store.AuditEntry{UserID: &u.ID, Actor: u.Name + " <" + u.Email + ">",
-		Action: store.AuditExport, Detail: fmt.Sprintf("%s export of %d rows, filter: %s", format, n, filter), IP: c.RealIP()}); aerr != nil {
+	detail := fmt.Sprintf("%s export of %d rows, filter: %s", format, n, filter)
+	if err != nil {
+		detail = fmt.Sprintf("%s export aborted after %d rows (%s), filter: %s", format, n, errorText(err), filter)
+	}
+	// The request's context may have ended with the download.
+	if aerr := h.store.Audit(context.WithoutCancel(c.Request().Context()), store.AuditEntry{UserID: &u.ID, Actor: u.Name + " <" + u.Email + ">",
+		Action: store.AuditExport, Detail: detail, IP: c.RealIP()}); aerr != nil {
 		h.log.Error("audit export", "err", aerr)
 	}
 	if err != nil {
 		// The status line is sent; the truncated file is the client's sign.
-		h.log.Error("export failed", "format", format, "rows", n, "err", err)
+		h.log.Error("export aborted", "format", format, "rows", n, "err", err)
 	}
 	return nil
 }

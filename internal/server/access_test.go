@@ -35,7 +35,7 @@ func TestEveryStaffRouteChecksTheRole(t *testing.T) {
 		{"POST", "/staff/enquiries/" + id + "/notes", url.Values{"note": {"hello"}, "version": {"1"}}, "agent", 303, ""},
 		{"POST", "/staff/enquiries/" + id + "/assign", url.Values{"assignee": {agentID}, "version": {"1"}}, "agent", 303, ""},
 		{"POST", "/staff/enquiries/bulk", url.Values{"ids": {id}, "action": {"status"}, "value": {"triaged"}}, "agent", 303, ""},
-		{"GET", "/staff/export.csv?country=DE", nil, "manager", 200, "Reference,Received (UTC)"},
+		{"GET", "/staff/export.csv?country=DE", nil, "manager", 200, `"Reference","Received (UTC)"`},
 		{"GET", "/staff/export.xlsx", nil, "manager", 200, "PK"},
 		{"GET", "/staff/reports", nil, "manager", 200, "Destinations by status"},
 		{"GET", "/staff/reports.xlsx", nil, "manager", 200, "PK"},

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,6 +36,10 @@ type app struct {
 	srv   *server.Server
 	clock *testclock.Clock
 	users map[string]*store.User // by role
+	// slept records the login slowdowns the server asked for, instead of
+	// waiting them out.
+	sleptMu sync.Mutex
+	slept   []time.Duration
 }
 
 func newApp(t testing.TB) *app { return newAppOn(t, filepath.Join(t.TempDir(), "iordesk.db")) }
@@ -62,7 +67,15 @@ func newAppOn(t testing.TB, dsn string) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.srv, err = server.New(cfg, server.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: a.now})
+	a.srv, err = server.New(cfg, server.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: a.now,
+		Sleep: func(_ context.Context, d time.Duration) error {
+			a.sleptMu.Lock()
+			defer a.sleptMu.Unlock()
+			if d > 0 {
+				a.slept = append(a.slept, d)
+			}
+			return nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +97,17 @@ func (a *app) advance(d time.Duration) { a.clock.Advance(d) }
 // request sends one request as a browser on our own pages would
 // (Sec-Fetch-Site: same-origin), with the session cookie if any.
 func (a *app) request(method, path string, form url.Values, session string) *httptest.ResponseRecorder {
+	return a.requestFrom("192.0.2.1", method, path, form, session)
+}
+
+// requestFrom is request from the client address ip.
+func (a *app) requestFrom(ip, method, path string, form url.Values, session string) *httptest.ResponseRecorder {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, path, body)
+	req.RemoteAddr = ip + ":1234"
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -104,7 +123,12 @@ func (a *app) request(method, path string, form url.Values, session string) *htt
 // login logs in and returns the session token ("" when refused) and the
 // response.
 func (a *app) login(email, password string) (string, *httptest.ResponseRecorder) {
-	rec := a.request(http.MethodPost, "/staff/login", url.Values{"email": {email}, "password": {password}}, "")
+	return a.loginFrom("192.0.2.1", email, password)
+}
+
+// loginFrom logs in from the client address ip.
+func (a *app) loginFrom(ip, email, password string) (string, *httptest.ResponseRecorder) {
+	rec := a.requestFrom(ip, http.MethodPost, "/staff/login", url.Values{"email": {email}, "password": {password}}, "")
 	for _, c := range rec.Result().Cookies() {
 		if c.Name == staff.SessionCookie && c.MaxAge >= 0 && c.Value != "" {
 			return c.Value, rec

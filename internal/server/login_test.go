@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"iordesk/internal/pgtest"
 	"iordesk/internal/staff"
 	"iordesk/internal/store"
 )
@@ -39,38 +42,143 @@ func TestUnknownEmailAndWrongPasswordLookTheSame(t *testing.T) {
 	}
 }
 
-func TestLockoutAfterFiveFailuresGrowsAndExpires(t *testing.T) {
+func TestLockoutPerAddressGrowsAndExpires(t *testing.T) {
 	a := newApp(t)
+	const attacker = "203.0.113.7"
 	for i := range 5 {
-		if tok, _ := a.login("agent@ior.example", fmt.Sprintf("wrong password %d", i)); tok != "" {
+		if tok, _ := a.loginFrom(attacker, "agent@ior.example", fmt.Sprintf("wrong password %d", i)); tok != "" {
 			t.Fatal("wrong password accepted")
 		}
 	}
-	if tok, rec := a.login("agent@ior.example", testPassword); tok != "" || rec.Code != http.StatusUnauthorized {
+	// From that address the account is locked, even for the right password.
+	if tok, rec := a.loginFrom(attacker, "agent@ior.example", testPassword); tok != "" || rec.Code != http.StatusUnauthorized {
 		t.Fatalf("locked account logged in: %d", rec.Code)
 	}
-	u, _ := a.st.UserByEmail(t.Context(), "agent@ior.example")
-	if u.LockedUntil == nil || !u.LockedUntil.Equal(a.now().Add(15*time.Minute)) {
-		t.Fatalf("locked until %v", u.LockedUntil)
+	a.advance(14 * time.Minute)
+	if tok, _ := a.loginFrom(attacker, "agent@ior.example", testPassword); tok != "" {
+		t.Fatal("lock ended before 15 minutes")
 	}
-	a.advance(16 * time.Minute)
-	a.login("agent@ior.example", "wrong again 12345") // the sixth failure doubles the lock
-	u, _ = a.st.UserByEmail(t.Context(), "agent@ior.example")
-	if !u.LockedUntil.Equal(a.now().Add(30 * time.Minute)) {
-		t.Fatalf("second lock until %v, want 30 minutes", u.LockedUntil)
+	a.advance(2 * time.Minute)
+	a.loginFrom(attacker, "agent@ior.example", "wrong again 12345") // the sixth failure doubles the lock
+	a.advance(29 * time.Minute)
+	if tok, _ := a.loginFrom(attacker, "agent@ior.example", testPassword); tok != "" {
+		t.Fatal("second lock ended before 30 minutes")
 	}
-	a.advance(31 * time.Minute)
-	if tok, _ := a.login("agent@ior.example", testPassword); tok == "" {
+	a.advance(2 * time.Minute)
+	if tok, _ := a.loginFrom(attacker, "agent@ior.example", testPassword); tok == "" {
 		t.Fatal("could not log in after the lock expired")
 	}
-	u, _ = a.st.UserByEmail(t.Context(), "agent@ior.example")
-	if u.FailedLogins != 0 {
-		t.Fatalf("failures not reset: %d", u.FailedLogins)
+	// A good login clears the count.
+	state, err := a.st.LoginState(t.Context(), store.AddressKey("agent@ior.example"), attacker)
+	if err != nil || state.FromAddress.Failures != 0 || state.Account.Failures != 0 {
+		t.Fatalf("failures not reset by the good login: %+v %v", state, err)
 	}
-	// Other accounts were never affected.
-	if tok, _ := a.login("manager@ior.example", testPassword); tok == "" {
-		t.Fatal("lockout spilled over")
+}
+
+// Twelve wrong passwords from two addresses lock nobody out: the owner,
+// from another address, still logs in (slowed down, not refused).
+func TestStrangerCannotLockStaffOut(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, a *app) {
+		for i := range 12 {
+			ip := []string{"203.0.113.7", "198.51.100.9"}[i%2]
+			a.loginFrom(ip, "admin@ior.example", fmt.Sprintf("guess number %d", i))
+		}
+		if tok, _ := a.loginFrom("203.0.113.7", "admin@ior.example", testPassword); tok != "" {
+			t.Fatal("the attacker's address was not locked")
+		}
+		a.sleptMu.Lock()
+		a.slept = nil
+		a.sleptMu.Unlock()
+		tok, rec := a.loginFrom("192.0.2.50", "admin@ior.example", testPassword)
+		if tok == "" {
+			t.Fatalf("the owner was locked out: %d", rec.Code)
+		}
+		a.sleptMu.Lock()
+		defer a.sleptMu.Unlock()
+		if len(a.slept) != 1 || a.slept[0] <= 0 || a.slept[0] > 2*time.Second {
+			t.Fatalf("owner's login slowed by %v, want one wait of at most 2s", a.slept)
+		}
+	})
+}
+
+// Failures recorded by many concurrent logins on two stores (two
+// instances on one PostgreSQL) all count.
+func TestLoginFailuresCountAtomically(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	a := newAppOn(t, dsn)
+	other, err := store.Open(dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer other.Close()
+	account := store.AddressKey("agent@ior.example")
+	var wg sync.WaitGroup
+	for i := range 40 {
+		st := a.st
+		if i%2 == 1 {
+			st = other
+		}
+		wg.Go(func() {
+			if err := st.RecordLoginFailure(t.Context(), account, "203.0.113.7"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	state, err := a.st.LoginState(t.Context(), account, "203.0.113.7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state.FromAddress.Failures != 40 || state.Account.Failures != 40 {
+		t.Fatalf("counted %d from the address and %d in all, want 40 and 40", state.FromAddress.Failures, state.Account.Failures)
+	}
+}
+
+// A known and an unknown account take the same time to refuse: 200 tries
+// of each, interleaved, with the medians within a few milliseconds.
+func TestLoginTimingDoesNotTellAccountsApart(t *testing.T) {
+	a := newApp(t)
+	tries := 200
+	if raceEnabled {
+		tries = 60 // argon2 runs several times slower under the race detector
+	}
+	var known, unknown []time.Duration
+	for i := range tries {
+		// Fresh addresses: neither the rate limit nor a lock gets in the way.
+		ip := fmt.Sprintf("10.%d.%d.1", i/250, i%250)
+		emails := []string{"agent@ior.example", "nobody@ior.example"}
+		if i%2 == 1 {
+			emails[0], emails[1] = emails[1], emails[0] // neither always goes first
+		}
+		for _, email := range emails {
+			start := time.Now()
+			_, rec := a.loginFrom(ip, email, fmt.Sprintf("wrong password %d", i))
+			d := time.Since(start)
+			if rec.Code != http.StatusUnauthorized {
+				t.Fatalf("%s: %d", email, rec.Code)
+			}
+			if email == "nobody@ior.example" {
+				unknown = append(unknown, d)
+			} else {
+				known = append(known, d)
+			}
+		}
+	}
+	mk, mu := median(known), median(unknown)
+	diff := mk - mu
+	if diff < 0 {
+		diff = -diff
+	}
+	if diff > mk/10+time.Millisecond {
+		t.Fatalf("median refusal: known account %v, unknown %v", mk, mu)
+	}
+	t.Logf("median refusal: known account %v, unknown %v (%d tries each)", mk, mu, tries)
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 func TestLoginRateLimitPerIP(t *testing.T) {
@@ -172,7 +280,12 @@ func TestCSRFOnStaffPosts(t *testing.T) {
 	a := newApp(t)
 	s := a.session(store.RoleAgent)
 	e := a.enquiry("Csrf Target")
-	post := func(site, token string) int {
+	// The token the pages of this session carry.
+	token, _ := doc(t, a.request("GET", "/staff", nil, s)).Find(`input[name="_csrf"]`).First().Attr("value")
+	if token == "" {
+		t.Fatal("the page carries no CSRF token")
+	}
+	post := func(site, token, session string) int {
 		form := url.Values{"status": {"won"}, "version": {"1"}}
 		if token != "" {
 			form.Set("_csrf", token)
@@ -182,26 +295,43 @@ func TestCSRFOnStaffPosts(t *testing.T) {
 		if site != "" {
 			req.Header.Set("Sec-Fetch-Site", site)
 		}
-		req.AddCookie(&http.Cookie{Name: staff.SessionCookie, Value: s})
-		req.AddCookie(&http.Cookie{Name: "_csrf", Value: "the-cookie-token"})
+		req.AddCookie(&http.Cookie{Name: staff.SessionCookie, Value: session})
+		// What a sibling site could plant: a cookie and a matching token.
+		req.AddCookie(&http.Cookie{Name: "_csrf", Value: "planted-token"})
 		rec := httptest.NewRecorder()
 		a.srv.Echo.ServeHTTP(rec, req)
 		return rec.Code
 	}
-	if code := post("cross-site", ""); code != http.StatusForbidden {
-		t.Errorf("cross-site post: %d", code)
-	}
-	if code := post("", ""); code != http.StatusBadRequest && code != http.StatusForbidden {
-		t.Errorf("post with neither header nor token: %d", code)
-	}
-	if code := post("", "wrong-token"); code != http.StatusForbidden {
-		t.Errorf("post with a wrong token: %d", code)
+	other := a.session(store.RoleManager)
+	otherToken, _ := doc(t, a.request("GET", "/staff", nil, other)).Find(`input[name="_csrf"]`).First().Attr("value")
+	for _, tc := range []struct {
+		what, site, token string
+	}{
+		{"cross-site post", "cross-site", ""},
+		{"same-site post with a planted token", "same-site", "planted-token"},
+		{"same-site post even with the session's token", "same-site", token},
+		{"post with neither header nor token", "", ""},
+		{"post with a planted token", "", "planted-token"},
+		{"post with another session's token", "", otherToken},
+	} {
+		if code := post(tc.site, tc.token, s); code != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", tc.what, code)
+		}
 	}
 	if cur, _ := a.st.EnquiryByID(t.Context(), e.ID); cur.Status != store.StatusNew {
 		t.Fatal("a refused post changed the enquiry")
 	}
-	if code := post("", "the-cookie-token"); code != http.StatusSeeOther {
-		t.Errorf("post with the right token: %d", code)
+	if code := post("", token, s); code != http.StatusSeeOther {
+		t.Errorf("post with the session's token: %d", code)
+	}
+	// A new login gives a new token; the old one no longer works.
+	again := a.session(store.RoleAgent)
+	newToken, _ := doc(t, a.request("GET", "/staff", nil, again)).Find(`input[name="_csrf"]`).First().Attr("value")
+	if newToken == "" || newToken == token {
+		t.Fatal("the token did not change at login")
+	}
+	if code := post("", token, again); code != http.StatusForbidden {
+		t.Errorf("old token after a new login: %d", code)
 	}
 }
 

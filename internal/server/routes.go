@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -23,7 +22,7 @@ import (
 const formBodyLimit = "64K"
 
 // routes is the whole URL surface of iordesk.
-func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *staff.Handlers, reports *report.Handlers, ops *operations) {
+func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *staff.Handlers, sessions *staff.Sessions, reports *report.Handlers, ops *operations) {
 	limit := middleware.BodyLimit(formBodyLimit)
 	// Per-IP limits, answered with 429 before any work: a form page and a
 	// challenge both cost a database write, an image CPU.
@@ -56,13 +55,9 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	api.OPTIONS("/enquiries", preflight)
 	api.OPTIONS("/captcha", preflight)
 
-	// The staff area: every route checks CSRF (Sec-Fetch-Site, else the
-	// _csrf token) and, but for login, a session of the role named.
-	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup: "form:_csrf,header:X-CSRF-Token", CookieName: "_csrf", CookiePath: "/staff",
-		CookieHTTPOnly: true, CookieSecure: strings.HasPrefix(cfg.BaseURL, "https://"),
-		CookieSameSite: http.SameSiteStrictMode,
-	})
+	// The staff area: every route checks CSRF (see staff.Sessions.CSRF)
+	// and, but for login, a session of the role named.
+	csrf := sessions.CSRF
 	staffLimit := middleware.BodyLimit("256K")
 	agent := []echo.MiddlewareFunc{staffLimit, csrf, desk.Require(store.RoleAgent)}
 	manager := []echo.MiddlewareFunc{staffLimit, csrf, desk.Require(store.RoleManager)}
@@ -98,7 +93,9 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.GET("/static/*", staticFiles())
 	e.GET("/healthz", ops.healthz)
 	e.GET("/readyz", ops.readyz)
-	e.GET("/metrics", ops.metrics.Handler(ops.metricsFrom))
+	if cfg.MetricsAddr == "" {
+		e.GET("/metrics", ops.metrics.Handler(true))
+	}
 }
 
 // perMinute allows n requests per client IP per minute (a burst of n, then

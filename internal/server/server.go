@@ -4,9 +4,10 @@ package server
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -35,6 +36,8 @@ type Deps struct {
 	Log   *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Sleep waits out a login slowdown; nil means a real wait.
+	Sleep func(context.Context, time.Duration) error
 }
 
 // Server is the wired application.
@@ -43,6 +46,9 @@ type Server struct {
 	Captcha *enquiry.Captcha
 	// Outbox is the mail worker; the caller runs it (serve does).
 	Outbox *mail.Outbox
+	// Metrics serves the Prometheus figures to anyone who reaches it: for
+	// the listener of IORDESK_METRICS_ADDR, which the operator keeps private.
+	Metrics echo.HandlerFunc
 }
 
 // New builds the echo instance with every route.
@@ -80,11 +86,12 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		Captcha: captcha, Catalog: cat, PrivacyNoticeVersion: PrivacyNoticeVersion, NotifyMail: outbox.Notify,
 		Metrics: metrics,
 	})
+	sessions := staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))
 	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log, Metrics: metrics,
-		Sessions: staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))})
+		Sessions: sessions, Sleep: d.Sleep})
 	reports := report.NewHandlers(d.Store, render, cat, d.Now, d.Log)
-	routes(e, cfg, public, desk, reports, &operations{store: d.Store, metrics: metrics, metricsFrom: cfg.TrustedProxies})
-	return &Server{Echo: e, Captcha: captcha, Outbox: outbox}, nil
+	routes(e, cfg, public, desk, sessions, reports, &operations{store: d.Store, metrics: metrics})
+	return &Server{Echo: e, Captcha: captcha, Outbox: outbox, Metrics: metrics.Handler(false)}, nil
 }
 
 func newOutbox(cfg config.Config, d Deps, cat *catalog.Catalogue) (*mail.Outbox, error) {
@@ -104,11 +111,16 @@ func newOutbox(cfg config.Config, d Deps, cat *catalog.Catalogue) (*mail.Outbox,
 	return outbox, nil
 }
 
-// staticFiles serves the embedded assets; they change only with a new
-// binary, so an hour of caching is safe.
+// staticFiles serves the embedded assets, files only (a folder is 404, not
+// a listing); they change only with a new binary, so an hour of caching is
+// safe.
 func staticFiles() echo.HandlerFunc {
 	files := http.FileServer(http.FS(static.FS))
 	return func(c echo.Context) error {
+		name := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
+		if info, err := fs.Stat(static.FS, name); err != nil || info.IsDir() {
+			return echo.NewHTTPError(http.StatusNotFound)
+		}
 		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
 		http.StripPrefix("/static", files).ServeHTTP(c.Response(), c.Request())
 		return nil
@@ -117,9 +129,8 @@ func staticFiles() echo.HandlerFunc {
 
 // operations answers the operator's probes.
 type operations struct {
-	store       *store.Store
-	metrics     *web.Metrics
-	metricsFrom []*net.IPNet // besides loopback
+	store   *store.Store
+	metrics *web.Metrics
 }
 
 // healthz: the process lives.

@@ -53,15 +53,26 @@ func (h *Handlers) Require(min string) echo.MiddlewareFunc {
 	}
 }
 
-// Lockout policy: five failures lock an account for 15 minutes, and each
-// further failure doubles the lock, up to a day.
+// Logins under attack (see docs/DESIGN.md, "Logins under attack"): failed
+// logins are counted per account and client address, and per account. From
+// one address, five failures lock the account for that address for 15
+// minutes, each further failure doubling the lock up to a day; a right
+// password from another address still works, so a stranger can never lock
+// staff out. Five failures from anywhere slow every login of the account
+// down, growing to a couple of seconds, for as long as failures keep coming.
 const (
 	freeFailures = 5
 	firstLock    = 15 * time.Minute
 	maxLock      = 24 * time.Hour
+
+	slowAfter    = 5
+	firstSlow    = 100 * time.Millisecond
+	maxSlow      = 2 * time.Second
+	slowForSince = 15 * time.Minute
 )
 
-// lockFor is how long an account locks after its n-th consecutive failure.
+// lockFor is how long an account locks for an address after its n-th
+// consecutive failure from there.
 func lockFor(n int) time.Duration {
 	if n < freeFailures {
 		return 0
@@ -71,6 +82,24 @@ func lockFor(n int) time.Duration {
 		d *= 2
 	}
 	return min(d, maxLock)
+}
+
+// lockedFrom reports whether an address's failures lock the account for it.
+func lockedFrom(f store.LoginFailures, now time.Time) bool {
+	return f.Failures >= freeFailures && now.Before(f.Last.Add(lockFor(f.Failures)))
+}
+
+// slowdown is how long every login of an account waits while failures from
+// anywhere keep coming.
+func slowdown(f store.LoginFailures, now time.Time) time.Duration {
+	if f.Failures < slowAfter || now.After(f.Last.Add(slowForSince)) {
+		return 0
+	}
+	d := firstSlow
+	for i := slowAfter; i < f.Failures && d < maxSlow; i++ {
+		d *= 2
+	}
+	return min(d, maxSlow)
 }
 
 // loginFailed is the one answer for an unknown email, a wrong password, a
@@ -91,30 +120,46 @@ func (h *Handlers) LoginPage(c echo.Context) error {
 	return h.render.Render(c, http.StatusOK, "staff_login", loginView{Page: h.page(c, "Log in"), Next: localPath(c.QueryParam("next"))})
 }
 
-// Login serves POST /staff/login.
+// Login serves POST /staff/login. A known and an unknown email take the
+// same path — one read of the account, one argon2id check, one read and
+// one write of the failure counts, one audit line — so neither the answer
+// nor its timing tells them apart.
 func (h *Handlers) Login(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	password := c.FormValue("password")
 	next := localPath(c.FormValue("next"))
 	ctx := c.Request().Context()
+	ip, account := c.RealIP(), store.AddressKey(email)
+	state, err := h.store.LoginState(ctx, account, ip)
+	if err != nil {
+		return err
+	}
+	if err := h.sleep(ctx, slowdown(state.Account, h.now())); err != nil {
+		return err
+	}
 	u, err := h.store.UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	ok := false
+	hash := dummyHash
 	if u != nil {
-		ok = VerifyPassword(u.PasswordHash, password)
-	} else {
-		VerifyPassword(dummyHash, password) // the same work as for a real account
+		hash = u.PasswordHash
 	}
-	locked := u != nil && u.LockedUntil != nil && h.now().Before(*u.LockedUntil)
-	if u == nil || !ok || locked || u.Disabled {
-		if u != nil && !ok {
-			if err := h.store.RecordLoginFailure(ctx, u.ID, lockFor); err != nil {
+	ok := false
+	if err := h.hashing.do(ctx, func() { ok = VerifyPassword(hash, password) }); errors.Is(err, errHashBusy) {
+		return busy(c)
+	} else if err != nil {
+		return err
+	}
+	ok = ok && u != nil
+	locked := lockedFrom(state.FromAddress, h.now())
+	if !ok || locked || u.Disabled {
+		if !ok {
+			if err := h.store.RecordLoginFailure(ctx, account, ip); err != nil {
 				return err
 			}
 		}
-		h.log.Warn("login failed", "known_account", u != nil, "locked", locked, "ip", c.RealIP())
+		h.log.Warn("login failed", "locked", locked, "ip", ip)
 		h.audit(c, u, store.AuditLoginFailed, loginFailureDetail(u, ok, locked, email))
 		if h.metrics != nil {
 			h.metrics.LoginFailures.Inc()
@@ -122,15 +167,15 @@ func (h *Handlers) Login(c echo.Context) error {
 		return h.render.Render(c, http.StatusUnauthorized, "staff_login",
 			loginView{Page: h.page(c, "Log in"), Email: email, Next: next, Error: loginFailed})
 	}
-	if u.FailedLogins > 0 {
-		if err := h.store.ResetLoginFailures(ctx, u.ID); err != nil {
+	if state.FromAddress.Failures > 0 || state.Account.Failures > 0 {
+		if err := h.store.ClearLoginFailures(ctx, account, ip); err != nil {
 			return err
 		}
 	}
 	if err := h.sessions.Start(c, u); err != nil {
 		return err
 	}
-	h.log.Info("login", "user", u.ID, "ip", c.RealIP())
+	h.log.Info("login", "user", u.ID, "ip", ip)
 	h.audit(c, u, store.AuditLogin, "")
 	if next == "" {
 		next = "/staff"
@@ -166,7 +211,7 @@ func loginFailureDetail(u *store.User, passwordOK, locked bool, email string) st
 	case u.Disabled:
 		return "account disabled"
 	case locked:
-		return "account locked"
+		return "account locked for this address"
 	case !passwordOK:
 		return "wrong password"
 	}

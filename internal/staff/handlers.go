@@ -1,11 +1,11 @@
 package staff
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/store"
@@ -22,8 +22,10 @@ type Handlers struct {
 	cat      *catalog.Catalogue
 	sessions *Sessions
 	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
 	log      *slog.Logger
 	metrics  *web.Metrics
+	hashing  *hashSlots
 }
 
 // Deps are what the staff handlers need.
@@ -35,11 +37,37 @@ type Deps struct {
 	Now      func() time.Time
 	Log      *slog.Logger
 	Metrics  *web.Metrics
+	// Sleep waits out a login slowdown; nil means a real wait (tests
+	// record the waits instead).
+	Sleep func(context.Context, time.Duration) error
 }
+
+// hashWait is how long a login waits for a free hashing slot before it is
+// told to come back.
+const hashWait = time.Second
 
 // NewHandlers builds the staff handlers.
 func NewHandlers(d Deps) *Handlers {
-	return &Handlers{store: d.Store, render: d.Render, cat: d.Catalog, sessions: d.Sessions, now: d.Now, log: d.Log, metrics: d.Metrics}
+	if d.Sleep == nil {
+		d.Sleep = sleep
+	}
+	return &Handlers{store: d.Store, render: d.Render, cat: d.Catalog, sessions: d.Sessions, now: d.Now, sleep: d.Sleep,
+		log: d.Log, metrics: d.Metrics, hashing: newHashSlots(hashWait)}
+}
+
+// sleep waits for d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // page fills the layout's data for a staff page.
@@ -48,10 +76,7 @@ func (h *Handlers) page(c echo.Context, title string) Page { return PageFor(c, t
 // PageFor fills the layout's data of any staff page: the navigation for
 // the logged-in user and the CSRF token for its forms.
 func PageFor(c echo.Context, title string) Page {
-	p := Page{Title: title}
-	if tok, _ := c.Get("csrf").(string); tok != middleware.CSRFUsingSecFetchSite {
-		p.CSRF = tok
-	}
+	p := Page{Title: title, CSRF: CSRFToken(c)}
 	if u := CurrentUser(c); u != nil {
 		p.Staff = &web.StaffNav{Name: u.Name, Role: u.Role, LoggedIn: true,
 			Manager: Can(u.Role, store.RoleManager), Admin: Can(u.Role, store.RoleAdmin)}

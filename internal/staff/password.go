@@ -9,15 +9,21 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
+	"github.com/trustelem/zxcvbn/match"
 	"golang.org/x/crypto/argon2"
 )
 
-// Password rules of QUALITY.md.
+// Password length bounds (see docs/DESIGN.md, "Staff accounts").
 const (
 	MinPasswordLength = 12
 	MaxPasswordLength = 128
+	// minPasswordScore is zxcvbn's score a password must reach: 3 means
+	// "safely unguessable: moderate protection from an offline attack".
+	minPasswordScore = 3
 )
 
 // argon2id parameters: OWASP's minimum profile (19 MiB, 2 passes, 1 lane),
@@ -29,22 +35,56 @@ const (
 	argonKeyLen  = 32
 )
 
-// CheckPasswordRules says what is wrong with a new password, if anything.
-func CheckPasswordRules(p string) error {
+// CheckPasswordRules says what is wrong with a new password, if anything:
+// its length, a control character, or that a strength estimator finds it
+// easy to guess (userInputs, such as the account's email and name, count
+// as known words).
+func CheckPasswordRules(p string, userInputs ...string) error {
 	n := utf8.RuneCountInString(p)
 	switch {
+	case !utf8.ValidString(p):
+		return errors.New("use only readable characters")
 	case n < MinPasswordLength:
 		return fmt.Errorf("use at least %d characters", MinPasswordLength)
 	case n > MaxPasswordLength:
 		return fmt.Errorf("use at most %d characters", MaxPasswordLength)
+	case strings.IndexFunc(p, unicode.IsControl) >= 0:
+		return errors.New("leave out control characters (tabs, line breaks, NUL)")
+	}
+	strength := zxcvbn.PasswordStrength(p, userInputs)
+	if strength.Score < minPasswordScore {
+		return fmt.Errorf("this password is too easy to guess (%s); use three or four unrelated words, or a password manager's", weakness(strength.Sequence))
 	}
 	return nil
 }
 
-// HashPassword returns an encoded argon2id hash with a fresh salt.
+// weakness names the most guessable part of a weak password.
+func weakness(seq []*match.Match) string {
+	for _, m := range seq {
+		switch m.Pattern {
+		case "repeat":
+			return "it repeats characters"
+		case "sequence":
+			return "it contains a sequence such as 1234 or abcd"
+		case "spatial":
+			return "it follows a keyboard pattern"
+		case "date":
+			return "it contains a date"
+		case "dictionary":
+			if m.DictionaryName == "user_inputs" {
+				return "it contains your name or email"
+			}
+			return "it is built on a common password or word"
+		}
+	}
+	return "it is short or predictable"
+}
+
+// HashPassword returns an encoded argon2id hash with a fresh salt; the
+// caller has checked the rules.
 func HashPassword(p string) (string, error) {
-	if err := CheckPasswordRules(p); err != nil {
-		return "", err
+	if n := utf8.RuneCountInString(p); n < MinPasswordLength || n > MaxPasswordLength {
+		return "", fmt.Errorf("password of %d characters", n)
 	}
 	salt := make([]byte, 16)
 	rand.Read(salt)
@@ -78,13 +118,5 @@ func VerifyPassword(encoded, p string) bool {
 // password nobody has): hashing at start-up would cost every process 19 MB.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$VWAkpK3VIXBLD09jdKAVWg$1FiyR046IN9t6OGGnd9wdhsxMfk7/kgVL9fol6tNcaA"
 
-// GeneratePassword makes a random 20-character password.
-func GeneratePassword() string {
-	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 20)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
+// GeneratePassword makes a random password of 26 characters (130 bits).
+func GeneratePassword() string { return rand.Text() }

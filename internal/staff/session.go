@@ -99,6 +99,8 @@ func (m *Sessions) User(c echo.Context) (*store.User, error) {
 	if u.Disabled || !now.Before(sess.ExpiresAt) || !now.Before(sess.LastSeenAt.Add(IdleTimeout)) {
 		m.store.DeleteSession(ctx, hash)
 		c.SetCookie(m.cookie("", -1))
+		// The browser drops the cookie: its next form goes without it.
+		c.Set(csrfKey, m.loginCSRFToken(c))
 		return nil, errNoSession
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"iordesk/internal/personname"
 	"iordesk/internal/store"
 )
 
@@ -48,8 +49,8 @@ func NewAccount(ctx context.Context, s *store.Store, email, name, role, password
 	if !PlainAddress(email) {
 		return nil, "", errors.New("enter a plain email address")
 	}
-	if !validName(name) {
-		return nil, "", errors.New("enter a name of 1 to 100 characters")
+	if problem := nameProblem(name); problem != "" {
+		return nil, "", errors.New(problem)
 	}
 	if roleRank[role] == 0 {
 		return nil, "", errors.New("choose the role agent, manager or admin")
@@ -58,6 +59,9 @@ func NewAccount(ctx context.Context, s *store.Store, email, name, role, password
 	if password == "" {
 		password = GeneratePassword()
 		generated = password
+	}
+	if err := CheckPasswordRules(password, email, name); err != nil {
+		return nil, "", errors.New("password: " + err.Error())
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -75,7 +79,16 @@ func NewAccount(ctx context.Context, s *store.Store, email, name, role, password
 
 // AddUser serves POST /staff/users (admin).
 func (h *Handlers) AddUser(c echo.Context) error {
-	u, generated, err := NewAccount(c.Request().Context(), h.store, c.FormValue("email"), c.FormValue("name"), c.FormValue("role"), c.FormValue("password"))
+	var u *store.User
+	var generated string
+	var err error
+	if busyErr := h.hashing.do(c.Request().Context(), func() {
+		u, generated, err = NewAccount(c.Request().Context(), h.store, c.FormValue("email"), c.FormValue("name"), c.FormValue("role"), c.FormValue("password"))
+	}); errors.Is(busyErr, errHashBusy) {
+		return busy(c)
+	} else if busyErr != nil {
+		return busyErr
+	}
 	if err != nil {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Could not add the account: " + err.Error() + "."})
 	}
@@ -101,8 +114,11 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	}
 	name, role := strings.TrimSpace(c.FormValue("name")), c.FormValue("role")
 	disabled := c.FormValue("disabled") == "yes"
-	if !validName(name) || roleRank[role] == 0 {
-		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Enter a name and choose a role."})
+	if problem := nameProblem(name); problem != "" {
+		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Could not save the account: " + problem + "."})
+	}
+	if roleRank[role] == 0 {
+		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Choose a role."})
 	}
 	if id == CurrentUser(c).ID && (disabled || role != u.Role) {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "You cannot disable your own account or change your own role."})
@@ -110,7 +126,12 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	var hash, generated string
 	if c.FormValue("reset_password") == "yes" {
 		generated = GeneratePassword()
-		if hash, err = HashPassword(generated); err != nil {
+		if busyErr := h.hashing.do(ctx, func() { hash, err = HashPassword(generated) }); errors.Is(busyErr, errHashBusy) {
+			return busy(c)
+		} else if busyErr != nil {
+			return busyErr
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -123,7 +144,17 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	return h.showUsers(c, http.StatusOK, usersView{Notice: "Account " + u.Email + " saved.", Password: generated, For: u.Email})
 }
 
-// validName is a staff member's name: 1 to 100 characters on one line.
-func validName(name string) bool {
-	return name != "" && utf8.RuneCountInString(name) <= 100 && !strings.ContainsAny(name, "\r\n\x00")
+// nameProblem says what is wrong with a staff member's name: 1 to 100
+// characters of visible text on one line (see personname), or "".
+func nameProblem(name string) string {
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0:
+		return "enter a name"
+	case n > 100:
+		return "use at most 100 characters for the name"
+	}
+	if problem := personname.Problem(name); problem != "" {
+		return "the name: " + strings.TrimSuffix(strings.ToLower(problem[:1])+problem[1:], ".")
+	}
+	return ""
 }

@@ -43,7 +43,7 @@ func TestDestinationsMigrationKeepsEveryDestination(t *testing.T) {
 					}
 				}
 			}
-			if applied, err := s.Migrate(ctx); err != nil || len(applied) != 1 {
+			if applied, err := s.migrateUpTo(ctx, 7); err != nil || len(applied) != 1 {
 				t.Fatalf("migrate: %v, %v", applied, err)
 			}
 			for ref, want := range map[string]string{"ENQ-OLD00001": "JP DE BR", "ENQ-OLD00002": "US"} {

@@ -128,7 +128,9 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 		return st, fmt.Errorf("outbox stats: %w", err)
 	}
 	var oldest Message
-	err := s.read.WithContext(ctx).Where("status = ?", MailPending).Order("next_attempt_at, id").Take(&oldest).Error
+	// By age, not by due time: a message waiting for its next retry is
+	// still the oldest one pending.
+	err := s.read.WithContext(ctx).Where("status = ?", MailPending).Order("created_at, id").Take(&oldest).Error
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 	case err != nil:

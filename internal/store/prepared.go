@@ -23,6 +23,9 @@ const (
 		privacy_notice_version, utm_source, utm_medium, utm_campaign, referrer, client_ip, user_agent,
 		assignee_id, version, created_at, updated_at, destinations)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	sqlClaimAcknowledgement = `INSERT INTO acknowledgement_limits (address, last_queued_at) VALUES (?, ?)
+		ON CONFLICT (address) DO UPDATE SET last_queued_at = excluded.last_queued_at
+		WHERE acknowledgement_limits.last_queued_at <= ?`
 	maxDestinationRows = 20
 	sqlSavepoint       = "SAVEPOINT op"
 	sqlRelease         = "RELEASE op"
@@ -52,6 +55,7 @@ func outboxSQL(n int) string {
 // using its one connection.
 func prepare(ctx context.Context, db *sql.DB, d dialect) (prepared, error) {
 	queries := []string{sqlConsumeChallenge, sqlInsertChallenge, sqlInsertEvent, sqlInsertEnquiry, outboxSQL(1), outboxSQL(2),
+		sqlClaimAcknowledgement,
 		sqlSavepoint, sqlRelease, sqlRollbackTo, sqlSavepointEnquiry, sqlRollbackEnquiry}
 	for n := 1; n <= maxDestinationRows; n++ {
 		queries = append(queries, destinationsSQL(n))

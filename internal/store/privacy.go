@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,46 +13,168 @@ import (
 const Erased = "(erased)"
 
 // anonymise blanks the personal fields of the enquiries matched by where,
-// their staff notes and their unsent mail, and records an event on each.
-func (tx *Tx) anonymise(where string, args []any, detail string, by Actor) (int64, error) {
-	var ids []int64
-	if err := tx.db.Raw("SELECT id FROM enquiries WHERE "+where, args...).Scan(&ids).Error; err != nil {
-		return 0, err
+// removes every other copy of them that belongs to those enquiries (staff
+// notes, the details of their timeline, their mail's recipients and
+// errors; unsent mail is not sent), and records an event on each. It
+// returns how many enquiries it anonymised and the personal values it
+// removed, for the caller to scrub elsewhere.
+func (tx *Tx) anonymise(where string, args []any, detail string, by Actor) (int64, []string, error) {
+	var people []struct {
+		ID                              int64
+		FullName, Company, Email, Phone string
+	}
+	if err := tx.db.Raw("SELECT id, full_name, company, email, phone FROM enquiries WHERE "+where, args...).Scan(&people).Error; err != nil {
+		return 0, nil, err
 	}
 	now := tx.now().UTC()
-	for _, id := range ids {
+	var removed []string
+	for _, p := range people {
+		personal := personalValues(p.FullName, p.Company, p.Email, p.Phone)
+		removed = append(removed, personal...)
 		err := tx.db.Exec(`UPDATE enquiries SET full_name = ?, company = ?, email = ?, phone = '', message = '',
 			product_description = ?, client_ip = '', user_agent = '', referrer = '', utm_source = '', utm_medium = '',
 			utm_campaign = '', version = version + 1, updated_at = ? WHERE id = ?`,
-			Erased, Erased, fmt.Sprintf("erased-%d@invalid", id), Erased, now, id).Error
+			Erased, Erased, fmt.Sprintf("erased-%d@invalid", p.ID), Erased, now, p.ID).Error
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
-		if err := tx.db.Exec("UPDATE enquiry_events SET detail = ? WHERE enquiry_id = ? AND kind = ?", "(note erased)", id, EventNote).Error; err != nil {
-			return 0, err
+		if err := tx.db.Exec("UPDATE enquiry_events SET detail = ? WHERE enquiry_id = ? AND kind = ?", "(note erased)", p.ID, EventNote).Error; err != nil {
+			return 0, nil, err
 		}
 		if err := tx.db.Exec("UPDATE outbox SET status = ?, last_error = ?, lease_until = NULL WHERE enquiry_id = ? AND status = ?",
-			MailFailed, "not sent: personal data erased", id, MailPending).Error; err != nil {
-			return 0, err
+			MailFailed, "not sent: personal data erased", p.ID, MailPending).Error; err != nil {
+			return 0, nil, err
+		}
+		if err := tx.scrubRows("enquiry_events", "enquiry_id = ?", p.ID, personal, "detail"); err != nil {
+			return 0, nil, err
+		}
+		if err := tx.scrubRows("outbox", "enquiry_id = ?", p.ID, personal, "recipients", "last_error"); err != nil {
+			return 0, nil, err
 		}
 		var actorID *int64
 		if by.ID != 0 {
 			actorID = &by.ID
 		}
-		if err := tx.AddEvent(Event{EnquiryID: id, Kind: EventErased, Actor: by.Name, ActorID: actorID, Detail: detail}); err != nil {
-			return 0, err
+		if err := tx.AddEvent(Event{EnquiryID: p.ID, Kind: EventErased, Actor: by.Name, ActorID: actorID, Detail: detail}); err != nil {
+			return 0, nil, err
 		}
 	}
-	return int64(len(ids)), nil
+	return int64(len(people)), removed, nil
+}
+
+// personalValues are the values of a person to remove wherever they were
+// copied: those long enough not to match ordinary words by chance, and not
+// already erased.
+func personalValues(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); len([]rune(v)) >= 3 && v != Erased {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// scrubRows replaces, in the named text columns of the rows of table
+// matching where, every occurrence of the personal values (in any case)
+// with Erased.
+func (tx *Tx) scrubRows(table, where string, arg any, personal []string, columns ...string) error {
+	if len(personal) == 0 {
+		return nil
+	}
+	rows, err := tx.db.Raw("SELECT id, "+strings.Join(columns, ", ")+" FROM "+table+" WHERE "+where, arg).Rows()
+	if err != nil {
+		return err
+	}
+	type change struct {
+		id     int64
+		values []any
+	}
+	var changes []change
+	for rows.Next() {
+		var id int64
+		vals := make([]string, len(columns))
+		dest := []any{&id}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return err
+		}
+		changed := false
+		ch := change{id: id}
+		for _, v := range vals {
+			clean := scrub(v, personal)
+			changed = changed || clean != v
+			ch.values = append(ch.values, clean)
+		}
+		if changed {
+			changes = append(changes, ch)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	set := strings.Join(columns, " = ?, ") + " = ?"
+	for _, ch := range changes {
+		if err := tx.db.Exec("UPDATE "+table+" SET "+set+" WHERE id = ?", append(ch.values, ch.id)...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scrub replaces every occurrence of the personal values in s, ignoring
+// case, with Erased.
+func scrub(s string, personal []string) string {
+	for _, p := range personal {
+		for {
+			i := indexFold(s, p)
+			if i < 0 {
+				break
+			}
+			s = s[:i] + Erased + s[i+len(p):]
+		}
+	}
+	return s
+}
+
+// indexFold is strings.Index ignoring case (simple Unicode folding), for
+// needles whose folded form has the same length in bytes.
+func indexFold(s, needle string) int {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(needle)], needle) {
+			return i
+		}
+	}
+	return -1
 }
 
 // ErasePerson anonymises every enquiry sent from email (any case): the
-// answer to a data subject's erasure request.
+// answer to a data subject's erasure request. Besides what anonymise
+// removes, the person's values leave the audit log (an export's filter may
+// have named them; this is the one change the application makes to that
+// log) and the acknowledgement limit forgets the address.
 func (s *Store) ErasePerson(ctx context.Context, email string, by Actor) (int64, error) {
 	var n int64
-	err := s.Write(ctx, func(tx *Tx) (err error) {
-		n, err = tx.anonymise(tx.dialect.sameEmail("email"), []any{strings.TrimSpace(email)}, "Personal data erased on request", by)
-		return err
+	email = strings.TrimSpace(email)
+	err := s.Write(ctx, func(tx *Tx) error {
+		var removed []string
+		var err error
+		n, removed, err = tx.anonymise(tx.dialect.sameEmail("email"), []any{email}, "Personal data erased on request", by)
+		if err != nil {
+			return err
+		}
+		removed = append(removed, personalValues(email)...)
+		for _, v := range removed {
+			pattern := "%" + likeEscaper.Replace(v) + "%"
+			err := tx.scrubRows("audit_log", "detail "+tx.dialect.like()+" ? ESCAPE '\\'", pattern, removed, "detail")
+			if err != nil {
+				return err
+			}
+		}
+		return tx.db.Exec("DELETE FROM acknowledgement_limits WHERE address = ?", AddressKey(email)).Error
 	})
 	if err != nil {
 		return 0, fmt.Errorf("erase: %w", err)
@@ -80,7 +203,7 @@ func (s *Store) ApplyRetention(ctx context.Context, spamAge, closedAge time.Dura
 	for err == nil && closedAge > 0 {
 		var n int64
 		err = s.Write(ctx, func(tx *Tx) (err error) {
-			n, err = tx.anonymise(`id IN (SELECT id FROM enquiries WHERE status IN (?, ?) AND updated_at < ?
+			n, _, err = tx.anonymise(`id IN (SELECT id FROM enquiries WHERE status IN (?, ?) AND updated_at < ?
 				AND full_name <> ? LIMIT ?)`, []any{StatusWon, StatusLost, now.Add(-closedAge), Erased, retentionChunk},
 				"Personal data anonymised by the retention policy", Actor{Name: "retention policy"})
 			return err

@@ -143,9 +143,15 @@ func (s *Store) change(ctx context.Context, id, version int64, by Actor,
 			return nil
 		}
 		updates["version"], updates["updated_at"] = e.Version+1, tx.now().UTC()
+		// The version read above may be stale by now on PostgreSQL, where
+		// another instance can commit between the read and this update:
+		// only the update that still finds the version wins.
 		res := tx.db.Model(&Enquiry{}).Where("id = ? AND version = ?", id, e.Version).Updates(updates)
 		if res.Error != nil {
 			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("enquiry %s changed meanwhile: %w", e.Reference, ErrConflict)
 		}
 		ev.EnquiryID, ev.Actor, ev.ActorID = id, by.Name, &by.ID
 		return tx.AddEvent(ev)

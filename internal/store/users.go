@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,8 +19,6 @@ type User struct {
 	PasswordHash string
 	Disabled     bool
 	WeeklyDigest bool
-	FailedLogins int
-	LockedUntil  *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -101,19 +98,15 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 // prefixed with alias (e.g. "u.").
 func userColumns(alias string) string {
 	cols := []string{"id", "email", "name", "role", "password_hash", "disabled", "weekly_digest",
-		"failed_logins", "locked_until", "created_at", "updated_at"}
+		"created_at", "updated_at"}
 	return alias + strings.Join(cols, ", "+alias)
 }
 
 // scanUser reads a row's userColumns, after the targets in before.
 func scanUser(scan func(dest ...any) error, before ...any) (User, error) {
 	var u User
-	var locked sql.NullTime
 	err := scan(append(before, &u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.WeeklyDigest,
-		&u.FailedLogins, &locked, &u.CreatedAt, &u.UpdatedAt)...)
-	if locked.Valid {
-		u.LockedUntil = &locked.Time
-	}
+		&u.CreatedAt, &u.UpdatedAt)...)
 	return u, err
 }
 
@@ -125,7 +118,8 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 }
 
 // UpdateUser changes an account's name, role, disabled flag and, when
-// passwordHash is not empty, its password (which also clears a lockout).
+// passwordHash is not empty, its password (which also clears its failed
+// logins).
 // Disabling an account or changing its password ends its sessions.
 func (s *Store) UpdateUser(ctx context.Context, id int64, name, role string, disabled bool, passwordHash string) error {
 	err := s.Write(ctx, func(tx *Tx) error {
@@ -138,7 +132,10 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, name, role string, dis
 		}
 		updates := map[string]any{"name": name, "role": role, "disabled": disabled, "updated_at": tx.now().UTC()}
 		if passwordHash != "" {
-			updates["password_hash"], updates["failed_logins"], updates["locked_until"] = passwordHash, 0, nil
+			updates["password_hash"] = passwordHash
+			if err := tx.db.Exec("DELETE FROM login_failures WHERE account = ?", AddressKey(before.Email)).Error; err != nil {
+				return err
+			}
 		}
 		if err := tx.db.Model(&User{}).Where("id = ?", id).Updates(updates).Error; err != nil {
 			return err
@@ -152,29 +149,4 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, name, role string, dis
 		return fmt.Errorf("update user %d: %w", id, err)
 	}
 	return nil
-}
-
-// RecordLoginFailure counts a failed login and sets the lockout the caller
-// computed from the new count.
-func (s *Store) RecordLoginFailure(ctx context.Context, id int64, lockFor func(failures int) time.Duration) error {
-	return s.Write(ctx, func(tx *Tx) error {
-		var u User
-		if err := tx.db.Where("id = ?", id).Take(&u).Error; err != nil {
-			return err
-		}
-		u.FailedLogins++
-		updates := map[string]any{"failed_logins": u.FailedLogins}
-		if d := lockFor(u.FailedLogins); d > 0 {
-			updates["locked_until"] = tx.now().UTC().Add(d)
-		}
-		return tx.db.Model(&User{}).Where("id = ?", id).Updates(updates).Error
-	})
-}
-
-// ResetLoginFailures clears the failure count after a good login.
-func (s *Store) ResetLoginFailures(ctx context.Context, id int64) error {
-	return s.Write(ctx, func(tx *Tx) error {
-		return tx.db.Model(&User{}).Where("id = ?", id).
-			Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error
-	})
 }

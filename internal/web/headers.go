@@ -79,9 +79,11 @@ func SameOriginPost(next echo.HandlerFunc) echo.HandlerFunc {
 		if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
 			return echo.NewHTTPError(403, "This form only accepts posts from our own pages.")
 		}
-		if origin := r.Header.Get(echo.HeaderOrigin); origin != "" && origin != "null" {
+		// "null" is what sandboxed frames, data: pages and some redirects
+		// send: never one of our pages.
+		if origin := r.Header.Get(echo.HeaderOrigin); origin != "" {
 			host := strings.TrimPrefix(strings.TrimPrefix(origin, "https://"), "http://")
-			if host != r.Host {
+			if origin == "null" || host != r.Host {
 				return echo.NewHTTPError(403, "This form only accepts posts from our own pages.")
 			}
 		}

@@ -67,19 +67,18 @@ func (m *Metrics) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// Handler serves /metrics to the allowed networks only (loopback by
-// default): the figures are the operator's, not the public's.
-func (m *Metrics) Handler(allowed []*net.IPNet) echo.HandlerFunc {
+// Handler serves the metrics. With loopbackOnly (the public listener's
+// /metrics) it answers only a client on this machine, judged by the real
+// client address (behind a trusted proxy, the address the proxy reports):
+// the figures are the operator's, not the public's. A listener of its own
+// (IORDESK_METRICS_ADDR) answers everyone who can reach it.
+func (m *Metrics) Handler(loopbackOnly bool) echo.HandlerFunc {
 	h := promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
 	return func(c echo.Context) error {
-		host, _, _ := net.SplitHostPort(c.Request().RemoteAddr)
-		ip := net.ParseIP(host)
-		ok := ip != nil && ip.IsLoopback()
-		for _, n := range allowed {
-			ok = ok || (ip != nil && n.Contains(ip))
-		}
-		if !ok {
-			return echo.NewHTTPError(http.StatusNotFound)
+		if loopbackOnly {
+			if ip := net.ParseIP(c.RealIP()); ip == nil || !ip.IsLoopback() {
+				return echo.NewHTTPError(http.StatusNotFound)
+			}
 		}
 		h.ServeHTTP(c.Response(), c.Request())
 		return nil

@@ -1,0 +1,178 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"iordesk/internal/pgtest"
+)
+
+// twoStores runs fn with two Stores on one database, as two instances of
+// iordesk would be: on one SQLite file and on one PostgreSQL database.
+func twoStores(t *testing.T, fn func(t *testing.T, a, b *Store)) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			dsn := filepath.Join(t.TempDir(), "shared.db")
+			if name == "postgres" {
+				dsn = pgtest.DSN(t)
+			}
+			a, err := Open(dsn, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			if _, err := a.Migrate(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			b, err := Open(dsn, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			fn(t, a, b)
+		})
+	}
+}
+
+// Many editors on two instances change one enquiry at the same version:
+// exactly one wins each round, the others get ErrConflict, and the row and
+// its timeline agree.
+func TestVersionedWritesHaveOneWinnerAcrossStores(t *testing.T) {
+	twoStores(t, func(t *testing.T, a, b *Store) {
+		e := sampleEnquiry("ENQ-RACE0001")
+		if err := a.Write(t.Context(), func(tx *Tx) error { return tx.InsertEnquiry(e, []string{"DE"}) }); err != nil {
+			t.Fatal(err)
+		}
+		editor := &User{Email: "editor@example.com", Name: "Editor", Role: RoleAgent, PasswordHash: "x"}
+		if err := a.CreateUser(t.Context(), editor); err != nil {
+			t.Fatal(err)
+		}
+		targets := []string{StatusTriaged, StatusContacted, StatusQuoted, StatusWon, StatusLost}
+		current := StatusNew
+		for version := int64(1); version <= 8; version++ {
+			var wins, conflicts atomic.Int64
+			var winner atomic.Value
+			var wg sync.WaitGroup
+			for g := range 16 {
+				st := []*Store{a, b}[g%2]
+				status := targets[(int(version)+g)%len(targets)]
+				if status == current {
+					status = StatusSpam
+				}
+				wg.Go(func() {
+					err := st.ChangeStatus(t.Context(), e.ID, version, status, Actor{ID: editor.ID, Name: fmt.Sprint("editor ", g)})
+					switch {
+					case err == nil:
+						wins.Add(1)
+						winner.Store(status)
+					case errors.Is(err, ErrConflict):
+						conflicts.Add(1)
+					default:
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if wins.Load() != 1 || conflicts.Load() != 15 {
+				t.Fatalf("version %d: %d winners, %d conflicts, want 1 and 15", version, wins.Load(), conflicts.Load())
+			}
+			row, err := a.EnquiryByID(t.Context(), e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs, err := b.Events(t.Context(), e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := winner.Load().(string)
+			last := evs[len(evs)-1]
+			if row.Status != want || row.Version != version+1 || last.Detail != current+" → "+want || len(evs) != int(version)+1 {
+				t.Fatalf("version %d: row %s v%d, timeline %d entries ending %q; winner set %s", version, row.Status, row.Version, len(evs), last.Detail, want)
+			}
+			current = want
+		}
+	})
+}
+
+// Two workers on two instances lease the due mail without overlap.
+func TestLeasesDoNotOverlapAcrossStores(t *testing.T) {
+	twoStores(t, func(t *testing.T, a, b *Store) {
+		for i := range 20 {
+			e := sampleEnquiry(fmt.Sprintf("ENQ-LEAS%04d", i))
+			err := a.Write(t.Context(), func(tx *Tx) error {
+				if err := tx.InsertEnquiry(e, []string{"FR"}); err != nil {
+					return err
+				}
+				return tx.EnqueueMail(e.ID, MailDeskNotification, MailAcknowledgement)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		var mu sync.Mutex
+		seen := map[int64]int{}
+		var wg sync.WaitGroup
+		for g := range 8 {
+			st := []*Store{a, b}[g%2]
+			wg.Go(func() {
+				for {
+					leased, err := st.LeaseMail(t.Context(), 3, time.Minute)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(leased) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, m := range leased {
+						seen[m.ID]++
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if len(seen) != 40 {
+			t.Fatalf("%d messages leased, want 40", len(seen))
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Fatalf("message %d leased %d times", id, n)
+			}
+		}
+	})
+}
+
+// Concurrent intakes on two instances to one address queue one
+// acknowledgement an hour between them.
+func TestOneAcknowledgementPerAddressAndHour(t *testing.T) {
+	twoStores(t, func(t *testing.T, a, b *Store) {
+		var granted atomic.Int64
+		var wg sync.WaitGroup
+		for g := range 12 {
+			st := []*Store{a, b}[g%2]
+			wg.Go(func() {
+				err := st.Write(t.Context(), func(tx *Tx) error {
+					ok, err := tx.MayAcknowledge([]string{"Victim@Example.com", "victim@example.com"}[g%2])
+					if ok {
+						granted.Add(1)
+					}
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if granted.Load() != 1 {
+			t.Fatalf("%d acknowledgements granted, want 1", granted.Load())
+		}
+	})
+}
