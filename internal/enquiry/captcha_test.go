@@ -162,20 +162,24 @@ func TestHoneypotLooksLikeSuccessAndStoresNothing(t *testing.T) {
 	}
 }
 
-func TestCaptchaImagesQueueForCPU(t *testing.T) {
-	h := newHarness(t)
-	id, _ := h.challenge()
-	slots := h.srv.Captcha.Slots
-	for range cap(slots) { // every drawing slot busy, as in a flood
-		slots <- struct{}{}
-	}
-	start := time.Now()
-	rec := h.get("/captcha/" + id + ".png")
-	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || time.Since(start) > 2*time.Second {
-		t.Fatalf("with all slots busy: %d after %s", rec.Code, time.Since(start))
-	}
-	<-slots // one frees up: images are drawn again
-	if rec := h.get("/captcha/" + id + ".png"); rec.Code != http.StatusOK {
-		t.Fatalf("with a free slot: %d", rec.Code)
+// Images and audio clips queue for the same drawing slots: a flood of
+// either gets 503 with Retry-After instead of the site's CPU.
+func TestCaptchaImagesAndAudioQueueForCPU(t *testing.T) {
+	for _, kind := range []string{".png", ".wav"} {
+		h := newHarness(t)
+		id, _ := h.challenge()
+		slots := h.srv.Captcha.Slots
+		for range cap(slots) { // every drawing slot busy, as in a flood
+			slots <- struct{}{}
+		}
+		start := time.Now()
+		rec := h.get("/captcha/" + id + kind)
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || time.Since(start) > 2*time.Second {
+			t.Fatalf("%s with all slots busy: %d after %s", kind, rec.Code, time.Since(start))
+		}
+		<-slots // one frees up: they are made again
+		if rec := h.get("/captcha/" + id + kind); rec.Code != http.StatusOK {
+			t.Fatalf("%s with a free slot: %d", kind, rec.Code)
+		}
 	}
 }

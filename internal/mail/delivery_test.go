@@ -54,6 +54,13 @@ func TestDeliveryOfBothMessages(t *testing.T) {
 	if !strings.Contains(ack.Subject, e.Reference) || !strings.Contains(ack.Text, e.Reference) || !strings.Contains(ack.HTML, e.Reference) {
 		t.Errorf("acknowledgement lacks the reference: %q", ack.Subject)
 	}
+	// The address typed may be a stranger's: the acknowledgement carries no
+	// free text the prospect typed but the reference.
+	for _, typed := range []string{"Grace", "Compilers", "rack servers", "alert(1)"} {
+		if strings.Contains(ack.Text, typed) || strings.Contains(ack.HTML, typed) || strings.Contains(ack.Subject, typed) {
+			t.Errorf("acknowledgement quotes what the prospect typed: %q", typed)
+		}
+	}
 	if !strings.Contains(ack.Header.Get("Reply-To"), "desk@ior.example") {
 		t.Errorf("ack Reply-To %q", ack.Header.Get("Reply-To"))
 	}

@@ -50,7 +50,10 @@ func onBothEngines(t *testing.T, fn func(t *testing.T, a *app)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, newAppOn(t, pgtest.DSN(t))) })
 }
 
-func newAppOn(t testing.TB, dsn string) *app {
+func newAppOn(t testing.TB, dsn string) *app { return newAppWith(t, dsn, nil) }
+
+// newAppWith is newAppOn with settings (IORDESK_… variables) of its own.
+func newAppWith(t testing.TB, dsn string, env map[string]string) *app {
 	t.Helper()
 	a := &app{t: t, clock: testclock.New(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)), users: map[string]*store.User{}}
 	st, err := store.Open(dsn, store.Options{Now: a.now})
@@ -62,7 +65,10 @@ func newAppOn(t testing.TB, dsn string) *app {
 		t.Fatal(err)
 	}
 	cfg, _, err := config.Load("serve", nil, func(k string) string {
-		return map[string]string{"IORDESK_DB": filepath.Join(t.TempDir(), "x.db")}[k]
+		if k == "IORDESK_DB" {
+			return filepath.Join(t.TempDir(), "x.db")
+		}
+		return env[k]
 	}, io.Discard)
 	if err != nil {
 		t.Fatal(err)

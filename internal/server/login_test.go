@@ -138,10 +138,7 @@ func TestLoginFailuresCountAtomically(t *testing.T) {
 // of each, interleaved, with the medians within a few milliseconds.
 func TestLoginTimingDoesNotTellAccountsApart(t *testing.T) {
 	a := newApp(t)
-	tries := 200
-	if raceEnabled {
-		tries = 60 // argon2 runs several times slower under the race detector
-	}
+	const tries = 200
 	var known, unknown []time.Duration
 	for i := range tries {
 		// Fresh addresses: neither the rate limit nor a lock gets in the way.

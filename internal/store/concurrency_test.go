@@ -54,10 +54,11 @@ func TestVersionedWritesHaveOneWinnerAcrossStores(t *testing.T) {
 		}
 		targets := []string{StatusTriaged, StatusContacted, StatusQuoted, StatusWon, StatusLost}
 		current := StatusNew
-		for version := int64(1); version <= 8; version++ {
+		for version := int64(1); version <= 40; version++ {
 			var wins, conflicts atomic.Int64
 			var winner atomic.Value
 			var wg sync.WaitGroup
+			ready := make(chan struct{}) // every editor starts at once
 			for g := range 16 {
 				st := []*Store{a, b}[g%2]
 				status := targets[(int(version)+g)%len(targets)]
@@ -65,6 +66,7 @@ func TestVersionedWritesHaveOneWinnerAcrossStores(t *testing.T) {
 					status = StatusSpam
 				}
 				wg.Go(func() {
+					<-ready
 					err := st.ChangeStatus(t.Context(), e.ID, version, status, Actor{ID: editor.ID, Name: fmt.Sprint("editor ", g)})
 					switch {
 					case err == nil:
@@ -77,6 +79,7 @@ func TestVersionedWritesHaveOneWinnerAcrossStores(t *testing.T) {
 					}
 				})
 			}
+			close(ready)
 			wg.Wait()
 			if wins.Load() != 1 || conflicts.Load() != 15 {
 				t.Fatalf("version %d: %d winners, %d conflicts, want 1 and 15", version, wins.Load(), conflicts.Load())

@@ -1,0 +1,107 @@
+package enquiry_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"iordesk/internal/store"
+)
+
+// apiEnquiry is a valid JSON enquiry with raw bytes spliced in for name.
+func apiEnquiry(id, answer, rawName string) []byte {
+	b, _ := json.Marshal(map[string]any{
+		"full_name": "PLACEHOLDER", "company": "Compilers Co", "email": "grace@example.com",
+		"service": "eor", "origin_country": "US", "destination_countries": []string{"JP"},
+		"product_category": "gpu_ai", "product_description": "Eight H200 GPU servers",
+		"condition": "new", "shipment_value": 2500000, "currency": "USD",
+		"consent": true, "captcha_id": id, "captcha_solution": answer,
+	})
+	return bytes.Replace(b, []byte(`"PLACEHOLDER"`), []byte(rawName), 1)
+}
+
+// What the form refuses, the JSON API refuses too: text that is not UTF-8
+// (which Go's decoder would quietly turn into U+FFFD), lone surrogates,
+// invisible names.
+func TestJSONRefusesWhatTheFormRefuses(t *testing.T) {
+	h := newHarness(t)
+	for what, raw := range map[string]string{
+		"invalid UTF-8":      "\"Grace \xff\xfe Hopper\"",
+		"lone surrogate":     `"Grace \udc00 Hopper"`,
+		"invisible only":     `"\u200b\u200b\u200b"`,
+		"bidi override":      `"Grace \u202eHopper"`,
+		"domain in the name": `"Refund at evil.example"`,
+	} {
+		id, answer := h.challenge()
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/enquiries", bytes.NewReader(apiEnquiry(id, answer, raw)))
+		req.Header.Set("Content-Type", "application/json")
+		rec := h.do(req)
+		var out struct {
+			Error  string
+			Fields map[string]string
+		}
+		json.Unmarshal(rec.Body.Bytes(), &out)
+		if rec.Code != http.StatusUnprocessableEntity || out.Fields["full_name"] == "" {
+			t.Errorf("%s: %d %s", what, rec.Code, rec.Body)
+		}
+	}
+	if n := h.count(); n != 0 {
+		t.Fatalf("%d enquiries stored", n)
+	}
+	// A U+FFFD the prospect really typed is text like any other.
+	id, answer := h.challenge()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/enquiries", bytes.NewReader(apiEnquiry(id, answer, `"Grace \ufffd Hopper"`)))
+	req.Header.Set("Content-Type", "application/json")
+	if rec := h.do(req); rec.Code != http.StatusCreated {
+		t.Fatalf("typed U+FFFD: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// Enquiries typed with one address get one acknowledgement an hour; each
+// is stored and the desk hears of each.
+func TestOneAcknowledgementPerAddressAnHour(t *testing.T) {
+	h := newHarness(t)
+	send := func(email string) string {
+		id, answer := h.challenge()
+		v := validForm(id, answer)
+		v.Set("email", email)
+		rec := h.postForm(v)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("post: %d", rec.Code)
+		}
+		return strings.TrimPrefix(rec.Header().Get("Location"), "/enquiry/thanks?ref=")
+	}
+	kinds := func(ref string) []string {
+		e, err := h.st.EnquiryByReference(t.Context(), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := h.st.MailFor(t.Context(), e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range msgs {
+			out = append(out, m.Kind)
+		}
+		return out
+	}
+	first := send("victim@example.com")
+	second := send("Victim@Example.com")
+	h.advance(59 * time.Minute)
+	third := send("victim@example.com")
+	h.advance(2 * time.Minute)
+	fourth := send("victim@example.com")
+	other := send("someone.else@example.com")
+	want := map[string]int{first: 2, second: 1, third: 1, fourth: 2, other: 2}
+	for ref, n := range want {
+		got := kinds(ref)
+		if len(got) != n || got[0] != store.MailDeskNotification {
+			t.Errorf("%s: mail %v, want the desk notification and %d in all", ref, got, n)
+		}
+	}
+}

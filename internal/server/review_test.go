@@ -1,0 +1,283 @@
+package server_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"iordesk/internal/pgtest"
+	"iordesk/internal/store"
+)
+
+// Erasure leaves no copy of the person anywhere: after their mail went out,
+// a colleague noted their address and a manager exported by it, every
+// table and column is searched for the address and the name.
+func TestErasureLeavesNoCopyAnywhere(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dsn, driver := filepath.Join(t.TempDir(), "iordesk.db"), "sqlite3"
+			if engine == "postgres" {
+				dsn, driver = pgtest.DSN(t), "pgx"
+			}
+			a := newAppOn(t, dsn)
+			const address, name = "Erin.Erasable@Example.com", "Erin Erasable"
+			e := a.enquiryFrom(address, name, "DE", "BR")
+			if err := a.st.Write(t.Context(), func(tx *store.Tx) error {
+				return tx.EnqueueMail(e.ID, store.MailDeskNotification, store.MailAcknowledgement)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := a.srv.Outbox.RunOnce(t.Context()); err != nil || n != 2 {
+				t.Fatalf("delivered %d: %v", n, err)
+			}
+			agent, manager, admin := a.session(store.RoleAgent), a.session(store.RoleManager), a.session(store.RoleAdmin)
+			a.request("POST", fmt.Sprintf("/staff/enquiries/%d/notes", e.ID), url.Values{"note": {"Called erin.erasable@example.com back"}}, agent)
+			a.request("GET", "/staff/export.csv?q="+url.QueryEscape("erin.erasable@example.com"), nil, manager)
+			a.request("GET", "/staff/export.csv?q="+url.QueryEscape(name), nil, manager)
+			before := findEverywhere(t, driver, dsn, "erin.erasable@example.com", "erin erasable")
+			if len(before) < 4 {
+				t.Fatalf("the set-up left too few copies to prove anything: %v", before)
+			}
+			rec := a.request("POST", "/staff/privacy/erase", url.Values{"email": {"erin.erasable@example.com"}, "confirm": {"yes"}}, admin)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("erase: %d", rec.Code)
+			}
+			if left := findEverywhere(t, driver, dsn, "erin.erasable@example.com", "erin erasable"); len(left) > 0 {
+				t.Fatalf("after erasure the person is still in %v (before: %v)", left, before)
+			}
+		})
+	}
+}
+
+// findEverywhere lists the table.column places whose value contains any of
+// the needles, ignoring case.
+func findEverywhere(t *testing.T, driver, dsn string, needles ...string) []string {
+	t.Helper()
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
+	if driver == "pgx" {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+	}
+	var tables []string
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		rows.Scan(&name)
+		tables = append(tables, name)
+	}
+	rows.Close()
+	var found []string
+	for _, table := range tables {
+		rows, err := db.Query("SELECT * FROM " + table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range vals {
+				text := strings.ToLower(fmt.Sprintf("%s", v))
+				for _, n := range needles {
+					if strings.Contains(text, n) {
+						found = append(found, table+"."+cols[i])
+					}
+				}
+			}
+		}
+		rows.Close()
+	}
+	return found
+}
+
+// Metrics answer a client on this machine only, judged by the real client
+// address: behind a trusted proxy, the proxy's own address is not enough.
+func TestMetricsBehindAProxyJudgeTheRealClient(t *testing.T) {
+	a := newAppWith(t, filepath.Join(t.TempDir(), "m.db"), map[string]string{"IORDESK_TRUSTED_PROXIES": "10.0.0.5"})
+	get := func(forwardedFor string) int {
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		req.RemoteAddr = "10.0.0.5:4000"
+		if forwardedFor != "" {
+			req.Header.Set("X-Forwarded-For", forwardedFor)
+		}
+		rec := httptest.NewRecorder()
+		a.srv.Echo.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := get("203.0.113.5"); code != http.StatusNotFound {
+		t.Fatalf("metrics to an internet client through the proxy: %d", code)
+	}
+	if code := get(""); code != http.StatusNotFound {
+		t.Fatalf("metrics to the proxy itself: %d", code)
+	}
+	// With a listener of its own, the public one serves no metrics at all.
+	own := newAppWith(t, filepath.Join(t.TempDir(), "n.db"), map[string]string{"IORDESK_METRICS_ADDR": "127.0.0.1:0"})
+	if rec := own.request("GET", "/metrics", nil, ""); rec.Code != http.StatusNotFound {
+		t.Fatalf("public /metrics with IORDESK_METRICS_ADDR set: %d", rec.Code)
+	}
+}
+
+// An old or stalled outbox message is what the age reports, even while it
+// waits for its next retry behind a fresher one.
+func TestOldestPendingIsTheOldestWhileRetrying(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, a *app) {
+		old := a.enquiry("Old Retry")
+		if err := a.st.Write(t.Context(), func(tx *store.Tx) error { return tx.EnqueueMail(old.ID, store.MailDeskNotification) }); err != nil {
+			t.Fatal(err)
+		}
+		leased, err := a.st.LeaseMail(t.Context(), 1, time.Minute)
+		if err != nil || len(leased) != 1 {
+			t.Fatalf("lease: %v %v", leased, err)
+		}
+		// Retrying in an hour; a fresh message arrives meanwhile.
+		if err := a.st.RecordMail(t.Context(), leased[0], store.MailOutcome{RetryAt: a.now().Add(time.Hour), Error: "451"}); err != nil {
+			t.Fatal(err)
+		}
+		a.advance(30 * time.Minute)
+		fresh := a.enquiry("Fresh")
+		if err := a.st.Write(t.Context(), func(tx *store.Tx) error { return tx.EnqueueMail(fresh.ID, store.MailDeskNotification) }); err != nil {
+			t.Fatal(err)
+		}
+		st, err := a.st.OutboxStats(t.Context())
+		if err != nil || st.Pending != 2 || !st.OldestPending.Equal(leased[0].CreatedAt) {
+			t.Fatalf("stats %+v %v, want the oldest queued at %v", st, err, leased[0].CreatedAt)
+		}
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		req.RemoteAddr = "127.0.0.1:4000"
+		rec := httptest.NewRecorder()
+		a.srv.Echo.ServeHTTP(rec, req)
+		if !strings.Contains(rec.Body.String(), "iordesk_outbox_oldest_pending_seconds 1800") {
+			t.Fatalf("metrics do not report 1800 s:\n%s", grepLines(rec.Body.String(), "oldest"))
+		}
+	})
+}
+
+func grepLines(s, word string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, word) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// A download that takes longer than the server's write timeout completes:
+// it extends its own deadline while it makes progress.
+func TestLongExportOutlivesTheWriteTimeout(t *testing.T) {
+	a := newApp(t)
+	for i := range 12000 {
+		a.enquiry(fmt.Sprintf("Bulk %d", i))
+	}
+	srv := httptest.NewUnstartedServer(a.srv.Echo)
+	srv.Config.WriteTimeout = 150 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	manager := a.session(store.RoleManager)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/staff/export.xlsx", nil)
+	req.AddCookie(&http.Cookie{Name: "iordesk_session", Value: manager})
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	took := time.Since(start)
+	if err != nil {
+		t.Fatalf("download broken after %s: %v", took, err)
+	}
+	if took < srv.Config.WriteTimeout {
+		t.Fatalf("the export took %s, too little to outlive the %s timeout; make the book bigger", took, srv.Config.WriteTimeout)
+	}
+	z, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil || len(z.File) == 0 {
+		t.Fatalf("the workbook is not a whole zip after %s: %v", took, err)
+	}
+	entries, _ := a.st.AuditLog(t.Context(), 1)
+	if len(entries) != 1 || !strings.Contains(entries[0].Detail, "xlsx export of 12000 rows") {
+		t.Fatalf("audit %+v", entries)
+	}
+}
+
+// A client that goes away mid-download leaves an audit line that says so.
+func TestAbortedExportIsAuditedAsAborted(t *testing.T) {
+	a := newApp(t)
+	for i := range 3000 {
+		a.enquiry(fmt.Sprintf("Bulk %d", i))
+	}
+	srv := httptest.NewServer(a.srv.Echo)
+	defer srv.Close()
+	manager := a.session(store.RoleManager)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "GET /staff/export.csv HTTP/1.1\r\nHost: x\r\nCookie: iordesk_session=%s\r\n\r\n", manager)
+	buf := make([]byte, 4096)
+	if _, err := io.ReadFull(conn, buf); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, _ := a.st.AuditLog(context.Background(), 1)
+		if len(entries) == 1 && entries[0].Action == store.AuditExport {
+			if !strings.Contains(entries[0].Detail, "aborted") {
+				t.Fatalf("audit of a cut download: %q", entries[0].Detail)
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("no audit line for the cut download")
+}
+
+// Small ones: /static/ lists no folder; Origin: null is not our page.
+func TestStaticServesFilesOnlyAndNullOriginRefused(t *testing.T) {
+	a := newApp(t)
+	for _, path := range []string{"/static/", "/static/css/", "/static/vendor"} {
+		// A listing would link its entries relatively: <a href="css/">.
+		if rec := a.request("GET", path, nil, ""); rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), `<a href="css/">`) ||
+			strings.Contains(rec.Body.String(), `<a href="app.css">`) {
+			t.Errorf("%s: %d", path, rec.Code)
+		}
+	}
+	if rec := a.request("GET", "/static/css/app.css", nil, ""); rec.Code != http.StatusOK {
+		t.Errorf("a file: %d", rec.Code)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/enquiry", strings.NewReader("full_name=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "null")
+	rec := httptest.NewRecorder()
+	a.srv.Echo.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("Origin: null post: %d", rec.Code)
+	}
+}
