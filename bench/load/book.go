@@ -286,8 +286,10 @@ func exportScenario(o options, path string) error {
 		fmt.Println("  sqlite3 -csv:  not installed (apt-get install sqlite3): no baseline")
 		return nil
 	}
-	q := "SELECT " + strings.ReplaceAll(store.ExportSelectList(), " || char(31) || ", ", ") +
-		" FROM enquiries e WHERE e.status <> 'spam' ORDER BY e.created_at DESC, e.id DESC"
+	q, err := store.ExportBaselineSQL()
+	if err != nil {
+		return err
+	}
 	cmd := exec.Command(sqlite3, "-csv", path, q)
 	var theirsRSS int64 = -1
 	var timeOut strings.Builder

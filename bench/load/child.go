@@ -16,7 +16,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -255,7 +254,7 @@ func bareEnquiryHandler(ctx context.Context, db string) (http.Handler, func(), e
 				WirelessRadio: form.Get("wireless_radio"), LithiumBatteries: form.Get("lithium_batteries"),
 				ShipmentValueCents: int64(value * 100), Currency: form.Get("currency"), ConsentAt: now,
 				PrivacyNoticeVersion: "load", ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(), Version: 1,
-				CreatedAt: now, UpdatedAt: now, DestinationCodes: strings.Join(countries, " ")}}
+				CreatedAt: now, UpdatedAt: now, Destinations: countries}}
 			for _, country := range countries {
 				enq.Rows = append(enq.Rows, bareDestination{Country: country, CreatedAt: now})
 			}

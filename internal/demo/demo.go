@@ -56,7 +56,7 @@ func Generate(ctx context.Context, st *store.Store, n int, now time.Time, seed u
 	span := 2 * 365 * 24 * time.Hour
 	const chunk = 1000
 	for done := 0; done < n; done += chunk {
-		batch := make([]store.DemoEnquiry, 0, chunk)
+		batch := make([]store.Enquiry, 0, chunk)
 		for i := done; i < min(done+chunk, n); i++ {
 			// Evenly spread in time, oldest first, so ids follow created_at.
 			created := now.Add(-span + time.Duration(float64(span)*float64(i)/float64(n))).UTC()
@@ -82,7 +82,7 @@ func skewed[T any](rng *rand.Rand, list []T) T {
 	return list[int(f*f*float64(len(list)))]
 }
 
-func fake(rng *rand.Rand, cat *catalog.Catalogue, users []store.User, created time.Time, ref string) store.DemoEnquiry {
+func fake(rng *rand.Rand, cat *catalog.Catalogue, users []store.User, created time.Time, ref string) store.Enquiry {
 	first, last := pick(rng, firstNames), pick(rng, lastNames)
 	company := pick(rng, companyWords) + " " + pick(rng, companyKinds) + " " + pick(rng, suffixes)
 	category := pick(rng, catalog.ProductCategories).Code
@@ -95,7 +95,7 @@ func fake(rng *rand.Rand, cat *catalog.Catalogue, users []store.User, created ti
 		}
 	}
 	e := store.Enquiry{
-		Reference: ref, FullName: first + " " + last, Company: company,
+		Reference: ref, FullName: first + " " + last, Company: company, Destinations: dests,
 		Email:   strings.ToLower(first+"."+last) + "@" + strings.ToLower(strings.Fields(company)[0]) + ".example",
 		Service: skewed(rng, catalog.Services).Code, OriginCountry: pick(rng, origins),
 		ProductCategory: category, ProductDescription: pick(rng, goods[category]),
@@ -112,5 +112,5 @@ func fake(rng *rand.Rand, cat *catalog.Catalogue, users []store.User, created ti
 		id := pick(rng, users).ID
 		e.AssigneeID = &id
 	}
-	return store.DemoEnquiry{Enquiry: e, Countries: dests}
+	return e
 }

@@ -47,17 +47,17 @@ func TestValidEnquiryIsStoredNormalisedAndAcknowledged(t *testing.T) {
 		TargetDate: "2027-03-01", Message: "Please call in the morning.\nThanks!",
 		PrivacyNoticeVersion: "2026-11-30", UTMSource: "linkedin", UTMMedium: "social", UTMCampaign: "q4-gpu",
 		Referrer: "https://www.example.org/blog", ClientIP: "203.0.113.9", UserAgent: "Mozilla/5.0 testX-Evil: 1",
-		Version: 1, DestinationCodes: "DE BR IN",
+		Version: 1, Destinations: store.CountryCodes{"DE", "BR", "IN"},
 	}
 	got := *e
-	got.ID, got.Destinations, got.CreatedAt, got.UpdatedAt, got.ConsentAt = 0, nil, want.CreatedAt, want.UpdatedAt, want.ConsentAt
+	got.ID, got.CreatedAt, got.UpdatedAt, got.ConsentAt = 0, want.CreatedAt, want.UpdatedAt, want.ConsentAt
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("stored:\n%+v\nwant:\n%+v", got, want)
 	}
 	if !e.ConsentAt.Equal(h.now()) || !e.CreatedAt.Equal(h.now()) {
 		t.Fatalf("consent at %v, created %v; want %v", e.ConsentAt, e.CreatedAt, h.now())
 	}
-	if c := e.Countries(); strings.Join(c, ",") != "DE,BR,IN" {
+	if c := e.Destinations; strings.Join(c, ",") != "DE,BR,IN" {
 		t.Fatalf("destinations %v", c)
 	}
 	evs, _ := h.st.Events(context.Background(), e.ID)
@@ -234,7 +234,7 @@ func TestJSONIntake(t *testing.T) {
 		t.Fatalf("valid JSON: %d %s", rec.Code, rec.Body)
 	}
 	e, err := h.st.EnquiryByReference(context.Background(), ok["reference"])
-	if err != nil || e.ShipmentValueCents != 250000000 || strings.Join(e.Countries(), ",") != "JP,SG" {
+	if err != nil || e.ShipmentValueCents != 250000000 || strings.Join(e.Destinations, ",") != "JP,SG" {
 		t.Fatalf("stored %+v %v", e, err)
 	}
 

@@ -78,8 +78,8 @@ type view struct {
 
 func (c *Composer) view(e *store.Enquiry) view {
 	names := make([]string, 0, len(e.Destinations))
-	for _, d := range e.Destinations {
-		names = append(names, c.cat.CountryName(d.Country))
+	for _, code := range e.Destinations {
+		names = append(names, c.cat.CountryName(code))
 	}
 	return view{
 		E: e, Destinations: strings.Join(names, ", "), Origin: c.cat.CountryName(e.OriginCountry),

@@ -29,7 +29,7 @@ func FuzzHeaders(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, company, email string) {
 		e := &store.Enquiry{ID: 7, Reference: "ENQ-FUZZ0001", FullName: name, Company: company, Email: email,
 			Service: "ior", OriginCountry: "US", ProductCategory: "other", Condition: "new", Currency: "USD",
-			Destinations: []store.Destination{{Country: "DE"}}}
+			Destinations: store.CountryCodes{"DE"}}
 		for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement} {
 			to := []string{"desk@ior.example"}
 			if kind == store.MailAcknowledgement {

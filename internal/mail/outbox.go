@@ -212,7 +212,7 @@ func (o *Outbox) recipients(ctx context.Context, m store.Message, e *store.Enqui
 	if err != nil {
 		return nil, err
 	}
-	return DeskRecipients(o.cat, rules, e.Countries(), o.deskEmail), nil
+	return DeskRecipients(o.cat, rules, e.Destinations, o.deskEmail), nil
 }
 
 func (o *Outbox) fail(m store.Message, err error, label string, recipients []string) store.MailOutcome {

@@ -119,7 +119,9 @@ func startPostgres() {
 	pg.port = ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	data := filepath.Join(dir, "data")
-	if err := run(initdb, "-D", data, "-A", "trust", "-U", pg.user, "--no-sync"); err != nil {
+	// A UTF-8 locale, as production should have: lower() and ILIKE then
+	// fold case beyond ASCII, as iordesk_lower() does on SQLite.
+	if err := run(initdb, "-D", data, "-A", "trust", "-U", pg.user, "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8"); err != nil {
 		pg.err = err
 		return
 	}

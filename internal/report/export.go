@@ -96,10 +96,10 @@ func (x *Exporter) each(ctx context.Context, f store.Filter, opts Options, fn fu
 		}
 		if !opts.PerDestination {
 			n++
-			x.record(line, r, r.Countries)
+			x.record(line, r, r.Destinations)
 			return fn(line, r)
 		}
-		for _, c := range r.Countries {
+		for _, c := range r.Destinations {
 			n++
 			one[0] = c
 			x.record(line, r, one)

@@ -37,7 +37,7 @@ func testErasureKeepsCountsAndForgetsThePerson(t *testing.T, a *app) {
 	for _, e := range theirs {
 		got, _ := a.st.EnquiryByID(ctx, e.ID)
 		if got.FullName != store.Erased || got.Company != store.Erased || strings.Contains(got.Email, "jane") ||
-			got.ClientIP != "" || got.Status != store.StatusContacted || len(got.Countries()) != 1 {
+			got.ClientIP != "" || got.Status != store.StatusContacted || len(got.Destinations) != 1 {
 			t.Fatalf("after erasure: %+v", got)
 		}
 		evs, _ := a.st.Events(ctx, e.ID)

@@ -84,8 +84,8 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 
 func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
 	countries := make([]string, 0, len(e.Destinations))
-	for _, d := range e.Destinations {
-		countries = append(countries, h.cat.CountryName(d.Country)+" ("+d.Country+")")
+	for _, code := range e.Destinations {
+		countries = append(countries, h.cat.CountryName(code)+" ("+code+")")
 	}
 	or := func(s string) string {
 		if s == "" {

@@ -100,7 +100,7 @@ func (h *Handlers) List(c echo.Context) error {
 // reflection (0.7 ms a page); here every value goes through
 // web.WriteEscaped, which is safe both as text and inside the quoted
 // attributes used below.
-func (h *Handlers) writeRows(rows []store.ListRow, names map[int64]string) template.HTML {
+func (h *Handlers) writeRows(rows []store.Enquiry, names map[int64]string) template.HTML {
 	if len(rows) == 0 {
 		return ""
 	}
@@ -120,7 +120,7 @@ func (h *Handlers) writeRows(rows []store.ListRow, names map[int64]string) templ
 		esc(r.FullName)
 		b.WriteString("</span></td>\n<td>")
 		countries = countries[:0]
-		for _, code := range r.Countries {
+		for _, code := range r.Destinations {
 			countries = append(countries, h.cat.CountryName(code))
 		}
 		esc(strings.Join(countries, ", "))
@@ -155,7 +155,7 @@ func userOptions(users []store.User, selected string, withDisabled bool) templat
 	return web.Options(choices, selected)
 }
 
-func assigneeName(r store.ListRow, names map[int64]string) string {
+func assigneeName(r store.Enquiry, names map[int64]string) string {
 	if r.AssigneeID == nil {
 		return ""
 	}

@@ -15,11 +15,7 @@ const AcknowledgementInterval = time.Hour
 // statement, so concurrent claims on several instances get one winner.
 func (tx *Tx) MayAcknowledge(address string) (bool, error) {
 	now := tx.now().UTC()
-	res, err := tx.exec(sqlClaimAcknowledgement, AddressKey(address), now, now.Add(-AcknowledgementInterval))
-	if err != nil {
-		return false, fmt.Errorf("claim acknowledgement: %w", err)
-	}
-	n, err := res.RowsAffected()
+	n, err := rowsAffected(tx.exec("claim-acknowledgement", AddressKey(address), now, now.Add(-AcknowledgementInterval)))
 	if err != nil {
 		return false, fmt.Errorf("claim acknowledgement: %w", err)
 	}
@@ -30,9 +26,9 @@ func (tx *Tx) MayAcknowledge(address string) (bool, error) {
 func (s *Store) PurgeAcknowledgementLimits(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.Write(ctx, func(tx *Tx) error {
-		res := tx.db.Exec("DELETE FROM acknowledgement_limits WHERE last_queued_at <= ?", tx.now().UTC().Add(-AcknowledgementInterval))
-		n = res.RowsAffected
-		return res.Error
+		var err error
+		n, err = rowsAffected(tx.exec("purge-acknowledgement-limits", tx.now().UTC().Add(-AcknowledgementInterval)))
+		return err
 	})
 	return n, err
 }

@@ -56,7 +56,7 @@ func TestEveryFeatureOnBothBackends(t *testing.T) {
 			t.Fatalf("duplicate reference: %v", err)
 		}
 		e, err := s.EnquiryByReference(ctx, "ENQ-BOTH0000")
-		if err != nil || strings.Join(e.Countries(), ",") != "DE,FR" {
+		if err != nil || strings.Join(e.Destinations, ",") != "DE,FR" {
 			t.Fatalf("read back: %+v %v", e, err)
 		}
 
@@ -68,7 +68,7 @@ func TestEveryFeatureOnBothBackends(t *testing.T) {
 			}
 			var out []string
 			for _, r := range rows {
-				out = append(out, r.Reference[len(r.Reference)-1:]+"/"+strings.Join(r.Countries, "+"))
+				out = append(out, r.Reference[len(r.Reference)-1:]+"/"+strings.Join(r.Destinations, "+"))
 			}
 			return strings.Join(out, " ")
 		}
@@ -138,7 +138,7 @@ func TestEveryFeatureOnBothBackends(t *testing.T) {
 		// Export rows.
 		var exported []string
 		err = s.ExportEnquiries(ctx, Filter{}, func(r *ExportRow) error {
-			exported = append(exported, r.Reference+" "+r.CreatedAt+" "+strings.Join(r.Countries, "+")+" "+fmt.Sprint(r.ShipmentValueCents))
+			exported = append(exported, r.Reference+" "+r.CreatedAt+" "+strings.Join(r.Destinations, "+")+" "+fmt.Sprint(r.ShipmentValueCents))
 			return nil
 		})
 		if err != nil || len(exported) != 3 || exported[2] != "ENQ-BOTH0000 2026-11-30 10:00:00 DE+FR 1250000" {

@@ -22,7 +22,7 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+	if _, err := db.ExecContext(ctx, s.queries.sql("backup-into"), dest); err != nil {
 		os.Remove(dest)
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}

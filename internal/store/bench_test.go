@@ -52,11 +52,10 @@ func BenchmarkListQuery(b *testing.B) {
 		}
 	})
 	b.Run("bare", func(b *testing.B) {
-		db, _ := s.read.DB()
-		q := "SELECT " + listColumns +
-			" FROM enquiries e WHERE e.status = 'quoted' ORDER BY e.created_at DESC, e.id DESC LIMIT 51"
+		q := s.queries.sql("list-enquiries", "{from}", "enquiries AS e", "{where}", "e.status = 'quoted'",
+			"{order}", "e.created_at DESC, e.id DESC")
 		for b.Loop() {
-			rows, err := db.Query(q)
+			rows, err := s.readDB.Query(q, 51, 0)
 			if err != nil {
 				b.Fatal(err)
 			}

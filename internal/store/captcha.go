@@ -22,7 +22,7 @@ func (Challenge) TableName() string { return "captcha_challenges" }
 
 // CreateChallenge stores a new challenge.
 func (tx *Tx) CreateChallenge(c Challenge) error {
-	if _, err := tx.exec(sqlInsertChallenge, c.ID, c.Digits, c.ExpiresAt.UTC()); err != nil {
+	if _, err := tx.exec("insert-challenge", c.ID, c.Digits, c.ExpiresAt.UTC()); err != nil {
 		return fmt.Errorf("create captcha challenge: %w", err)
 	}
 	return nil
@@ -32,7 +32,7 @@ func (tx *Tx) CreateChallenge(c Challenge) error {
 // attempt, right or wrong, uses it up. An unknown id gives ErrNotFound; an
 // expired challenge is returned as well and the caller compares ExpiresAt.
 func (tx *Tx) ConsumeChallenge(id string) (Challenge, error) {
-	row, err := tx.queryRow(sqlConsumeChallenge, id)
+	row, err := tx.queryRow("consume-challenge", id)
 	if err != nil {
 		return Challenge{}, fmt.Errorf("consume captcha challenge: %w", err)
 	}
@@ -49,16 +49,9 @@ func (tx *Tx) ConsumeChallenge(id string) (Challenge, error) {
 // Challenge reads a live challenge (for drawing its image or audio) without
 // consuming it. Unknown or expired: ErrNotFound.
 func (s *Store) Challenge(ctx context.Context, id string) (Challenge, error) {
-	// Asked for every CAPTCHA image: a primary-key read, without gorm's
-	// reflection (and see rowContext).
-	db, err := s.read.DB()
-	if err != nil {
-		return Challenge{}, err
-	}
+	// Asked for every CAPTCHA image (and see rowContext).
 	c := Challenge{ID: id}
-	err = db.QueryRowContext(s.dialect.rowContext(ctx),
-		s.dialect.rebind("SELECT digits, expires_at FROM captcha_challenges WHERE id = ? AND expires_at > ?"),
-		id, s.now().UTC()).Scan(&c.Digits, &c.ExpiresAt)
+	err := s.queryRow(s.dialect.rowContext(ctx), "live-challenge", id, s.now().UTC()).Scan(&c.Digits, &c.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Challenge{}, ErrNotFound
 	}
@@ -79,10 +72,9 @@ func (s *Store) PurgeExpiredChallenges(ctx context.Context) (int64, error) {
 	for {
 		var n int64
 		err := s.Write(ctx, func(tx *Tx) error {
-			res := tx.db.Exec(`DELETE FROM captcha_challenges WHERE id IN
-				(SELECT id FROM captcha_challenges WHERE expires_at <= ? LIMIT ?)`, tx.now().UTC(), purgeChunk)
-			n = res.RowsAffected
-			return res.Error
+			var err error
+			n, err = rowsAffected(tx.exec("purge-challenges", tx.now().UTC(), purgeChunk))
+			return err
 		})
 		if err != nil {
 			return total, fmt.Errorf("purge captcha challenges: %w", err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -45,30 +46,35 @@ type Enquiry struct {
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 
-	// DestinationCodes are the ISO alpha-2 destination countries in the
-	// order the prospect gave them, space-separated (the enquiry's own
-	// column; enquiry_destinations holds them again keyed by country, for
-	// the dashboard's filter and counts).
-	DestinationCodes string `gorm:"column:destinations"`
-	// Destinations are the same codes as read with the enquiry.
-	Destinations []Destination `gorm:"-"`
+	// Destinations are the ISO alpha-2 destination countries in the order
+	// the prospect gave them (the enquiry's own column;
+	// enquiry_destinations holds them again keyed by country, for the
+	// dashboard's filter and counts).
+	Destinations CountryCodes `gorm:"column:destinations"`
 }
 
-// Destination is one destination country of an enquiry.
-type Destination struct {
-	EnquiryID int64
-	Country   string
-	CreatedAt time.Time
-}
+// CountryCodes are ISO alpha-2 country codes in order, stored as one text
+// column of space-separated codes.
+type CountryCodes []string
 
-// Countries lists the destination codes in order.
-func (e *Enquiry) Countries() []string {
-	out := make([]string, len(e.Destinations))
-	for i, d := range e.Destinations {
-		out[i] = d.Country
+// Scan reads the column.
+func (c *CountryCodes) Scan(v any) error {
+	var text string
+	switch v := v.(type) {
+	case string:
+		text = v
+	case []byte:
+		text = string(v)
+	case nil:
+	default:
+		return fmt.Errorf("country codes from %T", v)
 	}
-	return out
+	*c = appendFields((*c)[:0], text)
+	return nil
 }
+
+// Value writes the column.
+func (c CountryCodes) Value() (driver.Value, error) { return strings.Join(c, " "), nil }
 
 // Status values of the enquiry lifecycle.
 const (
@@ -80,6 +86,9 @@ const (
 	StatusLost      = "lost"
 	StatusSpam      = "spam"
 )
+
+// OpenStatuses are the statuses of enquiries still being worked on.
+var OpenStatuses = []string{StatusNew, StatusTriaged, StatusContacted, StatusQuoted}
 
 // InsertEnquiry writes the enquiry with its destinations (from countries)
 // on its row and, keyed by country, in enquiry_destinations, through
@@ -93,25 +102,25 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 	now := tx.now().UTC()
 	e.ID, e.Status, e.Version = 0, StatusNew, 1
 	e.CreatedAt, e.UpdatedAt, e.ConsentAt = now, now, e.ConsentAt.UTC()
-	e.DestinationCodes = strings.Join(countries, " ")
+	e.Destinations = CountryCodes(countries)
 	// On PostgreSQL a failed statement aborts the whole transaction: a
 	// savepoint lets the caller retry with a new reference after a clash.
 	if tx.dialect.postgres {
-		if _, err := tx.exec(sqlSavepointEnquiry); err != nil {
+		if _, err := tx.exec("savepoint-enquiry"); err != nil {
 			return fmt.Errorf("insert enquiry: %w", err)
 		}
 	}
-	row, err := tx.queryRow(sqlInsertEnquiry, e.Reference, e.Status, e.FullName, e.Company, e.Email, e.Phone, e.Service,
+	row, err := tx.queryRow("insert-enquiry", e.Reference, e.Status, e.FullName, e.Company, e.Email, e.Phone, e.Service,
 		e.OriginCountry, e.ProductCategory, e.ProductDescription, e.Condition, e.HSCode, e.ContainsEncryption,
 		e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate, e.Message, e.ConsentAt,
 		e.PrivacyNoticeVersion, e.UTMSource, e.UTMMedium, e.UTMCampaign, e.Referrer, e.ClientIP, e.UserAgent,
-		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt, e.DestinationCodes)
+		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt, e.Destinations)
 	if err == nil {
 		err = row.Scan(&e.ID)
 	}
 	if err != nil {
 		if tx.dialect.postgres {
-			if _, rerr := tx.exec(sqlRollbackEnquiry); rerr != nil {
+			if _, rerr := tx.exec("rollback-to-enquiry"); rerr != nil {
 				return fmt.Errorf("insert enquiry: %w (and %v)", err, rerr)
 			}
 		}
@@ -120,12 +129,17 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		}
 		return fmt.Errorf("insert enquiry: %w", err)
 	}
-	e.fillDestinations()
-	args := make([]any, 0, 3*len(countries))
+	return tx.insertDestinations(e.ID, now, countries)
+}
+
+// insertDestinations writes an enquiry's rows of enquiry_destinations.
+func (tx *Tx) insertDestinations(id int64, created time.Time, countries []string) error {
+	args := make([]any, 0, destinationWidth*len(countries))
 	for _, c := range countries {
-		args = append(args, c, now, e.ID)
+		args = append(args, c, created, id)
 	}
-	if _, err := tx.exec(destinationsSQL(len(countries)), args...); err != nil {
+	n := len(countries)
+	if _, err := tx.execRows("insert-destinations", destinationsKey(n), n, destinationWidth, args...); err != nil {
 		return fmt.Errorf("insert destinations: %w", err)
 	}
 	return nil
@@ -150,17 +164,7 @@ func (s *Store) enquiryWhere(ctx context.Context, cond string, arg any) (*Enquir
 	if err != nil {
 		return nil, fmt.Errorf("read enquiry (%s %v): %w", cond, arg, err)
 	}
-	e.fillDestinations()
 	return &e, nil
-}
-
-// fillDestinations sets Destinations from DestinationCodes.
-func (e *Enquiry) fillDestinations() {
-	codes := strings.Fields(e.DestinationCodes)
-	e.Destinations = make([]Destination, len(codes))
-	for i, c := range codes {
-		e.Destinations[i] = Destination{EnquiryID: e.ID, Country: c, CreatedAt: e.CreatedAt}
-	}
 }
 
 // CountEnquiries counts every stored enquiry.
@@ -170,9 +174,4 @@ func (s *Store) CountEnquiries(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("count enquiries: %w", err)
 	}
 	return n, nil
-}
-
-func isUniqueViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "duplicate key value")
 }

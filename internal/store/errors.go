@@ -2,7 +2,9 @@ package store
 
 import (
 	"errors"
-	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
 )
 
 // Errors the store returns for the web layer to map to a status code.
@@ -19,18 +21,49 @@ var (
 )
 
 // classify maps driver errors that mean "try again later" to ErrBusy,
-// keeping the cause for the log.
+// keeping the cause for the log. It goes by the drivers' error codes,
+// never by their message text.
 func classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	for _, s := range []string{"database is locked", "database table is locked", "disk is full", "disk I/O error", "SQLITE_BUSY", "SQLITE_FULL"} {
-		if strings.Contains(msg, s) {
-			return &busyError{cause: err}
-		}
+	if temporary(err) {
+		return &busyError{cause: err}
 	}
 	return err
+}
+
+// temporary reports whether err is the database being unable to take the
+// work now: SQLite busy, locked, full or failing to write; PostgreSQL out
+// of disk or memory, a serialization failure, a deadlock or a lock it could
+// not get.
+func temporary(err error) bool {
+	var lite sqlite3.Error
+	if errors.As(err, &lite) {
+		switch lite.Code {
+		case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrFull, sqlite3.ErrIoErr:
+			return true
+		}
+		return false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "53100", "53200", "40001", "40P01", "55P03":
+			return true
+		}
+	}
+	return false
+}
+
+// isUniqueViolation reports whether err is a unique key already taken.
+func isUniqueViolation(err error) bool {
+	var lite sqlite3.Error
+	if errors.As(err, &lite) {
+		return lite.ExtendedCode == sqlite3.ErrConstraintUnique || lite.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "23505"
 }
 
 type busyError struct{ cause error }

@@ -37,7 +37,7 @@ const (
 func (tx *Tx) AddEvent(ev Event) error {
 	ev.ID = 0
 	ev.CreatedAt = tx.now().UTC()
-	if _, err := tx.exec(sqlInsertEvent, ev.EnquiryID, ev.Kind, ev.Actor, ev.ActorID, ev.Detail, ev.CreatedAt); err != nil {
+	if _, err := tx.exec("insert-event", ev.EnquiryID, ev.Kind, ev.Actor, ev.ActorID, ev.Detail, ev.CreatedAt); err != nil {
 		return fmt.Errorf("add %s event: %w", ev.Kind, err)
 	}
 	return nil

@@ -35,8 +35,8 @@ func testExportPipeline(t *testing.T, s *Store) {
 
 	var refs []string
 	err = s.ExportEnquiries(ctx, Filter{}, func(r *ExportRow) error {
-		if len(r.Countries) != 2 || r.Countries[1] != "JP" {
-			return fmt.Errorf("%s: countries %v", r.Reference, r.Countries)
+		if len(r.Destinations) != 2 || r.Destinations[1] != "JP" {
+			return fmt.Errorf("%s: countries %v", r.Reference, r.Destinations)
 		}
 		refs = append(refs, r.Reference)
 		return nil

@@ -24,13 +24,9 @@ func (s *Store) ClaimJob(ctx context.Context, name string, slot time.Time, then 
 	claimed := false
 	err := s.Write(ctx, func(tx *Tx) error {
 		slot := slot.UTC()
-		res := tx.db.Exec(`INSERT INTO jobs (name, last_run) VALUES (?, ?)
-			ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run WHERE jobs.last_run < excluded.last_run`, name, slot)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return nil
+		n, err := rowsAffected(tx.exec("claim-job", name, slot))
+		if err != nil || n == 0 {
+			return err
 		}
 		claimed = true
 		return then(tx)

@@ -38,30 +38,21 @@ const failureRunResets = 24 * time.Hour
 // LoginState reads the failure counts of account (see AddressKey) from ip
 // and from everywhere.
 func (s *Store) LoginState(ctx context.Context, account, ip string) (LoginState, error) {
-	db, err := s.read.DB()
-	if err != nil {
-		return LoginState{}, err
-	}
-	rows, err := db.QueryContext(s.dialect.rowContext(ctx), s.dialect.rebind(
-		"SELECT ip, failures, last_failure_at FROM login_failures WHERE account = ? AND ip IN (?, '')"), account, ip)
-	if err != nil {
-		return LoginState{}, fmt.Errorf("read login failures: %w", err)
-	}
-	defer rows.Close()
 	var st LoginState
-	for rows.Next() {
+	err := s.scanRows(s.dialect.rowContext(ctx), "login-state", []any{account, ip}, func(scan func(...any) error) error {
 		var rowIP string
 		var f LoginFailures
-		if err := rows.Scan(&rowIP, &f.Failures, &f.Last); err != nil {
-			return LoginState{}, fmt.Errorf("read login failures: %w", err)
+		if err := scan(&rowIP, &f.Failures, &f.Last); err != nil {
+			return err
 		}
 		if rowIP == "" {
 			st.Account = f
 		} else {
 			st.FromAddress = f
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return LoginState{}, fmt.Errorf("read login failures: %w", err)
 	}
 	return st, nil
@@ -74,12 +65,8 @@ func (s *Store) LoginState(ctx context.Context, account, ip string) (LoginState,
 func (s *Store) RecordLoginFailure(ctx context.Context, account, ip string) error {
 	return s.Write(ctx, func(tx *Tx) error {
 		now := tx.now().UTC()
-		return tx.db.Exec(`INSERT INTO login_failures (account, ip, failures, last_failure_at)
-			VALUES (?, ?, 1, ?), (?, '', 1, ?)
-			ON CONFLICT (account, ip) DO UPDATE SET
-				failures = CASE WHEN login_failures.last_failure_at < ? THEN 1 ELSE login_failures.failures + 1 END,
-				last_failure_at = excluded.last_failure_at`,
-			account, ip, now, account, now, now.Add(-failureRunResets)).Error
+		_, err := tx.exec("record-login-failure", account, ip, now, account, now, now.Add(-failureRunResets))
+		return err
 	})
 }
 
@@ -87,7 +74,8 @@ func (s *Store) RecordLoginFailure(ctx context.Context, account, ip string) erro
 // everywhere: a good password was given.
 func (s *Store) ClearLoginFailures(ctx context.Context, account, ip string) error {
 	return s.Write(ctx, func(tx *Tx) error {
-		return tx.db.Exec("DELETE FROM login_failures WHERE account = ? AND ip IN (?, '')", account, ip).Error
+		_, err := tx.exec("clear-login-failures", account, ip)
+		return err
 	})
 }
 
@@ -96,9 +84,9 @@ func (s *Store) ClearLoginFailures(ctx context.Context, account, ip string) erro
 func (s *Store) PurgeLoginFailures(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.Write(ctx, func(tx *Tx) error {
-		res := tx.db.Exec("DELETE FROM login_failures WHERE last_failure_at < ?", tx.now().UTC().Add(-failureRunResets))
-		n = res.RowsAffected
-		return res.Error
+		var err error
+		n, err = rowsAffected(tx.exec("purge-login-failures", tx.now().UTC().Add(-failureRunResets)))
+		return err
 	})
 	return n, err
 }

@@ -60,7 +60,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 // migrateUpTo applies the pending migrations numbered up to last (tests
 // build older schemas with it).
 func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
-	all, err := loadMigrations(s.dialectName())
+	all, err := loadMigrations(s.dialect.name())
 	if err != nil {
 		return nil, err
 	}
@@ -107,25 +107,19 @@ func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
 		}
 		applied = append(applied, m.name)
 	}
-	// The intake's statements name the newest columns: they are prepared
+	// The statements name the newest tables and columns: they are prepared
 	// only once the schema is whole.
-	if s.hot.Load() == nil && last == math.MaxInt {
-		sqlDB, err := s.write.DB()
-		if err != nil {
+	if s.stmts.Load() == nil && last == math.MaxInt {
+		if err := s.prepareStatements(ctx); err != nil {
 			return applied, err
 		}
-		p, err := prepare(ctx, sqlDB, s.dialect)
-		if err != nil {
-			return applied, err
-		}
-		s.hot.Store(&p)
 	}
 	return applied, nil
 }
 
 // PendingMigrations counts the migrations not yet applied (readiness).
 func (s *Store) PendingMigrations(ctx context.Context) (int, error) {
-	all, err := loadMigrations(s.dialectName())
+	all, err := loadMigrations(s.dialect.name())
 	if err != nil {
 		return 0, err
 	}
@@ -142,19 +136,12 @@ func (s *Store) PendingMigrations(ctx context.Context) (int, error) {
 	return pending, nil
 }
 
-func (s *Store) dialectName() string {
-	if s.dialect.postgres {
-		return "postgres"
-	}
-	return "sqlite"
-}
-
 func appliedVersions(db *gorm.DB) (map[int]bool, error) {
+	if !db.Migrator().HasTable("schema_migrations") {
+		return map[int]bool{}, nil
+	}
 	var versions []int
 	if err := db.Raw("SELECT version FROM schema_migrations").Scan(&versions).Error; err != nil {
-		if strings.Contains(err.Error(), "no such table") || strings.Contains(err.Error(), "does not exist") {
-			return map[int]bool{}, nil
-		}
 		return nil, fmt.Errorf("read applied migrations: %w", err)
 	}
 	done := make(map[int]bool, len(versions))

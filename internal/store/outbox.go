@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -48,7 +49,7 @@ func (tx *Tx) EnqueueMail(enquiryID int64, kinds ...string) error {
 	for _, k := range kinds {
 		args = append(args, enquiryID, k, MailPending, now, now)
 	}
-	if _, err := tx.exec(outboxSQL(len(kinds)), args...); err != nil {
+	if _, err := tx.execRows("insert-mail", mailKey(len(kinds)), len(kinds), mailWidth, args...); err != nil {
 		return fmt.Errorf("enqueue mail: %w", err)
 	}
 	return nil
@@ -61,16 +62,43 @@ func (s *Store) LeaseMail(ctx context.Context, limit int, lease time.Duration) (
 	var leased []Message
 	err := s.Write(ctx, func(tx *Tx) error {
 		now := tx.now().UTC()
-		return tx.db.Raw(`UPDATE outbox SET lease_until = ? WHERE id IN (
-				SELECT id FROM outbox
-				WHERE status = ? AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-				ORDER BY next_attempt_at, id LIMIT ?`+tx.dialect.skipLocked()+`)
-			RETURNING *`, now.Add(lease), MailPending, now, now, limit).Scan(&leased).Error
+		rows, err := tx.query("lease-mail", now.Add(lease), now, now, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m Message
+			var enquiryID, userID sql.NullInt64
+			var leaseUntil, sentAt sql.NullTime
+			if err := rows.Scan(&m.ID, &enquiryID, &userID, &m.Kind, &m.Status, &m.Attempts, &m.NextAttemptAt,
+				&leaseUntil, &m.Recipients, &m.LastError, &m.CreatedAt, &sentAt); err != nil {
+				return err
+			}
+			m.EnquiryID, m.UserID = nullableID(enquiryID), nullableID(userID)
+			m.LeaseUntil, m.SentAt = nullableTime(leaseUntil), nullableTime(sentAt)
+			leased = append(leased, m)
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lease mail: %w", err)
 	}
 	return leased, nil
+}
+
+func nullableID(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Int64
+}
+
+func nullableTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	return &t.Time
 }
 
 // MailOutcome is what one delivery attempt came to.
@@ -127,16 +155,9 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	if err := s.read.WithContext(ctx).Model(&Message{}).Where("status = ?", MailFailed).Count(&st.Failed).Error; err != nil {
 		return st, fmt.Errorf("outbox stats: %w", err)
 	}
-	var oldest Message
-	// By age, not by due time: a message waiting for its next retry is
-	// still the oldest one pending.
-	err := s.read.WithContext(ctx).Where("status = ?", MailPending).Order("created_at, id").Take(&oldest).Error
-	switch {
-	case errors.Is(err, gorm.ErrRecordNotFound):
-	case err != nil:
+	err := s.queryRow(ctx, "oldest-pending-mail").Scan(&st.OldestPending)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("outbox stats: %w", err)
-	default:
-		st.OldestPending = oldest.CreatedAt
 	}
 	return st, nil
 }

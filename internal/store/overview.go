@@ -32,31 +32,18 @@ type Overview struct {
 // open), spam left out.
 func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, error) {
 	o := &Overview{}
-	db := s.read.WithContext(ctx)
-	period := func(q *gorm.DB, col string) *gorm.DB { return within(q, col, from, to) }
+	from, to = period(from, to)
 	steps := []func() error{
+		func() (err error) { o.ByCountry, err = s.counts(ctx, "overview-by-country", from, to); return err },
+		func() (err error) { o.ByStatus, err = s.counts(ctx, "overview-by-status", from, to); return err },
+		func() (err error) { o.ByWeek, err = s.counts(ctx, "overview-by-week", from, to); return err },
 		func() error {
-			return period(db.Table("enquiry_destinations AS d").Joins("JOIN enquiries AS e ON e.id = d.enquiry_id"), "d.created_at").
-				Where("e.status <> ?", StatusSpam).Select("d.country AS key, count(*) AS n").
-				Group("d.country").Order("n DESC, key").Scan(&o.ByCountry).Error
+			return s.queryRow(ctx, "count-open-unassigned", anySlice(OpenStatuses)...).Scan(&o.Unassigned)
 		},
-		func() error {
-			return period(db.Table("enquiries"), "created_at").Select("status AS key, count(*) AS n").
-				Group("status").Order("n DESC").Scan(&o.ByStatus).Error
-		},
-		func() error {
-			return period(db.Table("enquiries"), "created_at").Where("status <> ?", StatusSpam).
-				Select(s.dialect.week("created_at") + " AS key, count(*) AS n").
-				Group("key").Order("key").Scan(&o.ByWeek).Error
-		},
-		func() error {
-			return db.Table("enquiries").Where("assignee_id IS NULL AND status IN ?",
-				[]string{StatusNew, StatusTriaged, StatusContacted, StatusQuoted}).Count(&o.Unassigned).Error
-		},
-		func() error { return db.Table("enquiries").Where("status = ?", StatusNew).Count(&o.New).Error },
+		func() error { return s.queryRow(ctx, "count-new").Scan(&o.New) },
 		func() error {
 			var e Enquiry
-			err := db.Where("status = ?", StatusNew).Order("created_at, id").Take(&e).Error
+			err := s.read.WithContext(ctx).Where("status = ?", StatusNew).Order("created_at, id").Take(&e).Error
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return nil
 			}
@@ -78,13 +65,51 @@ func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, er
 	return o, nil
 }
 
-// within keeps the rows whose col lies in [from, to); zero bounds are open.
-func within(q *gorm.DB, col string, from, to time.Time) *gorm.DB {
-	if !from.IsZero() {
-		q = q.Where(col+" >= ?", from.UTC())
+// period makes [from, to) closed at both ends: a zero bound becomes a date
+// no enquiry is older or newer than, so the statements need no variants.
+func period(from, to time.Time) (time.Time, time.Time) {
+	if from.IsZero() {
+		from = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	if !to.IsZero() {
-		q = q.Where(col+" < ?", to.UTC())
+	if to.IsZero() {
+		to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	return q
+	return from.UTC(), to.UTC()
+}
+
+// counts runs a named summary whose rows are a key and a count.
+func (s *Store) counts(ctx context.Context, name string, args ...any) ([]Count, error) {
+	var out []Count
+	err := s.scanRows(ctx, name, args, func(scan func(...any) error) error {
+		var c Count
+		if err := scan(&c.Key, &c.N); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// scanRows runs a named read and calls each with every row's Scan.
+func (s *Store) scanRows(ctx context.Context, name string, args []any, each func(scan func(...any) error) error) error {
+	rows, err := s.query(ctx, name, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

@@ -37,7 +37,7 @@ func TestListFiltersUseTheirIndexes(t *testing.T) {
 	countries := []string{"DE", "US", "IN", "BR", "AE", "SG", "JP", "FR"}
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	for chunk := 0; chunk < 100; chunk++ {
-		batch := make([]DemoEnquiry, 1000)
+		batch := make([]Enquiry, 1000)
 		for i := range batch {
 			n := chunk*1000 + i
 			e := sampleEnquiry(fmt.Sprintf("ENQ-P%07d", n))
@@ -47,7 +47,8 @@ func TestListFiltersUseTheirIndexes(t *testing.T) {
 				id := int64(n%3 + 1)
 				e.AssigneeID = &id
 			}
-			batch[i] = DemoEnquiry{Enquiry: *e, Countries: []string{countries[n%8], countries[(n+3)%8]}}
+			e.Destinations = CountryCodes{countries[n%8], countries[(n+3)%8]}
+			batch[i] = *e
 		}
 		if err := s.InsertDemo(ctx, batch); err != nil {
 			t.Fatal(err)

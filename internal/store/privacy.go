@@ -12,54 +12,65 @@ import (
 // value, status and dates stay, so every count stays true.
 const Erased = "(erased)"
 
-// anonymise blanks the personal fields of the enquiries matched by where,
-// removes every other copy of them that belongs to those enquiries (staff
-// notes, the details of their timeline, their mail's recipients and
-// errors; unsent mail is not sent), and records an event on each. It
-// returns how many enquiries it anonymised and the personal values it
-// removed, for the caller to scrub elsewhere.
-func (tx *Tx) anonymise(where string, args []any, detail string, by Actor) (int64, []string, error) {
-	var people []struct {
-		ID                              int64
-		FullName, Company, Email, Phone string
+// anonymise blanks the personal fields of the enquiries the named query
+// selects, removes every other copy of them that belongs to those
+// enquiries (staff notes, the details of their timeline, their mail's
+// recipients and errors; unsent mail is not sent), and records an event on
+// each. It returns how many enquiries it anonymised and the personal values
+// it removed, for the caller to scrub elsewhere.
+func (tx *Tx) anonymise(people string, args []any, detail string, by Actor) (int64, []string, error) {
+	type person struct {
+		id                              int64
+		fullName, company, email, phone string
 	}
-	if err := tx.db.Raw("SELECT id, full_name, company, email, phone FROM enquiries WHERE "+where, args...).Scan(&people).Error; err != nil {
+	var found []person
+	rows, err := tx.query(people, args...)
+	if err != nil {
+		return 0, nil, err
+	}
+	for rows.Next() {
+		var p person
+		if err := rows.Scan(&p.id, &p.fullName, &p.company, &p.email, &p.phone); err != nil {
+			rows.Close()
+			return 0, nil, err
+		}
+		found = append(found, p)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return 0, nil, err
 	}
 	now := tx.now().UTC()
 	var removed []string
-	for _, p := range people {
-		personal := personalValues(p.FullName, p.Company, p.Email, p.Phone)
+	var actorID *int64
+	if by.ID != 0 {
+		actorID = &by.ID
+	}
+	for _, p := range found {
+		personal := personalValues(p.fullName, p.company, p.email, p.phone)
 		removed = append(removed, personal...)
-		err := tx.db.Exec(`UPDATE enquiries SET full_name = ?, company = ?, email = ?, phone = '', message = '',
-			product_description = ?, client_ip = '', user_agent = '', referrer = '', utm_source = '', utm_medium = '',
-			utm_campaign = '', version = version + 1, updated_at = ? WHERE id = ?`,
-			Erased, Erased, fmt.Sprintf("erased-%d@invalid", p.ID), Erased, now, p.ID).Error
-		if err != nil {
-			return 0, nil, err
+		steps := []func() error{
+			func() error {
+				_, err := tx.exec("anonymise-enquiry", Erased, Erased, fmt.Sprintf("erased-%d@invalid", p.id), Erased, now, p.id)
+				return err
+			},
+			func() error { _, err := tx.exec("erase-notes", "(note erased)", p.id); return err },
+			func() error {
+				_, err := tx.exec("cancel-unsent-mail", "not sent: personal data erased", p.id)
+				return err
+			},
+			func() error { return tx.scrub("event-details", "set-event-detail", personal, p.id) },
+			func() error { return tx.scrub("mail-texts", "set-mail-texts", personal, p.id) },
+			func() error {
+				return tx.AddEvent(Event{EnquiryID: p.id, Kind: EventErased, Actor: by.Name, ActorID: actorID, Detail: detail})
+			},
 		}
-		if err := tx.db.Exec("UPDATE enquiry_events SET detail = ? WHERE enquiry_id = ? AND kind = ?", "(note erased)", p.ID, EventNote).Error; err != nil {
-			return 0, nil, err
-		}
-		if err := tx.db.Exec("UPDATE outbox SET status = ?, last_error = ?, lease_until = NULL WHERE enquiry_id = ? AND status = ?",
-			MailFailed, "not sent: personal data erased", p.ID, MailPending).Error; err != nil {
-			return 0, nil, err
-		}
-		if err := tx.scrubRows("enquiry_events", "enquiry_id = ?", p.ID, personal, "detail"); err != nil {
-			return 0, nil, err
-		}
-		if err := tx.scrubRows("outbox", "enquiry_id = ?", p.ID, personal, "recipients", "last_error"); err != nil {
-			return 0, nil, err
-		}
-		var actorID *int64
-		if by.ID != 0 {
-			actorID = &by.ID
-		}
-		if err := tx.AddEvent(Event{EnquiryID: p.ID, Kind: EventErased, Actor: by.Name, ActorID: actorID, Detail: detail}); err != nil {
-			return 0, nil, err
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return 0, nil, err
+			}
 		}
 	}
-	return int64(len(people)), removed, nil
+	return int64(len(found)), removed, nil
 }
 
 // personalValues are the values of a person to remove wherever they were
@@ -75,59 +86,59 @@ func personalValues(values ...string) []string {
 	return out
 }
 
-// scrubRows replaces, in the named text columns of the rows of table
-// matching where, every occurrence of the personal values (in any case)
-// with Erased.
-func (tx *Tx) scrubRows(table, where string, arg any, personal []string, columns ...string) error {
+// scrub rewrites every personal value (in any case) to Erased in the rows
+// the named select returns — an id, then text columns — through the named
+// update, which takes the texts and then the id.
+func (tx *Tx) scrub(selectName, updateName string, personal []string, args ...any) error {
 	if len(personal) == 0 {
 		return nil
 	}
-	rows, err := tx.db.Raw("SELECT id, "+strings.Join(columns, ", ")+" FROM "+table+" WHERE "+where, arg).Rows()
+	rows, err := tx.query(selectName, args...)
 	if err != nil {
 		return err
 	}
-	type change struct {
-		id     int64
-		values []any
+	cols, err := rows.Columns()
+	if err != nil {
+		rows.Close()
+		return err
 	}
-	var changes []change
+	var changes [][]any
 	for rows.Next() {
 		var id int64
-		vals := make([]string, len(columns))
+		texts := make([]string, len(cols)-1)
 		dest := []any{&id}
-		for i := range vals {
-			dest = append(dest, &vals[i])
+		for i := range texts {
+			dest = append(dest, &texts[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
 			return err
 		}
 		changed := false
-		ch := change{id: id}
-		for _, v := range vals {
-			clean := scrub(v, personal)
-			changed = changed || clean != v
-			ch.values = append(ch.values, clean)
+		values := make([]any, 0, len(cols))
+		for _, t := range texts {
+			clean := scrubText(t, personal)
+			changed = changed || clean != t
+			values = append(values, clean)
 		}
 		if changed {
-			changes = append(changes, ch)
+			changes = append(changes, append(values, id))
 		}
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
-	set := strings.Join(columns, " = ?, ") + " = ?"
-	for _, ch := range changes {
-		if err := tx.db.Exec("UPDATE "+table+" SET "+set+" WHERE id = ?", append(ch.values, ch.id)...).Error; err != nil {
+	for _, values := range changes {
+		if _, err := tx.exec(updateName, values...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// scrub replaces every occurrence of the personal values in s, ignoring
-// case, with Erased.
-func scrub(s string, personal []string) string {
+// scrubText replaces every occurrence of the personal values in s,
+// ignoring case, with Erased.
+func scrubText(s string, personal []string) string {
 	for _, p := range personal {
 		for {
 			i := indexFold(s, p)
@@ -162,19 +173,19 @@ func (s *Store) ErasePerson(ctx context.Context, email string, by Actor) (int64,
 	err := s.Write(ctx, func(tx *Tx) error {
 		var removed []string
 		var err error
-		n, removed, err = tx.anonymise(tx.dialect.sameEmail("email"), []any{email}, "Personal data erased on request", by)
+		n, removed, err = tx.anonymise("people-by-email", []any{strings.ToLower(email)}, "Personal data erased on request", by)
 		if err != nil {
 			return err
 		}
 		removed = append(removed, personalValues(email)...)
 		for _, v := range removed {
-			pattern := "%" + likeEscaper.Replace(v) + "%"
-			err := tx.scrubRows("audit_log", "detail "+tx.dialect.like()+" ? ESCAPE '\\'", pattern, removed, "detail")
-			if err != nil {
+			pattern := "%" + likeEscaper.Replace(strings.ToLower(v)) + "%"
+			if err := tx.scrub("audit-details-mentioning", "set-audit-detail", removed, pattern); err != nil {
 				return err
 			}
 		}
-		return tx.db.Exec("DELETE FROM acknowledgement_limits WHERE address = ?", AddressKey(email)).Error
+		_, err = tx.exec("forget-acknowledgement-address", AddressKey(email))
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("erase: %w", err)
@@ -193,7 +204,7 @@ func (s *Store) ApplyRetention(ctx context.Context, spamAge, closedAge time.Dura
 	for spamAge > 0 {
 		var n int64
 		err = s.Write(ctx, func(tx *Tx) (err error) {
-			n, err = tx.deleteEnquiries("status = ? AND created_at < ? LIMIT ?", StatusSpam, now.Add(-spamAge), retentionChunk)
+			n, err = tx.deleteSpam(now.Add(-spamAge), retentionChunk)
 			return err
 		})
 		if deleted += n; err != nil || n < retentionChunk {
@@ -203,8 +214,7 @@ func (s *Store) ApplyRetention(ctx context.Context, spamAge, closedAge time.Dura
 	for err == nil && closedAge > 0 {
 		var n int64
 		err = s.Write(ctx, func(tx *Tx) (err error) {
-			n, _, err = tx.anonymise(`id IN (SELECT id FROM enquiries WHERE status IN (?, ?) AND updated_at < ?
-				AND full_name <> ? LIMIT ?)`, []any{StatusWon, StatusLost, now.Add(-closedAge), Erased, retentionChunk},
+			n, _, err = tx.anonymise("people-for-retention", []any{now.Add(-closedAge), Erased, retentionChunk},
 				"Personal data anonymised by the retention policy", Actor{Name: "retention policy"})
 			return err
 		})
@@ -218,31 +228,39 @@ func (s *Store) ApplyRetention(ctx context.Context, spamAge, closedAge time.Dura
 	return deleted, anonymised, nil
 }
 
-// deleteEnquiries deletes the enquiries matching where, with their rows in
-// enquiry_destinations (keyed by country, so found through each enquiry's
-// own list; events and mail go by foreign key).
-func (tx *Tx) deleteEnquiries(where string, args ...any) (int64, error) {
-	var victims []struct {
-		ID           int64
-		Destinations string
+// deleteSpam deletes up to limit spam enquiries created before, with
+// their rows in enquiry_destinations (keyed by country, so found through
+// each enquiry's own list; events and mail go by foreign key).
+func (tx *Tx) deleteSpam(before time.Time, limit int) (int64, error) {
+	type victim struct {
+		id           int64
+		destinations CountryCodes
 	}
-	if err := tx.db.Raw("SELECT id, destinations FROM enquiries WHERE "+where, args...).Scan(&victims).Error; err != nil {
+	var victims []victim
+	rows, err := tx.query("spam-before", before, limit)
+	if err != nil {
 		return 0, err
 	}
-	ids := make([]int64, len(victims))
-	for i, v := range victims {
-		ids[i] = v.ID
-		for _, country := range strings.Fields(v.Destinations) {
-			err := tx.db.Exec(`DELETE FROM enquiry_destinations WHERE country = ?
-				AND created_at = (SELECT created_at FROM enquiries WHERE id = ?) AND enquiry_id = ?`, country, v.ID, v.ID).Error
-			if err != nil {
+	for rows.Next() {
+		var v victim
+		if err := rows.Scan(&v.id, &v.destinations); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		victims = append(victims, v)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, err
+	}
+	for _, v := range victims {
+		for _, country := range v.destinations {
+			if _, err := tx.exec("delete-destination", country, v.id, v.id); err != nil {
 				return 0, err
 			}
 		}
+		if _, err := tx.exec("delete-enquiry", v.id); err != nil {
+			return 0, err
+		}
 	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	res := tx.db.Exec("DELETE FROM enquiries WHERE id IN ?", ids)
-	return res.RowsAffected, res.Error
+	return int64(len(victims)), nil
 }

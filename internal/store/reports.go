@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Report holds the managers' figures for a period (spam left out).
@@ -55,41 +53,43 @@ func (r *Report) ResponseQuantile(q float64) time.Duration {
 // Report computes the figures for enquiries created in [from, to).
 func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error) {
 	r := &Report{}
-	db := s.read.WithContext(ctx)
-	period := func(q *gorm.DB, col string) *gorm.DB {
-		return within(q, col, from, to).Where("e.status <> ?", StatusSpam)
-	}
-	dest := func() *gorm.DB {
-		return period(db.Table("enquiry_destinations AS d").Joins("JOIN enquiries AS e ON e.id = d.enquiry_id"), "d.created_at")
-	}
-	enq := func() *gorm.DB { return period(db.Table("enquiries AS e"), "e.created_at") }
+	from, to = period(from, to)
 	var statuses []Count
 	var seconds []float64
 	steps := []func() error{
 		func() error {
-			return dest().Select("d.country AS country, e.status AS status, count(*) AS n").
-				Group("d.country, e.status").Order("d.country, e.status").Scan(&r.CountryStatus).Error
+			return s.scanRows(ctx, "report-country-status", []any{from, to}, func(scan func(...any) error) error {
+				var c CountryStatus
+				if err := scan(&c.Country, &c.Status, &c.N); err != nil {
+					return err
+				}
+				r.CountryStatus = append(r.CountryStatus, c)
+				return nil
+			})
 		},
+		func() (err error) { r.ByMonth, err = s.counts(ctx, "report-by-month", from, to); return err },
+		func() (err error) { r.ByService, err = s.counts(ctx, "report-by-service", from, to); return err },
+		func() (err error) { r.ByCategory, err = s.counts(ctx, "report-by-category", from, to); return err },
 		func() error {
-			return enq().Select(s.dialect.month("e.created_at") + " AS key, count(*) AS n").Group("key").Order("key").Scan(&r.ByMonth).Error
+			return s.scanRows(ctx, "report-lanes", []any{from, to}, func(scan func(...any) error) error {
+				var l Lane
+				if err := scan(&l.Origin, &l.Destination, &l.N); err != nil {
+					return err
+				}
+				r.Lanes = append(r.Lanes, l)
+				return nil
+			})
 		},
+		func() (err error) { statuses, err = s.counts(ctx, "report-by-status", from, to); return err },
 		func() error {
-			return enq().Select("e.service AS key, count(*) AS n").Group("e.service").Order("n DESC, key").Scan(&r.ByService).Error
-		},
-		func() error {
-			return enq().Select("e.product_category AS key, count(*) AS n").Group("e.product_category").Order("n DESC, key").Scan(&r.ByCategory).Error
-		},
-		func() error {
-			return dest().Select("e.origin_country AS origin, d.country AS destination, count(*) AS n").
-				Group("e.origin_country, d.country").Order("n DESC, origin, destination").Limit(15).Scan(&r.Lanes).Error
-		},
-		func() error {
-			return enq().Select("e.status AS key, count(*) AS n").Group("e.status").Scan(&statuses).Error
-		},
-		func() error {
-			return enq().Joins("JOIN enquiry_events AS ev ON ev.enquiry_id = e.id AND ev.actor_id IS NOT NULL").
-				Select(s.dialect.seconds("min(ev.created_at)", "e.created_at")).
-				Group("e.id").Scan(&seconds).Error
+			return s.scanRows(ctx, "report-first-responses", []any{from, to}, func(scan func(...any) error) error {
+				var sec float64
+				if err := scan(&sec); err != nil {
+					return err
+				}
+				seconds = append(seconds, sec)
+				return nil
+			})
 		},
 	}
 	for _, step := range steps {

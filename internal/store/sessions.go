@@ -24,14 +24,10 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 
 // SessionByHash reads a session and its user.
 func (s *Store) SessionByHash(ctx context.Context, hash string) (*Session, *User, error) {
-	// Every staff request asks this first: one query for both rows, read
-	// without gorm's reflection (and see rowContext).
-	db, err := s.read.DB()
-	if err != nil {
-		return nil, nil, err
-	}
+	// Every staff request asks this first: one query for both rows (and
+	// see rowContext).
 	sess := Session{TokenHash: hash}
-	row := db.QueryRowContext(s.dialect.rowContext(ctx), s.dialect.rebind(sessionUserQuery), hash)
+	row := s.queryRow(s.dialect.rowContext(ctx), "session-with-user", hash)
 	u, err := scanUser(row.Scan, &sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
@@ -41,9 +37,6 @@ func (s *Store) SessionByHash(ctx context.Context, hash string) (*Session, *User
 	}
 	return &sess, &u, nil
 }
-
-var sessionUserQuery = "SELECT s.user_id, s.created_at, s.last_seen_at, s.expires_at, " + userColumns("u.") +
-	" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
 
 // TouchSession records activity, which moves the idle deadline.
 func (s *Store) TouchSession(ctx context.Context, hash string, at time.Time) error {

@@ -28,12 +28,15 @@ import (
 type Store struct {
 	write   *gorm.DB
 	read    *gorm.DB
+	readDB  *sql.DB // read's pool, for the named queries
 	writer  *writer
 	now     func() time.Time
 	path    string
 	dialect dialect
-	// hot holds the intake's prepared statements once migrations ran.
-	hot atomic.Pointer[prepared]
+	queries queryBook
+	// stmts holds the named statements prepared on both pools, once
+	// migrations ran.
+	stmts atomic.Pointer[prepared]
 }
 
 // Options tune Open; the zero value is right for production.
@@ -85,12 +88,50 @@ func Open(dsn string, opts Options) (*Store, error) {
 		closeDB(read)
 		return nil, err
 	}
-	s := &Store{write: write, read: read, now: opts.Now, path: dsn}
-	s.writer = newWriter(write, s.dialect, opts.QueueSize, opts.MaxBatch, s.hot.Load)
+	return newStore(write, read, dsn, dialect{}, opts)
+}
+
+// newStore completes a Store on its two pools and starts its writer.
+func newStore(write, read *gorm.DB, dsn string, d dialect, opts Options) (*Store, error) {
+	book, err := loadQueries(d.name())
+	if err != nil {
+		closeDB(write)
+		closeDB(read)
+		return nil, err
+	}
+	readDB, err := read.DB()
+	if err != nil {
+		closeDB(write)
+		closeDB(read)
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	s := &Store{write: write, read: read, readDB: readDB, now: opts.Now, path: dsn, dialect: d, queries: book}
+	s.writer = newWriter(write, d, book, opts.QueueSize, opts.MaxBatch, s.stmts.Load)
 	return s, nil
 }
 
-// driverName is mattn's driver with two pragmas the DSN cannot carry:
+// prepareStatements prepares every named statement on both pools.
+func (s *Store) prepareStatements(ctx context.Context) error {
+	writeDB, err := s.write.DB()
+	if err != nil {
+		return err
+	}
+	w, err := prepareAll(ctx, writeDB, s.queries)
+	if err != nil {
+		return err
+	}
+	r, err := prepareAll(ctx, s.readDB, s.queries)
+	if err != nil {
+		w.close()
+		return err
+	}
+	s.stmts.Store(&prepared{read: r, write: w})
+	return nil
+}
+
+// driverName is mattn's driver with iordesk_lower() (Go's Unicode
+// strings.ToLower, for the case rules both engines share; SQLite's own
+// lower() folds ASCII only) and two pragmas the DSN cannot carry:
 // statement and savepoint journals in memory (every insert of the intake
 // runs inside a savepoint and under a UNIQUE constraint, and with journals
 // in temporary files each one paid for file writes), and a checkpoint every
@@ -100,6 +141,9 @@ const driverName = "sqlite3_iordesk"
 
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		if err := c.RegisterFunc("iordesk_lower", strings.ToLower, true); err != nil {
+			return err
+		}
 		_, err := c.Exec("PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000", nil)
 		return err
 	}})
@@ -128,9 +172,7 @@ func openPostgres(dsn string, opts Options, cfg *gorm.Config) (*Store, error) {
 	r, _ := read.DB()
 	r.SetMaxOpenConns(16)
 	r.SetMaxIdleConns(8)
-	s := &Store{write: write, read: read, now: opts.Now, path: dsn, dialect: dialect{postgres: true}}
-	s.writer = newWriter(write, s.dialect, opts.QueueSize, opts.MaxBatch, s.hot.Load)
-	return s, nil
+	return newStore(write, read, dsn, dialect{postgres: true}, opts)
 }
 
 // sqliteDSN puts every pragma in the DSN so each pooled connection has them
@@ -169,7 +211,7 @@ func limitPools(write, read *gorm.DB) error {
 // closes both pools.
 func (s *Store) Close() error {
 	s.writer.close()
-	if p := s.hot.Load(); p != nil {
+	if p := s.stmts.Load(); p != nil {
 		p.close()
 	}
 	return errors.Join(closeDB(s.write), closeDB(s.read))
@@ -177,11 +219,7 @@ func (s *Store) Close() error {
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	db, err := s.read.DB()
-	if err != nil {
-		return err
-	}
-	return db.PingContext(ctx)
+	return s.readDB.PingContext(ctx)
 }
 
 // Write runs fn in the next group-committed transaction and returns once
@@ -203,7 +241,7 @@ func (s *Store) WriteRelaxed(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (s *Store) queue(ctx context.Context, relaxed bool, fn func(tx *Tx) error) error {
 	return s.writer.do(ctx, relaxed, func(db *gorm.DB) error {
-		return fn(&Tx{db: db, now: s.now, prepared: s.hot.Load(), dialect: s.dialect})
+		return fn(&Tx{db: db, now: s.now, prepared: s.stmts.Load(), dialect: s.dialect, queries: s.queries})
 	})
 }
 
@@ -213,6 +251,7 @@ type Tx struct {
 	now      func() time.Time
 	prepared *prepared
 	dialect  dialect
+	queries  queryBook
 }
 
 func closeDB(db *gorm.DB) error {

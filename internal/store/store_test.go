@@ -100,7 +100,7 @@ func testConcurrentWrites(t *testing.T, s *Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := e.Countries(); len(got) != 2 || got[0] != "DE" || got[1] != "FR" {
+	if got := e.Destinations; len(got) != 2 || got[0] != "DE" || got[1] != "FR" {
 		t.Fatalf("destinations = %v", got)
 	}
 	evs, err := s.Events(ctx, e.ID)

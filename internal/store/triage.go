@@ -4,24 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"gorm.io/gorm"
 )
 
-// ListRow is one line of the dashboard list.
-type ListRow struct {
-	Enquiry
-	Countries []string `gorm:"-"`
-}
-
-// listColumns are what the list shows, each row's destinations included.
-const listColumns = `e.id, e.reference, e.status, e.full_name, e.company, e.email, e.service,
-	e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at, e.destinations`
-
 // ListEnquiries returns one page of the filtered list, with each row's
 // destinations, and whether more rows follow.
-func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, error) {
+// Each row holds the columns the list shows; the others are empty.
+func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
@@ -30,32 +20,24 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, e
 		// free-text search scans, so it keeps the request's context.
 		ctx = s.dialect.rowContext(ctx)
 	}
-	db, err := s.read.DB()
-	if err != nil {
-		return nil, false, err
-	}
 	q := s.filterSQL(f)
-	sqlRows, err := db.QueryContext(ctx, s.dialect.rebind("SELECT "+listColumns+
-		" FROM "+q.from+" WHERE "+q.where+" ORDER BY "+q.order(f.Oldest)+" LIMIT ? OFFSET ?"),
-		append(q.args, f.Limit+1, f.Offset)...)
+	sqlRows, err := s.queryText(ctx, q.statement("list-enquiries", f.Oldest), append(q.args, f.Limit+1, f.Offset)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list enquiries: %w", err)
 	}
 	defer sqlRows.Close()
-	rows := make([]ListRow, 0, f.Limit+1)
+	rows := make([]Enquiry, 0, f.Limit+1)
 	for sqlRows.Next() {
-		var r ListRow
+		var r Enquiry
 		var assignee sql.NullInt64
-		var countries string
 		err := sqlRows.Scan(&r.ID, &r.Reference, &r.Status, &r.FullName, &r.Company, &r.Email, &r.Service,
-			&r.ProductCategory, &r.ShipmentValueCents, &r.Currency, &assignee, &r.Version, &r.CreatedAt, &countries)
+			&r.ProductCategory, &r.ShipmentValueCents, &r.Currency, &assignee, &r.Version, &r.CreatedAt, &r.Destinations)
 		if err != nil {
 			return nil, false, fmt.Errorf("list enquiries: %w", err)
 		}
 		if assignee.Valid {
 			r.AssigneeID = &assignee.Int64
 		}
-		r.Countries = strings.Fields(countries)
 		rows = append(rows, r)
 	}
 	if err := sqlRows.Err(); err != nil {
@@ -71,16 +53,10 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]ListRow, bool, e
 // CountEnquiriesUpTo counts the filter's rows, stopping at limit so a count
 // over a million rows stays cheap ("10,000+").
 func (s *Store) CountEnquiriesUpTo(ctx context.Context, f Filter, limit int) (int64, error) {
-	db, err := s.read.DB()
-	if err != nil {
-		return 0, err
-	}
-	// Unordered: the first limit rows in whatever order the planner likes
-	// are enough to count, with no walk of the list's order index.
 	q := s.filterSQL(f)
 	var n int64
-	err = db.QueryRowContext(s.dialect.rowContext(ctx), s.dialect.rebind("SELECT count(*) FROM (SELECT 1 FROM "+q.from+
-		" WHERE "+q.where+" LIMIT ?) AS capped"), append(q.args, limit)...).Scan(&n)
+	err := s.readDB.QueryRowContext(s.dialect.rowContext(ctx), q.statement("count-enquiries-capped", false),
+		append(q.args, limit)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count enquiries: %w", err)
 	}

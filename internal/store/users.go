@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -30,14 +31,26 @@ const (
 	RoleAdmin   = "admin"
 )
 
-// CreateUser stores a new account; a taken email is ErrConflict.
+// CreateUser stores a new account; an email already taken, in any case,
+// is ErrConflict. The check runs in the writer's transaction, so two
+// accounts for one address can race only on PostgreSQL, where its unique
+// index on lower(email) refuses the second.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	err := s.Write(ctx, func(tx *Tx) error {
+		row, err := tx.queryRow("user-by-email", strings.ToLower(u.Email))
+		if err != nil {
+			return err
+		}
+		if _, err := scanUser(row.Scan); err == nil {
+			return ErrConflict
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		now := tx.now().UTC()
 		u.CreatedAt, u.UpdatedAt = now, now
 		return tx.db.Create(u).Error
 	})
-	if err != nil && isUniqueViolation(err) {
+	if errors.Is(err, ErrConflict) || (err != nil && isUniqueViolation(err)) {
 		return fmt.Errorf("user %s: %w", u.Email, ErrConflict)
 	}
 	if err != nil {
@@ -46,20 +59,20 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	return nil
 }
 
-// UserByEmail finds an account by email, ignoring case.
+// UserByEmail finds an account by email, in any case (Unicode lower case
+// on both engines).
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
-	return s.userWhere(ctx, s.dialect.sameEmail("email"), email)
+	return s.user(ctx, "user-by-email", strings.ToLower(email))
 }
 
 // UserByID finds an account by id.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
-	return s.userWhere(ctx, "id = ?", id)
+	return s.user(ctx, "user-by-id", id)
 }
 
-func (s *Store) userWhere(ctx context.Context, cond string, arg any) (*User, error) {
-	var u User
-	err := s.read.WithContext(ctx).Where(cond, arg).Take(&u).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+func (s *Store) user(ctx context.Context, name string, arg any) (*User, error) {
+	u, err := scanUser(s.queryRow(s.dialect.rowContext(ctx), name, arg).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
@@ -70,39 +83,21 @@ func (s *Store) userWhere(ctx context.Context, cond string, arg any) (*User, err
 
 // Users lists every account by name.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	// Read beside every list page: by hand, without gorm's reflection.
-	db, err := s.read.DB()
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(s.dialect.rowContext(ctx), "SELECT "+userColumns("")+" FROM users ORDER BY name, id")
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
 	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows.Scan)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
+	err := s.scanRows(s.dialect.rowContext(ctx), "list-users", nil, func(scan func(...any) error) error {
+		u, err := scanUser(scan)
 		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	return out, nil
 }
 
-// userColumns are a user's columns in the order scanUser reads them, each
-// prefixed with alias (e.g. "u.").
-func userColumns(alias string) string {
-	cols := []string{"id", "email", "name", "role", "password_hash", "disabled", "weekly_digest",
-		"created_at", "updated_at"}
-	return alias + strings.Join(cols, ", "+alias)
-}
-
-// scanUser reads a row's userColumns, after the targets in before.
+// scanUser reads a row's user columns (id, email, name, role,
+// password_hash, disabled, weekly_digest, created_at, updated_at, as the
+// query files select them), after the targets in before.
 func scanUser(scan func(dest ...any) error, before ...any) (User, error) {
 	var u User
 	err := scan(append(before, &u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.WeeklyDigest,
@@ -133,7 +128,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, name, role string, dis
 		updates := map[string]any{"name": name, "role": role, "disabled": disabled, "updated_at": tx.now().UTC()}
 		if passwordHash != "" {
 			updates["password_hash"] = passwordHash
-			if err := tx.db.Exec("DELETE FROM login_failures WHERE account = ?", AddressKey(before.Email)).Error; err != nil {
+			if _, err := tx.exec("clear-account-login-failures", AddressKey(before.Email)); err != nil {
 				return err
 			}
 		}

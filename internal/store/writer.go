@@ -15,6 +15,7 @@ import (
 type writer struct {
 	db       *gorm.DB
 	dialect  dialect
+	queries  queryBook
 	prepared func() *prepared
 	queue    chan *writeOp
 	maxBatch int
@@ -34,14 +35,14 @@ type writeOp struct {
 	relaxed bool       // may be lost with the machine (see Store.WriteRelaxed)
 }
 
-func newWriter(db *gorm.DB, d dialect, queueSize, maxBatch int, prepared func() *prepared) *writer {
+func newWriter(db *gorm.DB, d dialect, queries queryBook, queueSize, maxBatch int, prepared func() *prepared) *writer {
 	if queueSize <= 0 {
 		queueSize = 1024
 	}
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
-	w := &writer{db: db, dialect: d, prepared: prepared, queue: make(chan *writeOp, queueSize), maxBatch: maxBatch, done: make(chan struct{})}
+	w := &writer{db: db, dialect: d, queries: queries, prepared: prepared, queue: make(chan *writeOp, queueSize), maxBatch: maxBatch, done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -108,12 +109,9 @@ func (w *writer) run() {
 // of one needs no savepoint: its failure rolls back the transaction.
 func (w *writer) commit(batch []*writeOp) {
 	results := make([]error, len(batch))
-	p, d := w.prepared(), w.dialect
-	exec := func(tx *gorm.DB, query string) error {
-		st, err := bound(p, d, tx, query)
-		if err == nil {
-			_, err = st.Exec()
-		}
+	d := w.dialect
+	exec := func(tx *gorm.DB, name string) error {
+		_, err := (&Tx{db: tx, prepared: w.prepared(), queries: w.queries}).exec(name)
 		return err
 	}
 	relaxed := true
@@ -137,15 +135,15 @@ func (w *writer) commit(batch []*writeOp) {
 			return results[0]
 		}
 		for i, op := range batch {
-			if err := exec(tx, sqlSavepoint); err != nil {
+			if err := exec(tx, "savepoint"); err != nil {
 				return err
 			}
 			if results[i] = runOp(op.fn, tx); results[i] != nil {
-				if err := exec(tx, sqlRollbackTo); err != nil {
+				if err := exec(tx, "rollback-to-savepoint"); err != nil {
 					return err
 				}
 			}
-			if err := exec(tx, sqlRelease); err != nil {
+			if err := exec(tx, "release-savepoint"); err != nil {
 				return err
 			}
 		}

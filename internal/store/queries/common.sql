@@ -1,0 +1,237 @@
+-- The hand-written SQL of iordesk (loaded by queries.go). This file holds
+-- the statements that are the same on SQLite and PostgreSQL; sqlite.sql
+-- and postgres.sql hold, under the same names, the ones that differ, so
+-- every difference between the engines stands in those two files.
+--
+-- Every statement has a name (`-- name: …`). Placeholders are `?`, numbered
+-- ($1, $2, …) for PostgreSQL when the files are loaded. A statement with
+-- {markers} is completed in Go (the list's filter from filter.go, a
+-- multi-row insert) and is not prepared; every other statement is prepared
+-- once, when the store has migrated. A `-- fragment:` is a part that Go
+-- puts into such a statement.
+--
+-- Case: emails and searches compare Unicode lower case on both engines
+-- (see the two dialect files for how).
+
+-- ---------------------------------------------------------------- intake
+
+-- name: insert-enquiry
+INSERT INTO enquiries (reference, status, full_name, company, email, phone, service,
+    origin_country, product_category, product_description, condition, hs_code, contains_encryption,
+    wireless_radio, lithium_batteries, shipment_value_cents, currency, target_date, message, consent_at,
+    privacy_notice_version, utm_source, utm_medium, utm_campaign, referrer, client_ip, user_agent,
+    assignee_id, version, created_at, updated_at, destinations)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id;
+
+-- name: insert-destinations
+-- {rows} is "(?, ?, ?)" once per destination, comma-separated.
+INSERT INTO enquiry_destinations (country, created_at, enquiry_id) VALUES {rows};
+
+-- name: insert-event
+INSERT INTO enquiry_events (enquiry_id, kind, actor, actor_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?);
+
+-- name: insert-mail
+-- {rows} is "(?, ?, ?, ?, ?)" once per message.
+INSERT INTO outbox (enquiry_id, kind, status, next_attempt_at, created_at) VALUES {rows};
+
+-- name: claim-acknowledgement
+-- One row changes when no acknowledgement went to the address within the
+-- interval: the claim is won.
+INSERT INTO acknowledgement_limits (address, last_queued_at) VALUES (?, ?)
+ON CONFLICT (address) DO UPDATE SET last_queued_at = excluded.last_queued_at
+WHERE acknowledgement_limits.last_queued_at <= ?;
+
+-- name: purge-acknowledgement-limits
+DELETE FROM acknowledgement_limits WHERE last_queued_at <= ?;
+
+-- name: forget-acknowledgement-address
+DELETE FROM acknowledgement_limits WHERE address = ?;
+
+-- ---------------------------------------------------------------- CAPTCHA
+
+-- name: insert-challenge
+INSERT INTO captcha_challenges (id, digits, expires_at) VALUES (?, ?, ?);
+
+-- name: consume-challenge
+DELETE FROM captcha_challenges WHERE id = ? RETURNING digits, expires_at;
+
+-- name: live-challenge
+SELECT digits, expires_at FROM captcha_challenges WHERE id = ? AND expires_at > ?;
+
+-- name: purge-challenges
+DELETE FROM captcha_challenges WHERE id IN
+    (SELECT id FROM captcha_challenges WHERE expires_at <= ? LIMIT ?);
+
+-- ---------------------------------------------------------------- the list
+
+-- name: list-enquiries
+-- {from}, {where} and {order} come from the filter (filter.go).
+SELECT e.id, e.reference, e.status, e.full_name, e.company, e.email, e.service,
+    e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at, e.destinations
+FROM {from} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?;
+
+-- name: count-enquiries-capped
+-- Unordered: the first rows in whatever order the planner likes are enough
+-- to count, with no walk of the list's order index.
+SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {where} LIMIT ?) AS capped;
+
+-- ---------------------------------------------------------------- the overview
+
+-- name: overview-by-country
+SELECT d.country, count(*) AS n
+FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam'
+GROUP BY d.country ORDER BY n DESC, d.country;
+
+-- name: overview-by-status
+SELECT status, count(*) AS n FROM enquiries
+WHERE created_at >= ? AND created_at < ?
+GROUP BY status ORDER BY n DESC, status;
+
+-- name: count-open-unassigned
+-- The parameters are the open statuses (OpenStatuses).
+SELECT count(*) FROM enquiries WHERE assignee_id IS NULL AND status IN (?, ?, ?, ?);
+
+-- name: count-new
+SELECT count(*) FROM enquiries WHERE status = 'new';
+
+-- ---------------------------------------------------------------- reports
+
+-- name: report-country-status
+SELECT d.country, e.status, count(*) AS n
+FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam'
+GROUP BY d.country, e.status ORDER BY d.country, e.status;
+
+-- name: report-by-service
+SELECT service, count(*) AS n FROM enquiries
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+GROUP BY service ORDER BY n DESC, service;
+
+-- name: report-by-category
+SELECT product_category, count(*) AS n FROM enquiries
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+GROUP BY product_category ORDER BY n DESC, product_category;
+
+-- name: report-lanes
+SELECT e.origin_country, d.country, count(*) AS n
+FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam'
+GROUP BY e.origin_country, d.country ORDER BY n DESC, e.origin_country, d.country LIMIT 15;
+
+-- name: report-by-status
+SELECT status, count(*) AS n FROM enquiries
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+GROUP BY status;
+
+-- ---------------------------------------------------------------- mail
+
+-- name: oldest-pending-mail
+-- By age, not by due time: a message waiting for its next retry is still
+-- the oldest one pending.
+SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY created_at, id LIMIT 1;
+
+-- name: claim-job
+-- One row changes when the job has not run for this slot yet, here or on
+-- another instance.
+INSERT INTO jobs (name, last_run) VALUES (?, ?)
+ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run WHERE jobs.last_run < excluded.last_run;
+
+-- ---------------------------------------------------------------- staff
+
+-- name: list-users
+SELECT id, email, name, role, password_hash, disabled, weekly_digest, created_at, updated_at
+FROM users ORDER BY name, id;
+
+-- name: user-by-id
+SELECT id, email, name, role, password_hash, disabled, weekly_digest, created_at, updated_at
+FROM users WHERE id = ?;
+
+-- name: session-with-user
+SELECT s.user_id, s.created_at, s.last_seen_at, s.expires_at,
+    u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.weekly_digest, u.created_at, u.updated_at
+FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?;
+
+-- name: login-state
+SELECT ip, failures, last_failure_at FROM login_failures WHERE account = ? AND ip IN (?, '');
+
+-- name: record-login-failure
+-- One statement for both counts, so concurrent failures on several
+-- instances each count; a run older than the reset starts again from one.
+INSERT INTO login_failures (account, ip, failures, last_failure_at) VALUES (?, ?, 1, ?), (?, '', 1, ?)
+ON CONFLICT (account, ip) DO UPDATE SET
+    failures = CASE WHEN login_failures.last_failure_at < ? THEN 1 ELSE login_failures.failures + 1 END,
+    last_failure_at = excluded.last_failure_at;
+
+-- name: clear-login-failures
+DELETE FROM login_failures WHERE account = ? AND ip IN (?, '');
+
+-- name: clear-account-login-failures
+DELETE FROM login_failures WHERE account = ?;
+
+-- name: purge-login-failures
+DELETE FROM login_failures WHERE last_failure_at < ?;
+
+-- ---------------------------------------------------------------- privacy
+
+-- name: people-for-retention
+SELECT id, full_name, company, email, phone FROM enquiries
+WHERE status IN ('won', 'lost') AND updated_at < ? AND full_name <> ? LIMIT ?;
+
+-- name: anonymise-enquiry
+UPDATE enquiries SET full_name = ?, company = ?, email = ?, phone = '', message = '',
+    product_description = ?, client_ip = '', user_agent = '', referrer = '', utm_source = '', utm_medium = '',
+    utm_campaign = '', version = version + 1, updated_at = ?
+WHERE id = ?;
+
+-- name: erase-notes
+UPDATE enquiry_events SET detail = ? WHERE enquiry_id = ? AND kind = 'note';
+
+-- name: cancel-unsent-mail
+UPDATE outbox SET status = 'failed', last_error = ?, lease_until = NULL WHERE enquiry_id = ? AND status = 'pending';
+
+-- name: event-details
+SELECT id, detail FROM enquiry_events WHERE enquiry_id = ?;
+
+-- name: set-event-detail
+UPDATE enquiry_events SET detail = ? WHERE id = ?;
+
+-- name: mail-texts
+SELECT id, recipients, last_error FROM outbox WHERE enquiry_id = ?;
+
+-- name: set-mail-texts
+UPDATE outbox SET recipients = ?, last_error = ? WHERE id = ?;
+
+-- name: set-audit-detail
+UPDATE audit_log SET detail = ? WHERE id = ?;
+
+-- name: spam-before
+SELECT id, destinations FROM enquiries WHERE status = 'spam' AND created_at < ? LIMIT ?;
+
+-- name: delete-destination
+-- created_at exactly as stored, read from the enquiry itself.
+DELETE FROM enquiry_destinations
+WHERE country = ? AND created_at = (SELECT created_at FROM enquiries WHERE id = ?) AND enquiry_id = ?;
+
+-- name: delete-enquiry
+DELETE FROM enquiries WHERE id = ?;
+
+-- ---------------------------------------------------------------- the writer
+
+-- name: savepoint
+SAVEPOINT op;
+
+-- name: release-savepoint
+RELEASE op;
+
+-- name: rollback-to-savepoint
+ROLLBACK TO op;
+
+-- name: savepoint-enquiry
+-- Around the enquiry insert, which may clash on its reference and be
+-- retried with a new one.
+SAVEPOINT enquiry;
+
+-- name: rollback-to-enquiry
+ROLLBACK TO enquiry;

@@ -1,0 +1,83 @@
+-- The statements that differ on PostgreSQL (see common.sql).
+--
+-- Case: lower() and ILIKE follow the database's locale, which should be a
+-- UTF-8 one (the tests use C.UTF-8), so that they fold beyond ASCII as
+-- iordesk_lower() does on SQLite.
+
+-- ---------------------------------------------------------------- the list
+
+-- fragment: match-text
+-- The free-text search of the list, for a search of ASCII text.
+(e.reference = ? OR e.email = ? OR e.full_name ILIKE ? ESCAPE '\' OR e.company ILIKE ? ESCAPE '\'
+    OR e.email ILIKE ? ESCAPE '\' OR e.product_description ILIKE ? ESCAPE '\')
+
+-- fragment: match-text-folded
+-- The same for text beyond ASCII: both sides in Unicode lower case.
+(e.reference = ? OR e.email = ? OR lower(e.full_name) LIKE ? ESCAPE '\'
+    OR lower(e.company) LIKE ? ESCAPE '\' OR lower(e.email) LIKE ? ESCAPE '\'
+    OR lower(e.product_description) LIKE ? ESCAPE '\')
+
+-- name: export-enquiries
+-- One column per row, the fields joined by U+001F (see sqlite.sql).
+SELECT e.id::text || chr(31) || e.reference || chr(31) || e.status || chr(31) || e.full_name || chr(31) ||
+    e.company || chr(31) || e.email || chr(31) || e.phone || chr(31) || e.service || chr(31) ||
+    e.origin_country || chr(31) || e.product_category || chr(31) || e.product_description || chr(31) ||
+    e.condition || chr(31) || e.hs_code || chr(31) || e.contains_encryption || chr(31) ||
+    e.wireless_radio || chr(31) || e.lithium_batteries || chr(31) || e.shipment_value_cents::text || chr(31) ||
+    e.currency || chr(31) || e.target_date || chr(31) || e.message || chr(31) ||
+    to_char(e.consent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || chr(31) || e.privacy_notice_version || chr(31) ||
+    e.utm_source || chr(31) || e.utm_medium || chr(31) || e.utm_campaign || chr(31) || e.referrer || chr(31) ||
+    coalesce(e.assignee_id::text, '') || chr(31) || to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') ||
+    chr(31) || e.destinations
+FROM {from} WHERE {where} ORDER BY {order};
+
+-- ---------------------------------------------------------------- the overview
+
+-- name: overview-by-week
+-- The Monday starting each week, as YYYY-MM-DD.
+SELECT to_char(date_trunc('week', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, count(*) AS n FROM enquiries
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+GROUP BY week ORDER BY week;
+
+-- ---------------------------------------------------------------- reports
+
+-- name: report-by-month
+SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*) AS n FROM enquiries
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+GROUP BY month ORDER BY month;
+
+-- name: report-first-responses
+-- Seconds from each enquiry's arrival to its first staff action.
+SELECT extract(epoch from (min(ev.created_at) - e.created_at))::float8
+FROM enquiries AS e JOIN enquiry_events AS ev ON ev.enquiry_id = e.id AND ev.actor_id IS NOT NULL
+WHERE e.created_at >= ? AND e.created_at < ? AND e.status <> 'spam'
+GROUP BY e.id;
+
+-- ---------------------------------------------------------------- mail
+
+-- name: lease-mail
+-- Claims due messages for a worker until the lease runs out; rows another
+-- instance is claiming right now are skipped, not waited for.
+UPDATE outbox SET lease_until = ? WHERE id IN (
+    SELECT id FROM outbox
+    WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+    ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+RETURNING id, enquiry_id, user_id, kind, status, attempts, next_attempt_at, lease_until, recipients,
+    last_error, created_at, sent_at;
+
+-- ---------------------------------------------------------------- staff
+
+-- name: user-by-email
+-- The parameter is in lower case (Go's strings.ToLower).
+SELECT id, email, name, role, password_hash, disabled, weekly_digest, created_at, updated_at
+FROM users WHERE lower(email) = ?;
+
+-- ---------------------------------------------------------------- privacy
+
+-- name: people-by-email
+-- The parameter is in lower case.
+SELECT id, full_name, company, email, phone FROM enquiries WHERE lower(email) = ?;
+
+-- name: audit-details-mentioning
+-- The parameter is a LIKE pattern in lower case.
+SELECT id, detail FROM audit_log WHERE lower(detail) LIKE ? ESCAPE '\';
