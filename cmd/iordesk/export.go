@@ -10,8 +10,8 @@ import (
 	"runtime/debug"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/listing"
 	"iordesk/internal/report"
-	"iordesk/internal/staff"
 	"iordesk/internal/store"
 )
 
@@ -51,7 +51,7 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 	}
 	cat := catalog.New()
-	q := staff.ParseListQuery(v, cat)
+	q := listing.Parse(v, cat)
 	for name := range v {
 		if name != "q" && q.Values().Get(name) == "" {
 			return usageError(fmt.Sprintf("--%s %q is not a valid filter value", name, v.Get(name)))

@@ -18,8 +18,9 @@ type Choice struct {
 	Label string
 }
 
-// Services, product categories and the other closed lists are the public
-// contract of PRODUCT.md: the codes never change, the labels may.
+// Services, product categories, statuses and the other closed lists are
+// the public contract (docs/DESIGN.md, "Routes, fields and statuses"): the
+// codes never change, the labels may.
 var (
 	Services = []Choice{
 		{"ior", "Importer of Record (IOR)"},
@@ -47,6 +48,12 @@ var (
 		{"unknown", "Not sure"},
 		{"yes", "Yes"},
 		{"no", "No"},
+	}
+	// Statuses of the enquiry lifecycle, in order, with the spam exit last
+	// (the codes are store's Status constants).
+	Statuses = []Choice{
+		{"new", "New"}, {"triaged", "Triaged"}, {"contacted", "Contacted"}, {"quoted", "Quoted"},
+		{"won", "Won"}, {"lost", "Lost"}, {"spam", "Spam"},
 	}
 	LithiumOptions = []Choice{
 		{"none", "No batteries"},

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"image/png"
 	"io"
-	"iordesk/internal/catalog"
 	"net/url"
 	"testing"
+
+	"iordesk/internal/catalog"
 
 	"github.com/dchest/captcha"
 )

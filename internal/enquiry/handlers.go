@@ -3,7 +3,6 @@ package enquiry
 import (
 	"bytes"
 	"errors"
-	"iordesk/internal/catalog"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"iordesk/internal/catalog"
 
 	"github.com/labstack/echo/v4"
 

@@ -1,8 +1,6 @@
 package enquiry
 
 import (
-	"iordesk/internal/catalog"
-	"iordesk/internal/personname"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -10,6 +8,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"iordesk/internal/catalog"
+	"iordesk/internal/personname"
 
 	"github.com/nyaruka/phonenumbers"
 )

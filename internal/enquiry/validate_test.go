@@ -1,12 +1,13 @@
 package enquiry
 
 import (
-	"iordesk/internal/catalog"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"iordesk/internal/catalog"
 )
 
 var fuzzNow = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)

@@ -2,8 +2,9 @@ package enquiry
 
 import (
 	"html/template"
-	"iordesk/internal/catalog"
 	"strings"
+
+	"iordesk/internal/catalog"
 
 	"iordesk/internal/web"
 )

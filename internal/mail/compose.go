@@ -16,6 +16,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/money"
 	"iordesk/internal/store"
 )
 
@@ -89,7 +90,7 @@ func (c *Composer) view(e *store.Enquiry) view {
 		Encryption:   catalog.Label(catalog.YesNoUnknown, e.ContainsEncryption),
 		Radio:        catalog.Label(catalog.YesNoUnknown, e.WirelessRadio),
 		Lithium:      catalog.Label(catalog.LithiumOptions, e.LithiumBatteries),
-		Value:        FormatMoney(e.ShipmentValueCents, e.Currency),
+		Value:        money.Format(e.ShipmentValueCents, e.Currency),
 		Received:     e.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
 		DashboardURL: fmt.Sprintf("%s/staff/enquiries/%d", c.baseURL, e.ID),
 		PrivacyURL:   c.baseURL + "/privacy", DeskEmail: c.deskEmail,
@@ -158,20 +159,6 @@ func shortList(list string, n int) string {
 		return list
 	}
 	return strings.Join(items[:n], ", ") + " +" + strconv.Itoa(len(items)-n) + " more"
-}
-
-// FormatMoney writes cents as "1,250,000.50 EUR".
-func FormatMoney(cents int64, currency string) string {
-	whole := strconv.FormatInt(cents/100, 10)
-	b := make([]byte, 0, len(whole)+len(whole)/3+5+len(currency))
-	for i := range len(whole) {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, whole[i])
-	}
-	b = append(b, '.', byte('0'+cents%100/10), byte('0'+cents%10), ' ')
-	return string(append(b, currency...))
 }
 
 // digestView is what the weekly digest templates read.

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/money"
 	"iordesk/internal/store"
 )
 
@@ -66,7 +67,7 @@ func (x *Exporter) record(line []string, r *store.ExportRow, countries []string)
 	copy(line, []string{r.Reference, r.CreatedAt, r.Status, r.FullName, r.Company, r.Email, phoneCell(r.Phone),
 		catalog.Label(catalog.Services, r.Service), r.OriginCountry, strings.Join(countries, " "), strings.Join(names, ", "),
 		catalog.Label(catalog.ProductCategories, r.ProductCategory), r.ProductDescription, r.Condition, r.HSCode,
-		r.ContainsEncryption, r.WirelessRadio, r.LithiumBatteries, money(r.ShipmentValueCents), r.Currency, r.TargetDate,
+		r.ContainsEncryption, r.WirelessRadio, r.LithiumBatteries, money.Decimal(r.ShipmentValueCents), r.Currency, r.TargetDate,
 		r.Message, assignee, r.UTMSource, r.UTMMedium, r.UTMCampaign, r.Referrer, r.ConsentAt, r.PrivacyNoticeVersion})
 }
 
@@ -78,10 +79,6 @@ func phoneCell(e164 string) string {
 		return ""
 	}
 	return "tel:" + e164
-}
-
-func money(cents int64) string {
-	return strconv.FormatInt(cents/100, 10) + "." + strconv.FormatInt(100+cents%100, 10)[1:]
 }
 
 // each calls fn with every row of the filter, once per enquiry or once per

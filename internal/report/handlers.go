@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/catalog"
-	"iordesk/internal/staff"
+	"iordesk/internal/listing"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 )
@@ -51,8 +51,8 @@ func (h *Handlers) ExportCSV(c echo.Context) error { return h.export(c, "csv") }
 func (h *Handlers) ExportXLSX(c echo.Context) error { return h.export(c, "xlsx") }
 
 func (h *Handlers) export(c echo.Context, format string) error {
-	u := staff.CurrentUser(c)
-	q := staff.ParseListQuery(c.QueryParams(), h.cat)
+	u := web.CurrentUser(c)
+	q := listing.Parse(c.QueryParams(), h.cat)
 	q.Page = 1
 	f := q.Filter(u.ID)
 	opts := Options{PerDestination: c.QueryParam("rows") == "destination", BOM: c.QueryParam("bom") == "1"}

@@ -12,7 +12,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"iordesk/internal/catalog"
-	"iordesk/internal/staff"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 )
@@ -97,7 +96,7 @@ func (h *Handlers) build(r *store.Report, fromS, toS string) reportView {
 	})
 	cs := Table{Title: "Destinations by status", Header: []string{"Destination"}}
 	for _, s := range statusCols {
-		cs.Header = append(cs.Header, catalog.Label(staff.Statuses, s))
+		cs.Header = append(cs.Header, catalog.Label(catalog.Statuses, s))
 	}
 	cs.Header = append(cs.Header, "Total")
 	var bars []web.Bar
@@ -173,9 +172,9 @@ func (h *Handlers) Reports(c echo.Context) error {
 		return err
 	}
 	v := h.build(r, fromS, toS)
-	v.Page = staff.PageFor(c, "Reports")
+	v.Page = web.PageFor(c, "Reports")
 	v.Staff.Section = "reports"
-	v.Digest = staff.CurrentUser(c).WeeklyDigest
+	v.Digest = web.CurrentUser(c).WeeklyDigest
 	if c.QueryParam("done") == "digest" {
 		v.Notice = "Your weekly digest setting is saved."
 	}
@@ -260,7 +259,7 @@ func sheetName(title string) string {
 // SetDigest serves POST /staff/reports/digest: the viewer subscribes to
 // (digest=yes) or leaves the weekly summary email.
 func (h *Handlers) SetDigest(c echo.Context) error {
-	u := staff.CurrentUser(c)
+	u := web.CurrentUser(c)
 	if err := h.store.SetWeeklyDigest(c.Request().Context(), u.ID, c.FormValue("digest") == "yes"); err != nil {
 		return err
 	}

@@ -11,21 +11,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/store"
+	"iordesk/internal/web"
 )
-
-// roleRank orders the roles: each may do all that the ones below may.
-var roleRank = map[string]int{store.RoleAgent: 1, store.RoleManager: 2, store.RoleAdmin: 3}
-
-// Can reports whether role may do what min may.
-func Can(role, min string) bool { return roleRank[role] >= roleRank[min] && roleRank[min] > 0 }
-
-const userKey = "staff_user"
-
-// CurrentUser is the logged-in user, set by Require.
-func CurrentUser(c echo.Context) *store.User {
-	u, _ := c.Get(userKey).(*store.User)
-	return u
-}
 
 // Require lets a request through only with a live session of at least role
 // min: without one, a page request goes to the login page (and back after
@@ -43,10 +30,10 @@ func (h *Handlers) Require(min string) echo.MiddlewareFunc {
 			if err != nil {
 				return err
 			}
-			if !Can(u.Role, min) {
+			if !u.Can(min) {
 				return echo.NewHTTPError(http.StatusForbidden, "Your role ("+u.Role+") does not allow this page.")
 			}
-			c.Set(userKey, u)
+			web.SetCurrentUser(c, u)
 			c.Response().Header().Set("Cache-Control", "no-store")
 			return next(c)
 		}

@@ -8,13 +8,13 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"iordesk/internal/web"
 )
 
 // loginCSRFCookie carries the random value the login form's token is made
 // from, before there is a session.
 const loginCSRFCookie = "iordesk_login_csrf"
-
-const csrfKey = "csrf"
 
 // CSRF guards every staff request that changes something. A browser tells
 // us where a request came from (Sec-Fetch-Site): only "same-origin" passes
@@ -27,7 +27,7 @@ const csrfKey = "csrf"
 func (m *Sessions) CSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		token := m.csrfToken(c)
-		c.Set(csrfKey, token)
+		web.SetCSRFToken(c, token)
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)
@@ -73,10 +73,4 @@ func (m *Sessions) loginCSRFToken(c echo.Context) string {
 func csrfFrom(secret string) string {
 	sum := sha256.Sum256([]byte("iordesk csrf\x00" + secret))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
-
-// CSRFToken is the token the forms of the current request carry.
-func CSRFToken(c echo.Context) string {
-	tok, _ := c.Get(csrfKey).(string)
-	return tok
 }

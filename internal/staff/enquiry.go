@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/catalog"
-	"iordesk/internal/mail"
+	"iordesk/internal/money"
 	"iordesk/internal/store"
 )
 
@@ -69,8 +69,8 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 		return err
 	}
 	v := enquiryView{Page: h.page(c, e.Reference+" · "+e.Company), E: e, Mail: msgs, Users: users,
-		Statuses: Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
-		StatusName: catalog.Label(Statuses, e.Status), Fields: h.fields(e)}
+		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
+		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e)}
 	v.Staff.Section = "enquiries"
 	if e.AssigneeID != nil {
 		v.Assignee = userNames(users)[*e.AssigneeID]
@@ -100,7 +100,7 @@ func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
 		{"Destinations", strings.Join(countries, ", ")},
 		{"Category", catalog.Label(catalog.ProductCategories, e.ProductCategory)},
 		{"Condition", catalog.Label(catalog.Conditions, e.Condition)},
-		{"Value", mail.FormatMoney(e.ShipmentValueCents, e.Currency)},
+		{"Value", money.Format(e.ShipmentValueCents, e.Currency)},
 		{"Needed by", or(e.TargetDate)}, {"HS code", or(e.HSCode)},
 		{"Encryption", catalog.Label(catalog.YesNoUnknown, e.ContainsEncryption)},
 		{"Radio", catalog.Label(catalog.YesNoUnknown, e.WirelessRadio)},
@@ -141,7 +141,7 @@ func (h *Handlers) act(c echo.Context, done string, do func(id, version int64) e
 // SetStatus serves POST /staff/enquiries/{id}/status.
 func (h *Handlers) SetStatus(c echo.Context) error {
 	status := c.FormValue("status")
-	if !catalog.HasChoice(Statuses, status) {
+	if !catalog.HasChoice(catalog.Statuses, status) {
 		return echo.NewHTTPError(http.StatusBadRequest, "Choose a status.")
 	}
 	return h.act(c, "status", func(id, version int64) error {

@@ -71,24 +71,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // page fills the layout's data for a staff page.
-func (h *Handlers) page(c echo.Context, title string) Page { return PageFor(c, title) }
-
-// PageFor fills the layout's data of any staff page: the navigation for
-// the logged-in user and the CSRF token for its forms.
-func PageFor(c echo.Context, title string) Page {
-	p := Page{Title: title, CSRF: CSRFToken(c)}
-	if u := CurrentUser(c); u != nil {
-		p.Staff = &web.StaffNav{Name: u.Name, Role: u.Role, LoggedIn: true,
-			Manager: Can(u.Role, store.RoleManager), Admin: Can(u.Role, store.RoleAdmin)}
-	} else {
-		p.Staff = &web.StaffNav{}
-	}
-	return p
-}
+func (h *Handlers) page(c echo.Context, title string) Page { return web.PageFor(c, title) }
 
 // actor is the current user as the timeline names them.
 func actor(c echo.Context) store.Actor {
-	u := CurrentUser(c)
+	u := web.CurrentUser(c)
 	return store.Actor{ID: u.ID, Name: u.Name}
 }
 

@@ -12,7 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/catalog"
-	"iordesk/internal/mail"
+	"iordesk/internal/listing"
+	"iordesk/internal/money"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 )
@@ -23,7 +24,7 @@ const countCap = 1000
 
 type listView struct {
 	Page
-	Q           ListQuery
+	Q           listing.Query
 	RowsHTML    template.HTML // the table's rows, built in Go (see writeRows)
 	Count       int64
 	CountCapped bool
@@ -40,8 +41,8 @@ type listView struct {
 
 // List serves GET /staff/enquiries: the filtered, paged list.
 func (h *Handlers) List(c echo.Context) error {
-	me := CurrentUser(c)
-	q := ParseListQuery(c.QueryParams(), h.cat)
+	me := web.CurrentUser(c)
+	q := listing.Parse(c.QueryParams(), h.cat)
 	ctx := c.Request().Context()
 	f := q.Filter(me.ID)
 
@@ -77,8 +78,8 @@ func (h *Handlers) List(c echo.Context) error {
 	}
 	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, limit), CountCapped: count > limit,
 		Return: c.Request().URL.RequestURI(), CountryOptions: web.Options(h.cat.CountryChoices, q.Country),
-		StatusOptions: web.Options(Statuses, q.Status), ServiceOptions: web.Options(catalog.Services, q.Service),
-		CategoryOptions: web.Options(catalog.ProductCategories, q.Category), BulkStatusOptions: web.Options(Statuses, ""),
+		StatusOptions: web.Options(catalog.Statuses, q.Status), ServiceOptions: web.Options(catalog.Services, q.Service),
+		CategoryOptions: web.Options(catalog.ProductCategories, q.Category), BulkStatusOptions: web.Options(catalog.Statuses, ""),
 		AssigneeOptions: userOptions(users, q.Assignee, true), BulkAssigneeOptions: userOptions(users, "", false),
 		Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
 	v.Staff.Section = "enquiries"
@@ -127,11 +128,11 @@ func (h *Handlers) writeRows(rows []store.Enquiry, names map[int64]string) templ
 		b.WriteString("</td>\n<td>")
 		esc(catalog.Label(catalog.Services, r.Service))
 		b.WriteString("</td>\n<td class=\"num nowrap\">")
-		esc(mail.FormatMoney(r.ShipmentValueCents, r.Currency))
+		esc(money.Format(r.ShipmentValueCents, r.Currency))
 		b.WriteString("</td>\n<td><span class=\"badge badge-")
 		esc(r.Status)
 		b.WriteString("\">")
-		esc(catalog.Label(Statuses, r.Status))
+		esc(catalog.Label(catalog.Statuses, r.Status))
 		b.WriteString("</span></td>\n<td>")
 		if name := assigneeName(r, names); name != "" {
 			esc(name)
@@ -218,7 +219,7 @@ func (h *Handlers) bulkAction(c echo.Context, action, value string) (func(int64)
 	ctx, by := c.Request().Context(), actor(c)
 	switch action {
 	case "status":
-		if !catalog.HasChoice(Statuses, value) {
+		if !catalog.HasChoice(catalog.Statuses, value) {
 			return nil, echo.NewHTTPError(http.StatusBadRequest, "Choose a status.")
 		}
 		return func(id int64) error { return h.store.ChangeStatus(ctx, id, 0, value, by) }, nil
@@ -240,7 +241,7 @@ func (h *Handlers) assignee(c echo.Context, value string) (*store.User, error) {
 	case "none", "":
 		return nil, nil
 	case "me":
-		return CurrentUser(c), nil
+		return web.CurrentUser(c), nil
 	}
 	id, err := strconv.ParseInt(value, 10, 64)
 	if err != nil {

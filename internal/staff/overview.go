@@ -103,7 +103,7 @@ func (h *Handlers) Overview(c echo.Context) error {
 	}
 	sort.Slice(v.Regions, func(i, j int) bool { return v.Regions[i].N > v.Regions[j].N })
 	for _, cnt := range o.ByStatus {
-		v.Statuses = append(v.Statuses, countryRow{Code: cnt.Key, Name: catalog.Label(Statuses, cnt.Key), N: cnt.N, Link: link("status", cnt.Key)})
+		v.Statuses = append(v.Statuses, countryRow{Code: cnt.Key, Name: catalog.Label(catalog.Statuses, cnt.Key), N: cnt.N, Link: link("status", cnt.Key)})
 	}
 	var weeks []web.Bar
 	for _, w := range o.ByWeek {

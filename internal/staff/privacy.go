@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/store"
+	"iordesk/internal/web"
 )
 
 type privacyView struct {
@@ -36,7 +37,7 @@ func (h *Handlers) Erase(c echo.Context) error {
 	if c.FormValue("confirm") != "yes" {
 		return h.showPrivacy(c, http.StatusUnprocessableEntity, "", "Tick the box to confirm: erasure cannot be undone.")
 	}
-	u := CurrentUser(c)
+	u := web.CurrentUser(c)
 	n, err := h.store.ErasePerson(c.Request().Context(), email, store.Actor{ID: u.ID, Name: u.Name})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/store"
+	"iordesk/internal/web"
 )
 
 // SessionCookie names the staff session cookie.
@@ -100,7 +101,7 @@ func (m *Sessions) User(c echo.Context) (*store.User, error) {
 		m.store.DeleteSession(ctx, hash)
 		c.SetCookie(m.cookie("", -1))
 		// The browser drops the cookie: its next form goes without it.
-		c.Set(csrfKey, m.loginCSRFToken(c))
+		web.SetCSRFToken(c, m.loginCSRFToken(c))
 		return nil, errNoSession
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {

@@ -13,6 +13,7 @@ import (
 
 	"iordesk/internal/personname"
 	"iordesk/internal/store"
+	"iordesk/internal/web"
 )
 
 // Roles lists the roles for the account forms.
@@ -37,7 +38,7 @@ func (h *Handlers) showUsers(c echo.Context, status int, v usersView) error {
 	if err != nil {
 		return err
 	}
-	v.Page, v.Users, v.Roles, v.Me = h.page(c, "Staff accounts"), users, Roles, CurrentUser(c).ID
+	v.Page, v.Users, v.Roles, v.Me = h.page(c, "Staff accounts"), users, Roles, web.CurrentUser(c).ID
 	v.Staff.Section = "users"
 	return h.render.Render(c, status, "staff_users", v)
 }
@@ -52,7 +53,7 @@ func NewAccount(ctx context.Context, s *store.Store, email, name, role, password
 	if problem := nameProblem(name); problem != "" {
 		return nil, "", errors.New(problem)
 	}
-	if roleRank[role] == 0 {
+	if !store.ValidRole(role) {
 		return nil, "", errors.New("choose the role agent, manager or admin")
 	}
 	generated := ""
@@ -92,8 +93,8 @@ func (h *Handlers) AddUser(c echo.Context) error {
 	if err != nil {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Could not add the account: " + err.Error() + "."})
 	}
-	h.log.Info("account created", "user", u.ID, "role", u.Role, "by", CurrentUser(c).ID)
-	h.audit(c, CurrentUser(c), store.AuditAccountAdd, fmt.Sprintf("%s (%s) as %s", u.Email, u.Name, u.Role))
+	h.log.Info("account created", "user", u.ID, "role", u.Role, "by", web.CurrentUser(c).ID)
+	h.audit(c, web.CurrentUser(c), store.AuditAccountAdd, fmt.Sprintf("%s (%s) as %s", u.Email, u.Name, u.Role))
 	return h.showUsers(c, http.StatusOK, usersView{Notice: "Account created for " + u.Email + ".", Password: generated, For: u.Email})
 }
 
@@ -117,10 +118,10 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	if problem := nameProblem(name); problem != "" {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Could not save the account: " + problem + "."})
 	}
-	if roleRank[role] == 0 {
+	if !store.ValidRole(role) {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "Choose a role."})
 	}
-	if id == CurrentUser(c).ID && (disabled || role != u.Role) {
+	if id == web.CurrentUser(c).ID && (disabled || role != u.Role) {
 		return h.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "You cannot disable your own account or change your own role."})
 	}
 	var hash, generated string
@@ -138,8 +139,8 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	if err := h.store.UpdateUser(ctx, id, name, role, disabled, hash); err != nil {
 		return err
 	}
-	h.log.Info("account changed", "user", id, "role", role, "disabled", disabled, "password_reset", generated != "", "by", CurrentUser(c).ID)
-	h.audit(c, CurrentUser(c), store.AuditAccountChange, fmt.Sprintf("%s: name %q, role %s → %s, disabled %v, password reset %v",
+	h.log.Info("account changed", "user", id, "role", role, "disabled", disabled, "password_reset", generated != "", "by", web.CurrentUser(c).ID)
+	h.audit(c, web.CurrentUser(c), store.AuditAccountChange, fmt.Sprintf("%s: name %q, role %s → %s, disabled %v, password reset %v",
 		u.Email, name, u.Role, role, disabled, generated != ""))
 	return h.showUsers(c, http.StatusOK, usersView{Notice: "Account " + u.Email + " saved.", Password: generated, For: u.Email})
 }

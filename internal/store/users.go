@@ -31,6 +31,25 @@ const (
 	RoleAdmin   = "admin"
 )
 
+// roleRank orders the roles: each may do all that the ones below may.
+func roleRank(role string) int {
+	switch role {
+	case RoleAgent:
+		return 1
+	case RoleManager:
+		return 2
+	case RoleAdmin:
+		return 3
+	}
+	return 0
+}
+
+// ValidRole reports whether role is one of the three.
+func ValidRole(role string) bool { return roleRank(role) > 0 }
+
+// Can reports whether the user's role may do what the role min may.
+func (u *User) Can(min string) bool { return ValidRole(min) && roleRank(u.Role) >= roleRank(min) }
+
 // CreateUser stores a new account; an email already taken, in any case,
 // is ErrConflict. The check runs in the writer's transaction, so two
 // accounts for one address can race only on PostgreSQL, where its unique

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"iordesk/internal/store"
 )
 
 // Page is the part of every page's data that the layout reads.
@@ -149,4 +151,40 @@ func Options[T interface{ ~struct{ Code, Label string } }](choices []T, selected
 		b.WriteString("</option>")
 	}
 	return template.HTML(b.String())
+}
+
+// The request's staff user and CSRF token, set by the staff middleware and
+// read by every staff page.
+const (
+	currentUserKey = "iordesk.user"
+	csrfTokenKey   = "iordesk.csrf"
+)
+
+// SetCurrentUser records the logged-in user of the request.
+func SetCurrentUser(c echo.Context, u *store.User) { c.Set(currentUserKey, u) }
+
+// CurrentUser is the request's logged-in user, or nil.
+func CurrentUser(c echo.Context) *store.User {
+	u, _ := c.Get(currentUserKey).(*store.User)
+	return u
+}
+
+// SetCSRFToken records the token the request's forms carry.
+func SetCSRFToken(c echo.Context, token string) { c.Set(csrfTokenKey, token) }
+
+// CSRFToken is the token the request's forms carry.
+func CSRFToken(c echo.Context) string {
+	t, _ := c.Get(csrfTokenKey).(string)
+	return t
+}
+
+// PageFor fills the layout's data of a staff page: the navigation for the
+// logged-in user and the CSRF token for its forms.
+func PageFor(c echo.Context, title string) Page {
+	p := Page{Title: title, CSRF: CSRFToken(c), Staff: &StaffNav{}}
+	if u := CurrentUser(c); u != nil {
+		p.Staff = &StaffNav{Name: u.Name, Role: u.Role, LoggedIn: true,
+			Manager: u.Can(store.RoleManager), Admin: u.Can(store.RoleAdmin)}
+	}
+	return p
 }

@@ -1,4 +1,4 @@
-package staff
+package listing
 
 import (
 	"net/url"
@@ -20,11 +20,11 @@ func FuzzListQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		q := ParseListQuery(v, cat)
+		q := Parse(v, cat)
 		if q.Page < 1 || q.Page > 100000 {
 			t.Fatalf("page %d", q.Page)
 		}
-		if q.Status != "" && q.Status != "open" && !catalog.HasChoice(Statuses, q.Status) {
+		if q.Status != "" && q.Status != "open" && !catalog.HasChoice(catalog.Statuses, q.Status) {
 			t.Fatalf("status %q kept", q.Status)
 		}
 		if q.Country != "" {
@@ -32,11 +32,11 @@ func FuzzListQuery(f *testing.F) {
 				t.Fatalf("country %q kept", q.Country)
 			}
 		}
-		if again := ParseListQuery(q.Values(), cat); again != q {
+		if again := Parse(q.Values(), cat); again != q {
 			t.Fatalf("round trip: %+v → %+v", q, again)
 		}
 		f := q.Filter(1)
-		if f.Limit != pageSize || f.Offset < 0 {
+		if f.Limit != PageSize || f.Offset < 0 {
 			t.Fatalf("filter %+v", f)
 		}
 	})

@@ -1,4 +1,7 @@
-package staff
+// Package listing is the enquiry list's query string: the filter the desk
+// bookmarks and shares, which the list, its counts and the exports all
+// read, turned into the store's Filter.
+package listing
 
 import (
 	"net/url"
@@ -10,33 +13,26 @@ import (
 	"iordesk/internal/store"
 )
 
-// Statuses of the lifecycle, in order, with the spam exit last.
-var Statuses = []catalog.Choice{
-	{Code: store.StatusNew, Label: "New"}, {Code: store.StatusTriaged, Label: "Triaged"},
-	{Code: store.StatusContacted, Label: "Contacted"}, {Code: store.StatusQuoted, Label: "Quoted"},
-	{Code: store.StatusWon, Label: "Won"}, {Code: store.StatusLost, Label: "Lost"},
-	{Code: store.StatusSpam, Label: "Spam"},
-}
-
-// ListQuery is the list's filter as it appears in the query string, so a
+// Query is the list's filter as it appears in the query string, so a
 // filtered view can be bookmarked and shared; values that do not parse are
 // dropped, never guessed.
-type ListQuery struct {
+type Query struct {
 	Country, Status, Service, Category, Assignee, Q, From, To, Sort string
 	Page                                                            int
 }
 
-const pageSize = 50
+// PageSize is how many enquiries a page of the list shows.
+const PageSize = 50
 
-// ParseListQuery reads the list's filter from a query string.
-func ParseListQuery(v url.Values, cat *catalog.Catalogue) ListQuery {
-	q := ListQuery{Page: 1}
+// Parse reads the list's filter from a query string.
+func Parse(v url.Values, cat *catalog.Catalogue) Query {
+	q := Query{Page: 1}
 	if c := strings.ToUpper(strings.TrimSpace(v.Get("country"))); c != "" {
 		if _, ok := cat.Country(c); ok {
 			q.Country = c
 		}
 	}
-	if s := v.Get("status"); s == "open" || catalog.HasChoice(Statuses, s) {
+	if s := v.Get("status"); s == "open" || catalog.HasChoice(catalog.Statuses, s) {
 		q.Status = s
 	}
 	if s := v.Get("service"); catalog.HasChoice(catalog.Services, s) {
@@ -71,9 +67,9 @@ func ParseListQuery(v url.Values, cat *catalog.Catalogue) ListQuery {
 }
 
 // Filter turns the query into the store's filter; me is the current user.
-func (q ListQuery) Filter(me int64) store.Filter {
+func (q Query) Filter(me int64) store.Filter {
 	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category,
-		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * pageSize, Limit: pageSize}
+		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * PageSize, Limit: PageSize}
 	switch q.Assignee {
 	case "":
 	case "me":
@@ -93,7 +89,7 @@ func (q ListQuery) Filter(me int64) store.Filter {
 }
 
 // Values writes the query back as URL parameters, without empty ones.
-func (q ListQuery) Values() url.Values {
+func (q Query) Values() url.Values {
 	v := url.Values{}
 	for k, val := range map[string]string{"country": q.Country, "status": q.Status, "service": q.Service,
 		"category": q.Category, "assignee": q.Assignee, "q": q.Q, "from": q.From, "to": q.To, "sort": q.Sort} {
@@ -109,7 +105,7 @@ func (q ListQuery) Values() url.Values {
 
 // With returns the list URL with one parameter changed (and back to page 1
 // unless the page itself is what changes).
-func (q ListQuery) With(key, value string) string {
+func (q Query) With(key, value string) string {
 	v := q.Values()
 	if key != "page" {
 		v.Del("page")
