@@ -2,12 +2,12 @@ package enquiry
 
 import (
 	"bytes"
+	"io"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
-
-	"iordesk/internal/web"
 )
 
 // freshPages serves the empty form pages (/ and /enquiry), the site's
@@ -79,7 +79,7 @@ func (fp *freshPages) write(page string, vals [slotCount]string) (body *bytes.Bu
 	for i, p := range sp.parts {
 		b.Write(p)
 		if i < len(sp.slots) {
-			web.WriteEscaped(b, vals[sp.slots[i]])
+			writeEscaped(b, vals[sp.slots[i]])
 		}
 	}
 	return b, true, nil
@@ -112,3 +112,11 @@ func (fp *freshPages) spliced(page string) (*splicedPage, error) {
 	fp.pages[page] = sp
 	return sp, nil
 }
+
+// htmlEscaper escapes as html/template does in text and in quoted
+// attribute values, which is where the spliced values stand.
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;",
+	"+", "&#43;", "\x00", "\uFFFD")
+
+// writeEscaped writes s to w escaped as html/template would.
+func writeEscaped(w io.Writer, s string) { htmlEscaper.WriteString(w, s) }

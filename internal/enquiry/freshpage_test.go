@@ -2,6 +2,7 @@ package enquiry
 
 import (
 	"bytes"
+	"html/template"
 	"strings"
 	"testing"
 
@@ -53,4 +54,22 @@ func firstDiff(a, b []byte) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+func TestWriteEscapedMatchesHTMLTemplate(t *testing.T) {
+	tmpl := template.Must(template.New("").Parse(`<p>{{.}}</p><input value="{{.}}">`))
+	for _, s := range []string{"", "plain", `<script>alert("x")</script>`, "a&b", "it's", "1+1", "nul\x00byte", "é ü 日本"} {
+		var want, got strings.Builder
+		if err := tmpl.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		got.WriteString("<p>")
+		writeEscaped(&got, s)
+		got.WriteString(`</p><input value="`)
+		writeEscaped(&got, s)
+		got.WriteString(`">`)
+		if got.String() != want.String() {
+			t.Errorf("%q: %q, want %q", s, got.String(), want.String())
+		}
+	}
 }

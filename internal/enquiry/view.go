@@ -1,9 +1,6 @@
 package enquiry
 
 import (
-	"html/template"
-	"strings"
-
 	"iordesk/internal/catalog"
 
 	"iordesk/internal/web"
@@ -27,9 +24,8 @@ type field struct {
 	Name, ID, Label, Type, Autocomplete string
 	Value, Error                        string
 	Choices                             []catalog.Choice
-	// Options is a select's option list, built in Go: ranging over ~250
-	// countries in the template engine cost milliseconds per page.
-	Options template.HTML
+	// Prompt is a select's empty first option, if any.
+	Prompt string
 }
 
 // fieldLabels name the fields in the error summary.
@@ -82,36 +78,8 @@ func (v *formView) Radios(name, label string, choices []catalog.Choice) field {
 // Select describes a select; prompt is its empty first option, if any.
 func (v *formView) Select(name, label string, choices []catalog.Choice, prompt string) field {
 	f := v.Field(name, label, "", "")
-	f.Options = web.Options(choices, f.Value)
-	if prompt != "" {
-		f.Options = `<option value="">` + template.HTML(template.HTMLEscapeString(prompt)) + `</option>` + f.Options
-	}
+	f.Choices, f.Prompt = choices, prompt
 	return f
-}
-
-// DestinationPicker is the destination checkboxes grouped by region, built
-// in Go for the same reason as Select's options.
-func (v *formView) DestinationPicker() template.HTML {
-	var b strings.Builder
-	b.Grow(64 << 10)
-	for _, region := range v.Cat.Regions {
-		b.WriteString(`<div class="picker-region"><p class="picker-region-name">`)
-		template.HTMLEscape(&b, []byte(region.Name))
-		b.WriteString("</p>")
-		for _, c := range region.Countries {
-			b.WriteString(`<label class="check"><input type="checkbox" name="destination_countries" value="`)
-			b.WriteString(c.Code) // two ASCII letters from the ISO table
-			b.WriteByte('"')
-			if v.Checked[c.Code] {
-				b.WriteString(" checked")
-			}
-			b.WriteString("> ")
-			template.HTMLEscape(&b, []byte(c.Name))
-			b.WriteString("</label>\n")
-		}
-		b.WriteString("</div>\n")
-	}
-	return template.HTML(b.String())
 }
 
 // ComplianceOpen unfolds the optional section when it holds an error or

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -23,7 +22,7 @@ type Table struct {
 	Header []string
 	Rows   [][]string
 	Links  []string // per row, may be empty
-	Chart  template.HTML
+	Chart  web.Chart
 }
 
 type reportView struct {

@@ -2,7 +2,6 @@ package staff
 
 import (
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -29,8 +28,8 @@ type overviewView struct {
 	Countries    []countryRow
 	Regions      []countryRow
 	Statuses     []countryRow
-	CountryChart template.HTML
-	WeekChart    template.HTML
+	CountryChart web.Chart
+	WeekChart    web.Chart
 	Sort         string
 	From         string
 	OldestNewAge string

@@ -1,11 +1,5 @@
 package web
 
-import (
-	"fmt"
-	"html/template"
-	"strings"
-)
-
 // Bar is one bar of a chart: its label, its value and where it links.
 type Bar struct {
 	Label string
@@ -13,66 +7,61 @@ type Bar struct {
 	Link  string
 }
 
-const chartWidth = 640
-
-// HBarChart draws labelled horizontal bars as inline SVG: no script, no
-// external asset, readable by screen readers through its title and the
-// table printed beside it.
-func HBarChart(title string, bars []Bar) template.HTML {
-	const rowH, labelW, gap = 26, 170, 6
-	var max int64 = 1
-	for _, b := range bars {
-		max = maxInt(max, b.N)
-	}
-	h := len(bars)*rowH + gap
-	var s strings.Builder
-	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`,
-		chartWidth, h, esc(title), esc(title))
-	for i, b := range bars {
-		y := i*rowH + gap
-		w := int(float64(chartWidth-labelW-60) * float64(b.N) / float64(max))
-		fmt.Fprintf(&s, `<a href="%s"><text x="%d" y="%d" text-anchor="end" class="chart-label">%s</text>`,
-			esc(b.Link), labelW-8, y+15, esc(b.Label))
-		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%d" height="%d" rx="3" class="chart-bar"><title>%s: %d</title></rect>`,
-			labelW, y, maxInt(w, 1), rowH-gap-2, esc(b.Label), b.N)
-		fmt.Fprintf(&s, `<text x="%d" y="%d" class="chart-value">%d</text></a>`, labelW+maxInt(w, 1)+6, y+15, b.N)
-	}
-	s.WriteString("</svg>")
-	return template.HTML(s.String())
+// Chart is a bar chart's geometry, drawn as inline SVG by the "chart"
+// template: horizontal bars with labels, or columns (oldest left).
+type Chart struct {
+	Title         string
+	Columns       bool
+	Width, Height int
+	Max           int64
+	Base, LabelY  int    // columns: the axis and the labels under it
+	First, Last   string // columns: the first and last labels
+	Bars          []ChartBar
 }
 
-// ColumnChart draws one column per bar, oldest left.
-func ColumnChart(title string, bars []Bar) template.HTML {
-	const h, base, top = 180, 160, 16
-	var max int64 = 1
-	for _, b := range bars {
-		max = maxInt(max, b.N)
+// ChartBar is one bar placed on the chart.
+type ChartBar struct {
+	Bar
+	X, Y, W, H            int
+	LabelX, TextY, ValueX int // horizontal bars: where the label and the value stand
+}
+
+const chartWidth = 640
+
+// HBarChart lays out labelled horizontal bars, longest for the largest.
+func HBarChart(title string, bars []Bar) Chart {
+	const rowH, labelW, gap = 26, 170, 6
+	c := Chart{Title: title, Width: chartWidth, Height: len(bars)*rowH + gap, Max: maxN(bars)}
+	for i, b := range bars {
+		y := i*rowH + gap
+		w := max(int(float64(chartWidth-labelW-60)*float64(b.N)/float64(c.Max)), 1)
+		c.Bars = append(c.Bars, ChartBar{Bar: b, X: labelW, Y: y, W: w, H: rowH - gap - 2,
+			LabelX: labelW - 8, TextY: y + 15, ValueX: labelW + w + 6})
 	}
-	var s strings.Builder
-	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`,
-		chartWidth, h, esc(title), esc(title))
-	fmt.Fprintf(&s, `<text x="0" y="12" class="chart-value">%d</text><line x1="0" y1="%d" x2="%d" y2="%d" class="chart-axis"/>`,
-		max, base, chartWidth, base)
+	return c
+}
+
+// ColumnChart lays out one column per bar, oldest left.
+func ColumnChart(title string, bars []Bar) Chart {
+	const h, base, top = 180, 160, 16
+	c := Chart{Title: title, Columns: true, Width: chartWidth, Height: h, Max: maxN(bars), Base: base, LabelY: h - 4}
 	if n := len(bars); n > 0 {
 		step := float64(chartWidth) / float64(n)
 		for i, b := range bars {
-			bh := int(float64(base-top) * float64(b.N) / float64(max))
-			x := int(float64(i) * step)
-			fmt.Fprintf(&s, `<a href="%s"><rect x="%d" y="%d" width="%d" height="%d" class="chart-bar"><title>%s: %d</title></rect></a>`,
-				esc(b.Link), x+1, base-bh, maxInt(int(step)-2, 1), maxInt(bh, 1), esc(b.Label), b.N)
+			bh := int(float64(base-top) * float64(b.N) / float64(c.Max))
+			c.Bars = append(c.Bars, ChartBar{Bar: b, X: int(float64(i)*step) + 1, Y: base - max(bh, 1),
+				W: max(int(step)-2, 1), H: max(bh, 1)})
 		}
-		fmt.Fprintf(&s, `<text x="0" y="%d" class="chart-label">%s</text>`, h-4, esc(bars[0].Label))
-		fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="end" class="chart-label">%s</text>`, chartWidth, h-4, esc(bars[len(bars)-1].Label))
+		c.First, c.Last = bars[0].Label, bars[n-1].Label
 	}
-	s.WriteString("</svg>")
-	return template.HTML(s.String())
+	return c
 }
 
-func esc(s string) string { return template.HTMLEscapeString(s) }
-
-func maxInt[T int | int64](a, b T) T {
-	if a > b {
-		return a
+// maxN is the largest value, at least 1 (the scale's denominator).
+func maxN(bars []Bar) int64 {
+	var m int64 = 1
+	for _, b := range bars {
+		m = max(m, b.N)
 	}
-	return b
+	return m
 }

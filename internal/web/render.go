@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"iordesk/internal/catalog"
 	"iordesk/internal/store"
 )
 
@@ -44,6 +44,9 @@ type Renderer struct {
 
 // Funcs are the helpers templates may call.
 var Funcs = template.FuncMap{
+	// options pairs a list of choices (catalog.Choice or Choice) with the
+	// selected code, for the "options" template.
+	"options": func(choices []catalog.Choice, selected string) OptionList { return OptionList{choices, selected} },
 	"year": func() int { return time.Now().Year() },
 	"deref": func(p *int64) int64 {
 		if p == nil {
@@ -123,34 +126,10 @@ func StatusText(status int) string {
 	return http.StatusText(status)
 }
 
-// htmlEscaper escapes as html/template does in text and in quoted
-// attribute values.
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;",
-	"+", "&#43;", "\x00", "\uFFFD")
-
-// WriteEscaped writes s to w escaped for HTML text or a quoted attribute
-// value, for markup built in Go.
-func WriteEscaped(w io.Writer, s string) { htmlEscaper.WriteString(w, s) }
-
-// Options writes the <option> list of a select, marking selected; built in
-// Go because ranging over hundreds of options in html/template costs
-// milliseconds a page.
-func Options[T interface{ ~struct{ Code, Label string } }](choices []T, selected string) template.HTML {
-	var b strings.Builder
-	b.Grow(len(choices) * 48)
-	for _, c := range choices {
-		ch := struct{ Code, Label string }(c)
-		b.WriteString(`<option value="`)
-		WriteEscaped(&b, ch.Code)
-		b.WriteByte('"')
-		if ch.Code == selected {
-			b.WriteString(" selected")
-		}
-		b.WriteByte('>')
-		WriteEscaped(&b, ch.Label)
-		b.WriteString("</option>")
-	}
-	return template.HTML(b.String())
+// OptionList is what the "options" template draws: choices, one selected.
+type OptionList struct {
+	Choices  []catalog.Choice
+	Selected string
 }
 
 // The request's staff user and CSRF token, set by the staff middleware and
