@@ -47,7 +47,7 @@ var Funcs = template.FuncMap{
 	// options pairs a list of choices (catalog.Choice or Choice) with the
 	// selected code, for the "options" template.
 	"options": func(choices []catalog.Choice, selected string) OptionList { return OptionList{choices, selected} },
-	"year": func() int { return time.Now().Year() },
+	"year":    func() int { return time.Now().Year() },
 	"deref": func(p *int64) int64 {
 		if p == nil {
 			return 0
