@@ -3,6 +3,7 @@ package staff
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,12 +30,14 @@ type listView struct {
 	CountCapped bool
 	Prev, Next  string
 	Return      string
-	// The choices of the filters and the bulk bar.
-	Countries, Statuses, Services, Categories []catalog.Choice
-	Colleagues, ActiveColleagues              []catalog.Choice
-	Notice                                    string
-	FilterActive                              bool
-	ExportQuery                               string // the filter without the page, for the export links
+	// The options of the filters and the bulk bar that never change but
+	// for the one selected, drawn once by the "options" template (see
+	// web.Renderer.Fragment), and the colleagues to choose from.
+	CountryOptions, StatusOptions, ServiceOptions, CategoryOptions, BulkStatusOptions template.HTML
+	Colleagues, ActiveColleagues                                                      []catalog.Choice
+	Notice                                                                            string
+	FilterActive                                                                      bool
+	ExportQuery                                                                       string // the filter without the page, for the export links
 }
 
 // listRow is one line of the list, its values ready to show.
@@ -83,10 +86,24 @@ func (h *Handlers) List(c echo.Context) error {
 		}
 	}
 	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, limit), CountCapped: count > limit,
-		Return: c.Request().URL.RequestURI(), Countries: h.cat.CountryChoices, Statuses: catalog.Statuses,
-		Services: catalog.Services, Categories: catalog.ProductCategories,
-		Colleagues: colleagueChoices(users, true), ActiveColleagues: colleagueChoices(users, false),
-		Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
+		Return: c.Request().URL.RequestURI(), Colleagues: colleagueChoices(users, true),
+		ActiveColleagues: colleagueChoices(users, false), Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
+	for _, o := range []struct {
+		into     *template.HTML
+		list     string
+		choices  []catalog.Choice
+		selected string
+	}{
+		{&v.CountryOptions, "countries", h.cat.CountryChoices, q.Country},
+		{&v.StatusOptions, "statuses", catalog.Statuses, q.Status},
+		{&v.ServiceOptions, "services", catalog.Services, q.Service},
+		{&v.CategoryOptions, "categories", catalog.ProductCategories, q.Category},
+		{&v.BulkStatusOptions, "statuses", catalog.Statuses, ""},
+	} {
+		if *o.into, err = h.render.Fragment("options", o.list+":"+o.selected, web.OptionList{Choices: o.choices, Selected: o.selected}); err != nil {
+			return err
+		}
+	}
 	v.Staff.Section = "enquiries"
 	exportQ := q
 	exportQ.Page = 1
