@@ -17,7 +17,7 @@ import (
 
 // export is `iordesk export --format csv|xlsx [filters] [-o FILE]`: the
 // dashboard's export, to a file or stdout.
-func export(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func export(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
 	var format, out, rows string
 	var bom bool
 	filter := map[string]*string{}
@@ -33,7 +33,7 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil || cfg == nil {
 		return err
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
+	if getenv("GOMEMLIMIT") == "" {
 		// An export makes garbage fast; a soft limit keeps the heap small
 		// (peak RSS under 64 MB for a million rows) at no cost in speed.
 		debug.SetMemoryLimit(40 << 20)
@@ -62,15 +62,10 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	defer st.Close()
-	users, err := st.Users(ctx)
+	x, err := report.NewExporter(ctx, st, cat)
 	if err != nil {
 		return err
 	}
-	names := map[int64]string{}
-	for _, u := range users {
-		names[u.ID] = u.Name
-	}
-	x := &report.Exporter{Store: st, Catalog: cat, Assignees: names}
 	if isTerminal(stderr) {
 		x.Progress = func(n int) { fmt.Fprintf(stderr, "\r%d rows…", n) }
 	}
@@ -80,7 +75,12 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		// A file that did not close whole (a full disk) is not an export.
+		defer func() {
+			if cerr := f.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("write %s: %w", out, cerr)
+			}
+		}()
 		w = f
 	}
 	opts := report.Options{PerDestination: rows == "destination", BOM: bom}

@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -173,42 +174,35 @@ func splitList(s string) []string {
 
 func (c *Config) parseRates(s string) error {
 	c.EnquiryRate, c.CaptchaRate, c.LoginRate = 5, 30, 10
-	for _, part := range splitList(s) {
-		name, val, ok := strings.Cut(part, "=")
-		n, err := strconv.Atoi(strings.TrimSpace(val))
-		if !ok || err != nil || n < 1 || n > 100000 {
-			return fmt.Errorf("IORDESK_RATE_LIMITS: %q: want name=N with N from 1 to 100000", part)
-		}
-		switch strings.TrimSpace(name) {
-		case "enquiry":
-			c.EnquiryRate = n
-		case "captcha":
-			c.CaptchaRate = n
-		case "login":
-			c.LoginRate = n
-		default:
-			return fmt.Errorf("IORDESK_RATE_LIMITS: unknown limit %q (enquiry, captcha, login)", name)
-		}
-	}
-	return nil
+	return parseSettings("IORDESK_RATE_LIMITS", s, 1, 100000,
+		map[string]*int{"enquiry": &c.EnquiryRate, "captcha": &c.CaptchaRate, "login": &c.LoginRate})
 }
 
 func (c *Config) parseRetention(s string) error {
 	c.SpamDays, c.ClosedMonths = 90, 0
+	return parseSettings("IORDESK_RETENTION", s, 0, 1200,
+		map[string]*int{"spam_days": &c.SpamDays, "closed_months": &c.ClosedMonths})
+}
+
+// parseSettings reads "name=N,name=N" into the targets named, each N from
+// lo to hi; variable names the setting in errors.
+func parseSettings(variable, s string, lo, hi int, targets map[string]*int) error {
 	for _, part := range splitList(s) {
 		name, val, ok := strings.Cut(part, "=")
 		n, err := strconv.Atoi(strings.TrimSpace(val))
-		if !ok || err != nil || n < 0 || n > 1200 {
-			return fmt.Errorf("IORDESK_RETENTION: %q: want name=N with N from 0 to 1200", part)
+		if !ok || err != nil || n < lo || n > hi {
+			return fmt.Errorf("%s: %q: want name=N with N from %d to %d", variable, part, lo, hi)
 		}
-		switch strings.TrimSpace(name) {
-		case "spam_days":
-			c.SpamDays = n
-		case "closed_months":
-			c.ClosedMonths = n
-		default:
-			return fmt.Errorf("IORDESK_RETENTION: unknown setting %q (spam_days, closed_months)", name)
+		target, known := targets[strings.TrimSpace(name)]
+		if !known {
+			names := make([]string, 0, len(targets))
+			for k := range targets {
+				names = append(names, k)
+			}
+			slices.Sort(names)
+			return fmt.Errorf("%s: unknown setting %q (%s)", variable, name, strings.Join(names, ", "))
 		}
+		*target = n
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	gomail "github.com/wneessen/go-mail"
+
 	"iordesk/internal/catalog"
 	"iordesk/internal/store"
 )
@@ -133,9 +135,20 @@ func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome
 		return o.retry(m, err, label)
 	}
 	msg, err := o.composer.Compose(m, e, recipients, o.now())
-	if err != nil {
-		// A message that cannot be built will not build next time either.
-		return o.fail(m, err, label, recipients)
+	out := o.send(ctx, m, msg, err, label, recipients)
+	if out.Sent {
+		o.log.Info("mail sent", "kind", m.Kind, "ref", e.Reference, "message", m.ID, "attempt", m.Attempts+1)
+		out.Event = store.Event{Kind: store.EventMailSent, Actor: "system", Detail: label + " sent to " + out.Recipients}
+	}
+	return out
+}
+
+// send hands a composed message to the transport and says what it came
+// to: a message that could not be composed will not compose next time
+// either, and a permanent refusal is final; anything else is retried.
+func (o *Outbox) send(ctx context.Context, m store.Message, msg *gomail.Msg, composeErr error, label string, recipients []string) store.MailOutcome {
+	if composeErr != nil {
+		return o.fail(m, composeErr, label, recipients)
 	}
 	if err := o.transport.Send(ctx, msg); err != nil {
 		if Permanent(err) {
@@ -143,10 +156,7 @@ func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome
 		}
 		return o.retry(m, err, label)
 	}
-	to := strings.Join(recipients, ", ")
-	o.log.Info("mail sent", "kind", m.Kind, "ref", e.Reference, "message", m.ID, "attempt", m.Attempts+1)
-	return store.MailOutcome{Sent: true, Recipients: to,
-		Event: store.Event{Kind: store.EventMailSent, Actor: "system", Detail: label + " sent to " + to}}
+	return store.MailOutcome{Sent: true, Recipients: strings.Join(recipients, ", ")}
 }
 
 // deliverDigest sends a weekly summary of the seven days before it was
@@ -172,17 +182,11 @@ func (o *Outbox) deliverDigest(ctx context.Context, m store.Message) store.MailO
 		return o.retry(m, err, "Weekly digest")
 	}
 	msg, err := o.composer.ComposeDigest(m, u, r, from, to, o.now())
-	if err != nil {
-		return o.fail(m, err, "Weekly digest", []string{u.Email})
+	out := o.send(ctx, m, msg, err, "Weekly digest", []string{u.Email})
+	if out.Sent {
+		o.log.Info("mail sent", "kind", m.Kind, "user", u.ID, "message", m.ID)
 	}
-	if err := o.transport.Send(ctx, msg); err != nil {
-		if Permanent(err) {
-			return o.fail(m, err, "Weekly digest", []string{u.Email})
-		}
-		return o.retry(m, err, "Weekly digest")
-	}
-	o.log.Info("mail sent", "kind", m.Kind, "user", u.ID, "message", m.ID)
-	return store.MailOutcome{Sent: true, Recipients: u.Email}
+	return out
 }
 
 // QueueWeeklyDigests queues the digests once per week, on Monday from 07:00

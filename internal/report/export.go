@@ -38,6 +38,16 @@ type Exporter struct {
 	Progress func(rows int)
 }
 
+// NewExporter builds an exporter that names assignees as the accounts
+// are now.
+func NewExporter(ctx context.Context, st *store.Store, cat *catalog.Catalogue) (*Exporter, error) {
+	users, err := st.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Exporter{Store: st, Catalog: cat, Assignees: store.NamesByID(users)}, nil
+}
+
 // header is the column row of both formats.
 var header = []string{"Reference", "Received (UTC)", "Status", "Full name", "Company", "Email", "Phone",
 	"Service", "Origin", "Destinations", "Destination names", "Product category", "Description", "Condition",

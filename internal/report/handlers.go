@@ -30,19 +30,6 @@ func NewHandlers(s *store.Store, render *web.Renderer, cat *catalog.Catalogue, n
 	return &Handlers{store: s, render: render, cat: cat, now: now, log: log}
 }
 
-// Exporter builds an exporter that names assignees.
-func (h *Handlers) Exporter(c echo.Context) (*Exporter, error) {
-	users, err := h.store.Users(c.Request().Context())
-	if err != nil {
-		return nil, err
-	}
-	names := map[int64]string{}
-	for _, u := range users {
-		names[u.ID] = u.Name
-	}
-	return &Exporter{Store: h.store, Catalog: h.cat, Assignees: names}, nil
-}
-
 // ExportCSV serves GET /staff/export.csv with the list's query string;
 // rows=destination gives one row per destination, bom=1 a byte-order mark.
 func (h *Handlers) ExportCSV(c echo.Context) error { return h.export(c, "csv") }
@@ -56,7 +43,7 @@ func (h *Handlers) export(c echo.Context, format string) error {
 	q.Page = 1
 	f := q.Filter(u.ID)
 	opts := Options{PerDestination: c.QueryParam("rows") == "destination", BOM: c.QueryParam("bom") == "1"}
-	x, err := h.Exporter(c)
+	x, err := NewExporter(c.Request().Context(), h.store, h.cat)
 	if err != nil {
 		return err
 	}

@@ -44,14 +44,14 @@ func (h *Handlers) Enquiry(c echo.Context) error {
 }
 
 func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c, "enquiry")
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "No such enquiry.")
+		return err
 	}
 	ctx := c.Request().Context()
 	e, err := h.store.EnquiryByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "No such enquiry.")
+		return notFound("enquiry")
 	}
 	if err != nil {
 		return err
@@ -73,7 +73,7 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e)}
 	v.Staff.Section = "enquiries"
 	if e.AssigneeID != nil {
-		v.Assignee = userNames(users)[*e.AssigneeID]
+		v.Assignee = store.NamesByID(users)[*e.AssigneeID]
 	}
 	for _, ev := range events {
 		v.Events = append(v.Events, eventRow{When: ev.CreatedAt.UTC().Format("2 Jan 2006 15:04"),
@@ -117,9 +117,9 @@ func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
 // back to the enquiry with a notice, 409 with the fresh page when someone
 // else changed it first.
 func (h *Handlers) act(c echo.Context, done string, do func(id, version int64) error) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c, "enquiry")
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "No such enquiry.")
+		return err
 	}
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	if version <= 0 {

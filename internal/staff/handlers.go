@@ -3,6 +3,8 @@ package staff
 import (
 	"context"
 	"log/slog"
+	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -72,6 +74,21 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // page fills the layout's data for a staff page.
 func (h *Handlers) page(c echo.Context, title string) Page { return web.PageFor(c, title) }
+
+// pathID is the {id} of the URL; anything but a positive number is a 404
+// that names what was looked for ("enquiry", "account", "rule").
+func pathID(c echo.Context, what string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, notFound(what)
+	}
+	return id, nil
+}
+
+// notFound is the 404 of a missing object.
+func notFound(what string) error {
+	return echo.NewHTTPError(http.StatusNotFound, "No such "+what+".")
+}
 
 // actor is the current user as the timeline names them.
 func actor(c echo.Context) store.Actor {

@@ -108,7 +108,7 @@ func (h *Handlers) List(c echo.Context) error {
 	exportQ := q
 	exportQ.Page = 1
 	v.ExportQuery = exportQ.Values().Encode()
-	v.Rows = h.listRows(rows, userNames(users))
+	v.Rows = h.listRows(rows, store.NamesByID(users))
 	if q.Page > 1 {
 		v.Prev = q.With("page", strconv.Itoa(q.Page-1))
 	}
@@ -154,14 +154,6 @@ func assigneeName(r store.Enquiry, names map[int64]string) string {
 	return names[*r.AssigneeID]
 }
 
-func userNames(users []store.User) map[int64]string {
-	m := make(map[int64]string, len(users))
-	for _, u := range users {
-		m[u.ID] = u.Name
-	}
-	return m
-}
-
 // notices are the confirmations shown after an action (Post/Redirect/Get).
 var notices = map[string]string{
 	"status": "Status changed.", "assign": "Assignment changed.", "note": "Note added.",
@@ -193,37 +185,35 @@ func (h *Handlers) Bulk(c echo.Context) error {
 	if len(ids) == 0 || len(ids) > maxBulk {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Select between 1 and %d enquiries.", maxBulk))
 	}
-	apply, err := h.bulkAction(c, form.Get("action"), form.Get("value"))
-	if err != nil {
+	if err := h.bulkAction(c, ids, form.Get("action"), form.Get("value")); err != nil {
 		return err
-	}
-	for _, id := range ids {
-		if err := apply(id); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
 	}
 	return c.Redirect(http.StatusSeeOther, withDone(back, "bulk"))
 }
 
-// bulkAction checks a bulk action once and returns what it does to one row.
-func (h *Handlers) bulkAction(c echo.Context, action, value string) (func(int64) error, error) {
+// bulkAction checks a bulk action and applies it to every row, in one
+// write.
+func (h *Handlers) bulkAction(c echo.Context, ids []int64, action, value string) error {
 	ctx, by := c.Request().Context(), actor(c)
+	var err error
 	switch action {
 	case "status":
 		if !catalog.HasChoice(catalog.Statuses, value) {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, "Choose a status.")
+			return echo.NewHTTPError(http.StatusBadRequest, "Choose a status.")
 		}
-		return func(id int64) error { return h.store.ChangeStatus(ctx, id, 0, value, by) }, nil
+		_, err = h.store.ChangeStatusOfMany(ctx, ids, value, by)
 	case "spam":
-		return func(id int64) error { return h.store.ChangeStatus(ctx, id, 0, store.StatusSpam, by) }, nil
+		_, err = h.store.ChangeStatusOfMany(ctx, ids, store.StatusSpam, by)
 	case "assign":
-		assignee, err := h.assignee(c, value)
-		if err != nil {
-			return nil, err
+		assignee, aerr := h.assignee(c, value)
+		if aerr != nil {
+			return aerr
 		}
-		return func(id int64) error { return h.store.Assign(ctx, id, 0, assignee, by) }, nil
+		_, err = h.store.AssignMany(ctx, ids, assignee, by)
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest, "Choose an action.")
 	}
-	return nil, echo.NewHTTPError(http.StatusBadRequest, "Choose an action.")
+	return err
 }
 
 // assignee resolves "me", "none" or a user id to an active account.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/mail"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -57,12 +56,12 @@ func (h *Handlers) AddRoute(c echo.Context) error {
 
 // RemoveRoute serves POST /staff/routing/{id}/delete (manager).
 func (h *Handlers) RemoveRoute(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c, "rule")
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "No such rule.")
+		return err
 	}
 	if err := h.store.RemoveRoutingRule(c.Request().Context(), id); errors.Is(err, store.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "No such rule.")
+		return notFound("rule")
 	} else if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -101,14 +100,14 @@ func (h *Handlers) AddUser(c echo.Context) error {
 // UpdateUser serves POST /staff/users/{id} (admin): name, role, disabled,
 // and a password reset. Admins cannot lock themselves out.
 func (h *Handlers) UpdateUser(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c, "account")
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "No such account.")
+		return err
 	}
 	ctx := c.Request().Context()
 	u, err := h.store.UserByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "No such account.")
+		return notFound("account")
 	}
 	if err != nil {
 		return err

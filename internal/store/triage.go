@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"fmt"
 
@@ -73,18 +74,43 @@ type Actor struct {
 // stale version is ErrConflict, so two people never silently overwrite
 // each other.
 func (s *Store) ChangeStatus(ctx context.Context, id, version int64, status string, by Actor) error {
-	return s.change(ctx, id, version, by, func(tx *Tx, e *Enquiry) (map[string]any, Event, bool) {
-		if e.Status == status {
-			return nil, Event{}, false
-		}
-		return map[string]any{"status": status}, Event{Kind: EventStatusChanged, Detail: e.Status + " → " + status}, true
-	})
+	return s.Write(ctx, func(tx *Tx) error { return tx.change(id, version, by, toStatus(status)) })
 }
 
 // Assign gives an enquiry to a user (nil: to nobody) if it is still at
 // version.
 func (s *Store) Assign(ctx context.Context, id, version int64, assignee *User, by Actor) error {
-	return s.change(ctx, id, version, by, func(tx *Tx, e *Enquiry) (map[string]any, Event, bool) {
+	return s.Write(ctx, func(tx *Tx) error { return tx.change(id, version, by, toAssignee(assignee)) })
+}
+
+// ChangeStatusOfMany moves every enquiry of ids to status, in one write;
+// ids that no longer exist, or that a colleague changed at the same
+// moment, are skipped. It returns how many it changed or found as asked.
+func (s *Store) ChangeStatusOfMany(ctx context.Context, ids []int64, status string, by Actor) (int, error) {
+	return s.changeEach(ctx, ids, by, toStatus(status))
+}
+
+// AssignMany gives every enquiry of ids to a user (nil: to nobody), in one
+// write, as ChangeStatusOfMany does.
+func (s *Store) AssignMany(ctx context.Context, ids []int64, assignee *User, by Actor) (int, error) {
+	return s.changeEach(ctx, ids, by, toAssignee(assignee))
+}
+
+// change is one change of an enquiry: the columns to set and the event to
+// record, or false when the enquiry already is as asked.
+type change func(e *Enquiry) (map[string]any, Event, bool)
+
+func toStatus(status string) change {
+	return func(e *Enquiry) (map[string]any, Event, bool) {
+		if e.Status == status {
+			return nil, Event{}, false
+		}
+		return map[string]any{"status": status}, Event{Kind: EventStatusChanged, Detail: e.Status + " → " + status}, true
+	}
+}
+
+func toAssignee(assignee *User) change {
+	return func(e *Enquiry) (map[string]any, Event, bool) {
 		if assignee == nil {
 			if e.AssigneeID == nil {
 				return nil, Event{}, false
@@ -95,43 +121,59 @@ func (s *Store) Assign(ctx context.Context, id, version int64, assignee *User, b
 			return nil, Event{}, false
 		}
 		return map[string]any{"assignee_id": assignee.ID}, Event{Kind: EventAssigned, Detail: "Assigned to " + assignee.Name}, true
-	})
+	}
 }
 
-// change applies one versioned update and its timeline event in one
-// transaction. version 0 skips the check (bulk actions act on what they
-// see).
-func (s *Store) change(ctx context.Context, id, version int64, by Actor,
-	apply func(*Tx, *Enquiry) (map[string]any, Event, bool)) error {
-	return s.Write(ctx, func(tx *Tx) error {
-		var e Enquiry
-		if err := tx.db.Where("id = ?", id).Take(&e).Error; err != nil {
-			if err == gorm.ErrRecordNotFound {
-				return ErrNotFound
+func (s *Store) changeEach(ctx context.Context, ids []int64, by Actor, apply change) (int, error) {
+	done := 0
+	err := s.Write(ctx, func(tx *Tx) error {
+		done = 0
+		for _, id := range ids {
+			err := tx.change(id, 0, by, apply)
+			if errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) {
+				continue
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			done++
 		}
-		if version != 0 && e.Version != version {
-			return fmt.Errorf("enquiry %s changed since you opened it: %w", e.Reference, ErrConflict)
-		}
-		updates, ev, changed := apply(tx, &e)
-		if !changed {
-			return nil
-		}
-		updates["version"], updates["updated_at"] = e.Version+1, tx.now().UTC()
-		// The version read above may be stale by now on PostgreSQL, where
-		// another instance can commit between the read and this update:
-		// only the update that still finds the version wins.
-		res := tx.db.Model(&Enquiry{}).Where("id = ? AND version = ?", id, e.Version).Updates(updates)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return fmt.Errorf("enquiry %s changed meanwhile: %w", e.Reference, ErrConflict)
-		}
-		ev.EnquiryID, ev.Actor, ev.ActorID = id, by.Name, &by.ID
-		return tx.AddEvent(ev)
+		return nil
 	})
+	return done, err
+}
+
+// change applies one versioned update and its timeline event. version 0
+// skips the check against what the caller saw (bulk actions act on what
+// is there), but not against a concurrent write.
+func (tx *Tx) change(id, version int64, by Actor, apply change) error {
+	var e Enquiry
+	if err := tx.db.Where("id = ?", id).Take(&e).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		}
+		return err
+	}
+	if version != 0 && e.Version != version {
+		return fmt.Errorf("enquiry %s changed since you opened it: %w", e.Reference, ErrConflict)
+	}
+	updates, ev, changed := apply(&e)
+	if !changed {
+		return nil
+	}
+	updates["version"], updates["updated_at"] = e.Version+1, tx.now().UTC()
+	// The version read above may be stale by now on PostgreSQL, where
+	// another instance can commit between the read and this update: only
+	// the update that still finds the version wins.
+	res := tx.db.Model(&Enquiry{}).Where("id = ? AND version = ?", id, e.Version).Updates(updates)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("enquiry %s changed meanwhile: %w", e.Reference, ErrConflict)
+	}
+	ev.EnquiryID, ev.Actor, ev.ActorID = id, by.Name, &by.ID
+	return tx.AddEvent(ev)
 }
 
 // AddNote appends a staff note to an enquiry's timeline.

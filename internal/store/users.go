@@ -124,6 +124,15 @@ func scanUser(scan func(dest ...any) error, before ...any) (User, error) {
 	return u, err
 }
 
+// NamesByID maps each account's id to its name.
+func NamesByID(users []User) map[int64]string {
+	m := make(map[int64]string, len(users))
+	for _, u := range users {
+		m[u.ID] = u.Name
+	}
+	return m
+}
+
 // CountUsers counts the accounts.
 func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	var n int64
