@@ -195,8 +195,8 @@ func dashboardScenario(o options, path string) error {
 	defer st.Close()
 	ctx := context.Background()
 	from := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -89)
-	// Each view three ways: the page over HTTP (QUALITY.md's bar), the
-	// store reads its handler makes (the "dashboard's queries"),
+	// Each view three ways: the page over HTTP (the bar), the store reads
+	// its handler makes,
 	// and the bare SQL of the same rows.
 	fmt.Printf("\n%-30s %10s %10s %10s %7s %7s   bar ≤ 2×\n", "view (median)", "page", "reads", "bare SQL", "page/", "reads/")
 	for _, p := range dashboardPages(from) {

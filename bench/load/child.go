@@ -159,7 +159,7 @@ type bareRow struct {
 	CreatedAt          time.Time
 }
 
-// bareCreateHandler is QUALITY.md's intake baseline: a bare echo handler
+// bareCreateHandler is the intake bar's baseline: a bare echo handler
 // doing one gorm Create per request, WAL with synchronous=NORMAL, no
 // validation, no CAPTCHA.
 func bareCreateHandler(db string) (http.Handler, func(), error) {

@@ -1,5 +1,5 @@
 // Command load measures iordesk against its baselines on loopback, as
-// QUALITY.md's speed bars ask: each figure is a ratio against a baseline
+// the speed bars of docs/DESIGN.md ask: each figure is a ratio against a baseline
 // measured in the same run on the same machine.
 //
 //	go run ./bench/load -scenario intake -duration 20s -concurrency 16

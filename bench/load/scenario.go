@@ -18,7 +18,7 @@ type scenario struct {
 	unit          string
 	baseline      string // server kind started for the baseline
 	baselineLabel string
-	target        float64 // QUALITY.md's ratio
+	target        float64 // the bar's ratio (docs/DESIGN.md, "Quality bars")
 	// iteration does one unit of work; it returns the number of HTTP
 	// requests made and the first failure.
 	iteration func(ctx context.Context, cl *client) (int, error)

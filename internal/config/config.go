@@ -28,7 +28,7 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	CORSOrigins    []string
 	LogFormat      string
-	// Limits per client IP per minute (QUALITY.md's defaults).
+	// Limits per client IP per minute (docs/DESIGN.md, "Security model").
 	EnquiryRate, CaptchaRate, LoginRate int
 	// MailLease is how long a mail worker's claim on a message lasts: after
 	// a crash, its messages go out again once the lease runs out.

@@ -14,7 +14,7 @@ import (
 )
 
 // Form is the enquiry as the prospect typed it. The field names of the HTML
-// form and the JSON API are the public contract (PRODUCT.md).
+// form and the JSON API are the public contract (docs/DESIGN.md).
 type Form struct {
 	FullName             string   `json:"full_name"`
 	Company              string   `json:"company"`

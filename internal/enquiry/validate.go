@@ -15,7 +15,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
-// Limits of PRODUCT.md's form rules.
+// Limits of the form's rules (docs/DESIGN.md, "Routes, fields and statuses").
 const (
 	maxDestinations   = 20
 	maxShipmentCents  = 1_000_000_000 * 100
@@ -49,7 +49,7 @@ var urlPattern = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://|www\.|[a-z0-9-]+\
 // with comma thousands separators in their proper places.
 var valuePattern = regexp.MustCompile(`^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$`)
 
-// Validate checks every rule of PRODUCT.md and returns the cleaned values.
+// Validate checks every rule of the form and returns the cleaned values.
 // errs (from decoding) is extended in place; the result is only meaningful
 // when errs is empty. now decides what "in the past" means for target_date.
 func (f *Form) Validate(cat *catalog.Catalogue, now time.Time, errs Errors) Clean {

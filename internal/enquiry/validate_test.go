@@ -25,7 +25,7 @@ func validValues() url.Values {
 
 // FuzzFormValidation feeds arbitrary urlencoded bodies through decoding and
 // validation: it must never panic, and whatever it accepts must hold every
-// rule of PRODUCT.md.
+// rule of the form.
 func FuzzFormValidation(f *testing.F) {
 	f.Add(validValues().Encode())
 	f.Add("full_name=%00&email=a%0d%0ab@example.com&destination_countries=DE&destination_countries=de")

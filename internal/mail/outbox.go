@@ -47,7 +47,8 @@ type OutboxDeps struct {
 	Now       func() time.Time
 }
 
-// NewOutbox builds the worker with the retry policy of QUALITY.md.
+// NewOutbox builds the worker with the retry policy of docs/DESIGN.md
+// ("Mail"): retried for five days, at most an hour apart.
 func NewOutbox(d OutboxDeps) *Outbox {
 	if d.Now == nil {
 		d.Now = time.Now

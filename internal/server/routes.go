@@ -18,7 +18,7 @@ import (
 	"iordesk/internal/web"
 )
 
-// formBodyLimit bounds the public form and the JSON intake (QUALITY.md).
+// formBodyLimit bounds the public form and the JSON intake (docs/DESIGN.md, "Security model").
 const formBodyLimit = "64K"
 
 // routes is the whole URL surface of iordesk.

@@ -52,7 +52,7 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 }
 
 // CountEnquiriesUpTo counts the filter's rows, stopping at limit so a count
-// over a million rows stays cheap ("10,000+").
+// over a million rows stays cheap ("more than 1000").
 func (s *Store) CountEnquiriesUpTo(ctx context.Context, f Filter, limit int) (int64, error) {
 	q := s.filterSQL(f)
 	var n int64
