@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"iordesk/internal/testenv"
 )
 
 // The fault suite runs the real binary, built once for the package.
@@ -289,10 +291,10 @@ func TestDiskFullAnswers503AndRecovers(t *testing.T) {
 	binary(t)
 	dir := t.TempDir()
 	if os.Geteuid() != 0 {
-		t.Skip("disk-full test: needs root to mount a 4 MB tmpfs")
+		testenv.Missing(t, "the disk-full test needs root to mount a 4 MB tmpfs")
 	}
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("disk-full test: cannot mount a tmpfs here (%v: %s)", err, strings.TrimSpace(string(out)))
+		testenv.Missing(t, fmt.Sprintf("the disk-full test cannot mount a tmpfs here (%v: %s)", err, strings.TrimSpace(string(out))))
 	}
 	defer exec.Command("umount", "-l", dir).Run()
 	dbPath := filepath.Join(dir, "iordesk.db")

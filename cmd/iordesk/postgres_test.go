@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/mail"
-	"os"
 	"sync"
 	"syscall"
 	"testing"
@@ -16,13 +15,10 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"iordesk/internal/pgtest"
+	"iordesk/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, pgtest.Stop) }
 
 // sink is an SMTP server on loopback that keeps what it receives.
 type sink struct {

@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"iordesk/internal/testenv"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver for database/sql
 )
 
@@ -49,10 +51,7 @@ func DSN(t testing.TB) string {
 	t.Helper()
 	pg.once.Do(startPostgres)
 	if pg.skipMsg != "" {
-		if os.Getenv("IORDESK_REQUIRE_ALL") == "1" {
-			t.Fatalf("PostgreSQL tests required (IORDESK_REQUIRE_ALL=1): %s", pg.skipMsg)
-		}
-		t.Skip(pg.skipMsg)
+		testenv.Missing(t, "PostgreSQL: "+pg.skipMsg)
 	}
 	if pg.err != nil {
 		t.Fatal(pg.err)

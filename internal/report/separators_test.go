@@ -147,3 +147,5 @@ func sheetFormulas(t *testing.T, path string) []string {
 	t.Fatal("no sheet1.xml in the converted workbook")
 	return nil
 }
+
+func TestMain(m *testing.M) { testenv.Main(m) }

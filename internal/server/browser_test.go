@@ -15,6 +15,7 @@ import (
 
 	"iordesk/internal/demo"
 	"iordesk/internal/store"
+	"iordesk/internal/testenv"
 )
 
 // chromium finds Debian's Chromium, skipping the test where it is absent
@@ -25,10 +26,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	if os.Getenv("IORDESK_REQUIRE_ALL") == "1" {
-		t.Fatal("chromium is not installed (IORDESK_REQUIRE_ALL=1): apt-get install -y chromium")
-	}
-	t.Skip("chromium is not installed; apt-get install -y chromium to run the browser test")
+	testenv.Missing(t, "chromium is not installed (apt-get install -y chromium)")
 	return ""
 }
 

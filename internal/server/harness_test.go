@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,6 +23,7 @@ import (
 	"iordesk/internal/staff"
 	"iordesk/internal/store"
 	"iordesk/internal/testclock"
+	"iordesk/internal/testenv"
 )
 
 const testPassword = "correct horse battery staple"
@@ -189,8 +189,4 @@ func doc(t testing.TB, rec *httptest.ResponseRecorder) *goquery.Document {
 	return d
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, pgtest.Stop) }

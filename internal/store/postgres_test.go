@@ -1,19 +1,15 @@
 package store
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"iordesk/internal/pgtest"
+	"iordesk/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, pgtest.Stop) }
 
 // backends runs fn against SQLite and PostgreSQL, each with a fresh,
 // migrated database and the given clock.
