@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"iordesk/internal/config"
+	"iordesk/internal/server"
 	"iordesk/internal/store"
 )
 
@@ -122,7 +123,7 @@ func TestFirstAdminEmail(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg := config.Config{BaseURL: tc.baseURL, AdminEmail: tc.adminEmail}
-		if err := ensureAdmin(context.Background(), st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		if err := server.EnsureAdmin(context.Background(), st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 			t.Fatal(err)
 		}
 		users, err := st.Users(context.Background())

@@ -3,19 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
 
-	"iordesk/internal/config"
 	"iordesk/internal/demo"
 	"iordesk/internal/staff"
 	"iordesk/internal/store"
@@ -70,41 +65,6 @@ func pipedPassword(in *os.File) (string, error) {
 		return "", err
 	}
 	return strings.TrimRight(line, "\r\n"), nil
-}
-
-// ensureAdmin creates the first admin account when there is none, and
-// prints its email and password once to the log. The email is
-// IORDESK_ADMIN_EMAIL; without it, admin@localhost only when the public URL
-// is on this machine, else a random address nobody can guess (an attacker
-// who knows the login cannot even start guessing the password).
-func ensureAdmin(ctx context.Context, st *store.Store, cfg config.Config, log *slog.Logger) error {
-	n, err := st.CountUsers(ctx)
-	if err != nil || n > 0 {
-		return err
-	}
-	email := cfg.AdminEmail
-	if email == "" {
-		email = "admin@localhost"
-		if u, err := url.Parse(cfg.BaseURL); err == nil && !isLocalHost(u.Hostname()) {
-			email = "admin-" + strings.ToLower(rand.Text()[:10]) + "@" + u.Hostname()
-		}
-	}
-	u, password, err := staff.NewAccount(ctx, st, email, "Administrator", store.RoleAdmin, "")
-	if err != nil {
-		return fmt.Errorf("create the first admin: %w", err)
-	}
-	log.Warn("created the first admin account: log in at /staff/login and change this password (shown once)",
-		"email", u.Email, "password", password)
-	return nil
-}
-
-// isLocalHost reports whether a host name is this machine.
-func isLocalHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // demoData is `iordesk demo-data --count N`.
