@@ -13,14 +13,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
 
-	"iordesk/internal/catalog"
 	"iordesk/internal/demo"
-	"iordesk/internal/report"
 	"iordesk/internal/staff"
 	"iordesk/internal/store"
 )
@@ -33,7 +30,7 @@ var bookScenarios = map[string]func(o options, db string) error{
 	"startup":   startupScenario,
 }
 
-const loadPassword = "load-tool-password-0123"
+const loadPassword = "load tool: seven quiet harbours 0123"
 
 // book returns a database with o.enquiries demo enquiries (or o.book when
 // given) and a manager account the tool can log in with.
@@ -162,7 +159,7 @@ func dashboardPages(fromTime time.Time) []page {
 }
 
 func dashboardScenario(o options, path string) error {
-	child, base, err := startChild("iordesk", path)
+	child, base, err := startChild("iordesk", path, mailOff)
 	if err != nil {
 		return err
 	}
@@ -195,10 +192,11 @@ func dashboardScenario(o options, path string) error {
 	defer st.Close()
 	ctx := context.Background()
 	from := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -89)
-	// Each view three ways: the page over HTTP (the bar), the store reads
-	// its handler makes,
-	// and the bare SQL of the same rows.
-	fmt.Printf("\n%-30s %10s %10s %10s %7s %7s   bar ≤ 2×\n", "view (median)", "page", "reads", "bare SQL", "page/", "reads/")
+	// Each view three ways: the page over HTTP, the store reads its
+	// handler makes, and the bare SQL of the same rows. The bar of a list
+	// page is 3 ms; the overview's and a search's (20× faster than their
+	// bare SQL) need the rollups and full-text index still to be built.
+	fmt.Printf("\n%-30s %10s %10s %10s %7s %7s\n", "view (median)", "page", "reads", "bare SQL", "page/", "reads/")
 	for _, p := range dashboardPages(from) {
 		get := func() error {
 			resp, err := hc.Get(base + p.path)
@@ -245,127 +243,98 @@ func dashboardScenario(o options, path string) error {
 		}
 		pageRatio := float64(ours) / float64(max(theirs, time.Microsecond))
 		readsRatio := float64(storeReads) / float64(max(theirs, time.Microsecond))
-		fmt.Printf("%-30s %8.2fms %8.2fms %8.2fms %6.1f× %6.1f×   page %s, reads %s\n", p.name, ms(ours), ms(storeReads), ms(theirs),
-			pageRatio, readsRatio, verdict(pageRatio), verdict(readsRatio))
+		bar := ""
+		if strings.HasPrefix(p.name, "list") {
+			bar = "   bar: a page ≤ 3 ms, " + verdict(ours <= 3*time.Millisecond)
+		}
+		fmt.Printf("%-30s %8.2fms %8.2fms %8.2fms %6.1f× %6.1f×%s\n", p.name, ms(ours), ms(storeReads), ms(theirs),
+			pageRatio, readsRatio, bar)
 	}
 	return nil
 }
 
-func verdict(ratio float64) string {
-	if ratio > 2 {
-		return "NOT met"
+func verdict(met bool) string {
+	if met {
+		return "met"
 	}
-	return "met"
+	return "NOT met"
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// exportScenario exports the book as CSV in a child process and compares
-// it with sqlite3 -csv of the same rows, time and peak memory; with -xlsx
-// it also times the XLSX export.
+// exportScenario runs `iordesk export` on the book and compares it with
+// sqlite3 -csv of the same rows, time and peak memory (both read by
+// /usr/bin/time); with -xlsx it also times the XLSX export.
 func exportScenario(o options, path string) error {
 	dir, err := os.MkdirTemp("", "iordesk-export-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	self, _ := os.Executable()
-	// Peak memory is read by each process itself (VmHWM) or by
-	// /usr/bin/time: a forked child's rusage would count the parent's pages.
-	start := time.Now()
-	out, err := exec.Command(self, "-serve", "export", "-db", path, "-addr", filepath.Join(dir, "iordesk.csv")).CombinedOutput()
+	bin, err := iordeskBinary()
 	if err != nil {
-		return fmt.Errorf("iordesk export: %v: %s", err, out)
+		return err
 	}
-	ours := time.Since(start)
-	var oursRSS int64
-	fmt.Sscanf(strings.TrimSpace(string(out)), "peak %d", &oursRSS)
-	fmt.Printf("\nCSV export of the book (spam left out)\n  iordesk:       %6.2f s, peak RSS %d MB\n", ours.Seconds(), oursRSS>>10)
+	timeBin, err := exec.LookPath("/usr/bin/time")
+	if err != nil {
+		return errors.New("the export scenario reads peak memory with /usr/bin/time (apt-get install time)")
+	}
+	// timed runs a command under /usr/bin/time: its wall time and peak RSS.
+	timed := func(stdout io.Writer, name string, args ...string) (time.Duration, int64, error) {
+		cmd := exec.Command(timeBin, append([]string{"-f", "peak %M", name}, args...)...)
+		cmd.Env = append(os.Environ(), "IORDESK_DB="+path)
+		var stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = stdout, &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return 0, 0, fmt.Errorf("%s: %v: %s", filepath.Base(name), err, stderr.String())
+		}
+		var peakKB int64
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		fmt.Sscanf(lines[len(lines)-1], "peak %d", &peakKB)
+		return time.Since(start), peakKB, nil
+	}
+	ours, oursKB, err := timed(io.Discard, bin, "export", "--format", "csv", "-o", filepath.Join(dir, "iordesk.csv"))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nCSV export of the book (spam left out)\n  iordesk export: %6.2f s, peak RSS %d MB\n", ours.Seconds(), oursKB>>10)
 	sqlite3, err := exec.LookPath("sqlite3")
 	if err != nil {
-		fmt.Println("  sqlite3 -csv:  not installed (apt-get install sqlite3): no baseline")
+		fmt.Println("  sqlite3 -csv:   not installed (apt-get install sqlite3): no baseline")
 		return nil
 	}
 	q, err := store.ExportBaselineSQL()
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(sqlite3, "-csv", path, q)
-	var theirsRSS int64 = -1
-	var timeOut strings.Builder
-	if tm, err := exec.LookPath("/usr/bin/time"); err == nil {
-		cmd = exec.Command(tm, "-f", "peak %M", sqlite3, "-csv", path, q)
-		cmd.Stderr = &timeOut
+	f, err := os.Create(filepath.Join(dir, "sqlite3.csv"))
+	if err != nil {
+		return err
 	}
-	f, _ := os.Create(filepath.Join(dir, "sqlite3.csv"))
-	cmd.Stdout = f
-	start = time.Now()
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("sqlite3: %w", err)
-	}
+	theirs, theirsKB, err := timed(f, sqlite3, "-csv", path, q)
 	f.Close()
-	theirs := time.Since(start)
-	fmt.Sscanf(strings.TrimSpace(timeOut.String()), "peak %d", &theirsRSS)
-	ratio := theirs.Seconds() / ours.Seconds()
-	fmt.Printf("  sqlite3 -csv:  %6.2f s, peak RSS %d MB\n  bar: speed ≥ 1.0× sqlite3, peak RSS < 64 MB; measured %.2f×, %d MB\n",
-		theirs.Seconds(), theirsRSS>>10, ratio, oursRSS>>10)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  sqlite3 -csv:   %6.2f s, peak RSS %d MB\n  bar: speed ≥ 1.0× sqlite3, peak RSS < 64 MB; measured %.2f×, %d MB\n",
+		theirs.Seconds(), theirsKB>>10, theirs.Seconds()/ours.Seconds(), oursKB>>10)
 	if !o.xlsx {
 		return nil
 	}
-	start = time.Now()
-	out, err = exec.Command(self, "-serve", "export", "-db", path, "-addr", filepath.Join(dir, "iordesk.xlsx")).CombinedOutput()
+	took, kb, err := timed(io.Discard, bin, "export", "--format", "xlsx", "-o", filepath.Join(dir, "iordesk.xlsx"))
 	if err != nil {
-		return fmt.Errorf("iordesk export xlsx: %v: %s", err, out)
+		return err
 	}
-	fmt.Sscanf(strings.TrimSpace(string(out)), "peak %d", &oursRSS)
-	fmt.Printf("\nXLSX export of the book\n  iordesk:       %6.2f s, peak RSS %d MB (bar: flat memory)\n", time.Since(start).Seconds(), oursRSS>>10)
+	fmt.Printf("\nXLSX export of the book\n  iordesk export: %6.2f s, peak RSS %d MB (bar: flat memory)\n", took.Seconds(), kb>>10)
 	return nil
-}
-
-// exportChild is the child's side of the export scenario: what
-// `iordesk export` does, in CSV or (for a .xlsx file) XLSX.
-func exportChild(dbPath, out string) error {
-	st, err := store.Open(dbPath, store.Options{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	debug.SetMemoryLimit(40 << 20) // as the export command does
-	x := &report.Exporter{Store: st, Catalog: catalog.New()}
-	write := x.WriteCSV
-	if strings.HasSuffix(out, ".xlsx") {
-		write = x.WriteXLSX
-	}
-	if _, err = write(context.Background(), f, store.Filter{}, report.Options{}); err != nil {
-		return err
-	}
-	fmt.Printf("peak %d\n", peakKB())
-	return nil
-}
-
-// peakKB is this process's peak resident memory (VmHWM) in KiB.
-func peakKB() int64 {
-	status, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(status), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			var kb int64
-			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kb)
-			return kb
-		}
-	}
-	return 0
 }
 
 // startupScenario starts iordesk on the book: time until /readyz answers,
 // then its resident memory after five idle seconds.
 func startupScenario(o options, path string) error {
 	start := time.Now()
-	child, base, err := startChild("iordesk", path)
+	child, base, err := startChild("iordesk", path, mailOff)
 	if err != nil {
 		return err
 	}

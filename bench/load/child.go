@@ -13,9 +13,11 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -44,21 +46,37 @@ func (c *child) stop() {
 	}
 }
 
-// startChild re-executes this tool in server mode on a free loopback port
-// and waits until it answers.
-func startChild(kind, db string) (*child, string, error) {
+// startChild starts the server kind on a free loopback port and waits
+// until it answers: "iordesk" is the real binary running `iordesk serve`
+// (its mail worker, periodic jobs and first-admin set-up included); the
+// baselines are this tool re-executed in server mode. smtpURL is where
+// iordesk delivers its mail.
+func startChild(kind, db, smtpURL string) (*child, string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, "", err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	self, err := os.Executable()
-	if err != nil {
-		return nil, "", err
+	var cmd *exec.Cmd
+	if kind == "iordesk" {
+		bin, err := iordeskBinary()
+		if err != nil {
+			return nil, "", err
+		}
+		cmd = exec.Command(bin, "serve")
+	} else {
+		self, err := os.Executable()
+		if err != nil {
+			return nil, "", err
+		}
+		cmd = exec.Command(self, "-serve", kind, "-addr", addr, "-db", db)
 	}
-	cmd := exec.Command(self, "-serve", kind, "-addr", addr, "-db", db)
-	cmd.Stderr = os.Stderr
+	// One load client stands for thousands of prospects: the per-IP limits
+	// are lifted, or almost everything would be answered with 429. The
+	// request log is written, as in production, to where nobody reads it.
+	cmd.Env = append(os.Environ(), "IORDESK_DB="+db, "IORDESK_ADDR="+addr, "IORDESK_BASE_URL=http://"+addr,
+		"IORDESK_RATE_LIMITS=enquiry=100000,captcha=100000,login=100000", "IORDESK_SMTP_URL="+smtpURL)
 	if err := cmd.Start(); err != nil {
 		return nil, "", err
 	}
@@ -77,21 +95,41 @@ func startChild(kind, db string) (*child, string, error) {
 			c.stop()
 			return nil, "", fmt.Errorf("%s did not start: %v", kind, err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-// serveChild is the child's main: one of the servers under test, until
+// iordeskBinary builds cmd/iordesk once per run of the tool.
+var iordeskBinary = sync.OnceValues(func() (string, error) {
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "iordesk-load-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "iordesk")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/iordesk")
+	build.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/iordesk: %v: %s", err, out)
+	}
+	return bin, nil
+})
+
+// serveChild is the child's main: one of the baseline servers, until
 // SIGTERM.
 func serveChild(kind, addr, db string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if kind == "iordesk-default-captcha" {
+		return defaultCaptchaServer(ctx)
+	}
 	var h http.Handler
 	var closeFn func()
 	var err error
 	switch kind {
-	case "iordesk", "iordesk-default-captcha":
-		h, closeFn, err = iordeskHandler(ctx, db, kind == "iordesk-default-captcha")
 	case "bare-create":
 		h, closeFn, err = bareCreateHandler(db)
 	case "bare-create-enquiry":
@@ -103,14 +141,6 @@ func serveChild(kind, addr, db string) error {
 		return err
 	}
 	defer closeFn()
-	if path := os.Getenv("LOAD_CPUPROFILE"); path != "" && kind == "iordesk" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
 	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() { <-ctx.Done(); srv.Shutdown(context.Background()) }()
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
@@ -119,33 +149,24 @@ func serveChild(kind, addr, db string) error {
 	return nil
 }
 
-// iordeskHandler is the real server, built as `iordesk serve` builds it.
-// defaultCaptcha swaps in the library's default PNG encoding: the baseline
-// of the visit bar.
-func iordeskHandler(ctx context.Context, db string, defaultCaptcha bool) (http.Handler, func(), error) {
+// defaultCaptchaServer is `iordesk serve` itself (server.Run, configured
+// from the same environment) with the library's default PNG encoding of
+// the CAPTCHA image: the baseline of the visit bar.
+func defaultCaptchaServer(ctx context.Context) error {
+	cfg, _, err := config.Load("serve", nil, os.Getenv, io.Discard)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(db, store.Options{Logger: log})
+	st, err := store.Open(cfg.DB, store.Options{Logger: log})
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
+	defer st.Close()
 	if _, err := st.Migrate(ctx); err != nil {
-		return nil, nil, err
+		return err
 	}
-	// One load client stands for thousands of prospects: lift the per-IP
-	// limits, which would otherwise answer almost everything with 429.
-	env := map[string]string{"IORDESK_RATE_LIMITS": "enquiry=100000,captcha=100000,login=100000"}
-	cfg, _, err := config.Load("serve", nil, func(k string) string { return env[k] }, io.Discard)
-	if err != nil {
-		return nil, nil, err
-	}
-	srv, err := server.New(cfg, server.Deps{Store: st, Log: log})
-	if err != nil {
-		return nil, nil, err
-	}
-	if defaultCaptcha {
-		srv.Captcha.Encoder = &png.Encoder{}
-	}
-	return srv.Echo, func() { st.Close() }, nil
+	return server.Run(ctx, cfg, st, log, server.RunOptions{Adjust: func(s *server.Server) { s.Captcha.Encoder = &png.Encoder{} }})
 }
 
 // bareRow is what the bare baseline stores: the form's main fields.

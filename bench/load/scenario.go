@@ -24,13 +24,15 @@ type scenario struct {
 	iteration func(ctx context.Context, cl *client) (int, error)
 	// prepare runs once before the load (e.g. to create challenges).
 	prepare func(ctx context.Context, cl *client, n int) error
+	// mailOff measures iordesk a second time with its mail not delivered.
+	mailOff bool
 }
 
 var scenarios = map[string]scenario{
 	"intake": {
 		unit: "valid enquiry posts/s", baseline: "bare-create-enquiry",
 		baselineLabel: "bare echo + one gorm Create of the enquiry and its destinations per request, iordesk's schema, synchronous=NORMAL",
-		target:        1.0, prepare: prepareChallenges, iteration: intakeIteration,
+		target:        1.0, prepare: prepareChallenges, iteration: intakeIteration, mailOff: true,
 	},
 	// The same load against a lighter baseline: a row of eight columns in
 	// a table without indexes, which is not the enquiry iordesk stores.
