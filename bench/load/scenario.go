@@ -76,9 +76,11 @@ func challengeID(page []byte) (string, bool) {
 	return string(rest[:end]), true
 }
 
+// form is a valid enquiry; every one comes from a prospect of its own, so
+// each gets its acknowledgement (one address gets one an hour).
 func form(id, digits string) url.Values {
 	return url.Values{
-		"full_name": {"Load Tester"}, "company": {"Benchmark Industries"}, "email": {"load@example.com"},
+		"full_name": {"Load Tester"}, "company": {"Benchmark Industries"}, "email": {"load-" + strings.ToLower(id) + "@example.com"},
 		"phone": {"+44 20 7946 0018"}, "service": {"ior"}, "origin_country": {"US"},
 		"destination_countries": {"DE", "BR", "IN"}, "product_category": {"servers_datacentre"},
 		"product_description": {"Forty rack servers with GPUs, new, boxed"}, "condition": {"new"},
