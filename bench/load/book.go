@@ -333,6 +333,9 @@ func exportScenario(o options, path string) error {
 // startupScenario starts iordesk on the book: time until /readyz answers,
 // then its resident memory after five idle seconds.
 func startupScenario(o options, path string) error {
+	if _, err := iordeskBinary(); err != nil { // built before the clock starts
+		return err
+	}
 	start := time.Now()
 	child, base, err := startChild("iordesk", path, mailOff)
 	if err != nil {

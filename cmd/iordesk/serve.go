@@ -29,7 +29,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // openStore opens the database and applies pending migrations.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(cfg.DB, store.Options{Logger: log})
+	return openStoreWith(ctx, cfg, store.Options{Logger: log})
+}
+
+// openStoreWith is openStore with the store's options.
+func openStoreWith(ctx context.Context, cfg config.Config, opts store.Options) (*store.Store, error) {
+	log := opts.Logger
+	st, err := store.Open(cfg.DB, opts)
 	if err != nil {
 		return nil, err
 	}

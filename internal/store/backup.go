@@ -17,7 +17,7 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("backup: %w", err)
 	}
-	db, err := sql.Open(driverName, sqliteDSN(s.path, false))
+	db, err := sql.Open(driverName, sqliteDSN(s.path, false, 0))
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

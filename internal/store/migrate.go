@@ -109,7 +109,7 @@ func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
 	}
 	// The statements name the newest tables and columns: they are prepared
 	// only once the schema is whole.
-	if s.stmts.Load() == nil && last == math.MaxInt {
+	if s.writes.Load() == nil && last == math.MaxInt {
 		if err := s.prepareStatements(ctx); err != nil {
 			return applied, err
 		}

@@ -13,8 +13,11 @@ import (
 // gorm for the models' simple reads and writes by key and for migration
 // bookkeeping; every statement written by hand — joins, aggregates,
 // upserts, RETURNING, anything that differs between the engines or runs on
-// a hot path — in queries/{sqlite,postgres}.sql under a name, loaded and
-// prepared once, run through database/sql.
+// a hot path — in queries/{common,sqlite,postgres}.sql under a name, loaded
+// once and run through database/sql. Writes are prepared once on the
+// writer's connection (the intake's path); reads are prepared by the driver
+// for each call, as database/sql does: a statement kept prepared on a read
+// connection made a million-row export on it 40% slower.
 
 //go:embed queries/*.sql
 var queryFiles embed.FS
@@ -142,14 +145,14 @@ const (
 func destinationsKey(n int) string { return "insert-destinations/" + strconv.Itoa(n) }
 func mailKey(n int) string         { return "insert-mail/" + strconv.Itoa(n) }
 
-// statements are the book's static statements prepared on one pool, by
+// statements are the book's writes prepared on the writer's connection, by
 // name (multi-row inserts by name/rows).
 type statements map[string]*sql.Stmt
 
-// prepareAll prepares every static statement (no {marker}) of the book on
-// db, and the multi-row inserts for each row count. The tables must exist:
-// it runs after migrations.
-func prepareAll(ctx context.Context, db *sql.DB, b queryBook) (statements, error) {
+// prepareWrites prepares every static statement (no {marker}) of the book
+// that is not a read, and the multi-row inserts for each row count, on db.
+// The tables must exist: it runs after migrations.
+func prepareWrites(ctx context.Context, db *sql.DB, b queryBook) (statements, error) {
 	st := statements{}
 	add := func(key, q string) error {
 		p, err := db.PrepareContext(ctx, q)
@@ -161,7 +164,7 @@ func prepareAll(ctx context.Context, db *sql.DB, b queryBook) (statements, error
 		return nil
 	}
 	for name, q := range b.text {
-		if b.fragments[name] || strings.Contains(q, "{") {
+		if b.fragments[name] || strings.Contains(q, "{") || strings.HasPrefix(q, "SELECT") {
 			continue
 		}
 		if err := add(name, b.rebind(q)); err != nil {
@@ -187,33 +190,13 @@ func (st statements) close() {
 	}
 }
 
-// prepared are the statements of both pools, once migrations ran.
-type prepared struct {
-	read, write statements
-}
-
-func (p *prepared) close() {
-	p.read.close()
-	p.write.close()
-}
-
 // query runs a named read on the read pool.
 func (s *Store) query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
-	if p := s.stmts.Load(); p != nil {
-		if st, ok := p.read[name]; ok {
-			return st.QueryContext(ctx, args...)
-		}
-	}
 	return s.readDB.QueryContext(ctx, s.queries.sql(name), args...)
 }
 
 // queryRow runs a named read of one row on the read pool.
 func (s *Store) queryRow(ctx context.Context, name string, args ...any) *sql.Row {
-	if p := s.stmts.Load(); p != nil {
-		if st, ok := p.read[name]; ok {
-			return st.QueryRowContext(ctx, args...)
-		}
-	}
 	return s.readDB.QueryRowContext(ctx, s.queries.sql(name), args...)
 }
 
@@ -223,26 +206,30 @@ func (s *Store) queryText(ctx context.Context, q string, args ...any) (*sql.Rows
 	return s.readDB.QueryContext(ctx, q, args...)
 }
 
-// stmt is the named statement bound to the write's transaction; before
-// migrations ran (nothing prepared yet), q is prepared for this
-// transaction only.
-func (tx *Tx) stmt(key, q string) (*sql.Stmt, error) {
+// stmt is the named statement bound to the write's transaction; a read,
+// or any statement before migrations ran (nothing prepared yet), is
+// prepared for this transaction only (text is called only then, so the
+// intake's path builds no strings).
+func (tx *Tx) stmt(key string, text func() string) (*sql.Stmt, error) {
 	sqlTx, ok := tx.db.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return nil, fmt.Errorf("statement %s outside a transaction", key)
 	}
 	ctx := tx.db.Statement.Context
 	if tx.prepared != nil {
-		if st, ok := tx.prepared.write[key]; ok {
+		if st, ok := (*tx.prepared)[key]; ok {
 			return sqlTx.StmtContext(ctx, st), nil
 		}
 	}
-	return sqlTx.PrepareContext(ctx, q)
+	return sqlTx.PrepareContext(ctx, text())
 }
+
+// named is the text of a named statement, when it must be prepared.
+func (tx *Tx) named(name string) func() string { return func() string { return tx.queries.sql(name) } }
 
 // exec runs a named statement in the transaction.
 func (tx *Tx) exec(name string, args ...any) (sql.Result, error) {
-	st, err := tx.stmt(name, tx.queries.sql(name))
+	st, err := tx.stmt(name, tx.named(name))
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +238,7 @@ func (tx *Tx) exec(name string, args ...any) (sql.Result, error) {
 
 // queryRow runs a named statement returning one row in the transaction.
 func (tx *Tx) queryRow(name string, args ...any) (*sql.Row, error) {
-	st, err := tx.stmt(name, tx.queries.sql(name))
+	st, err := tx.stmt(name, tx.named(name))
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +247,7 @@ func (tx *Tx) queryRow(name string, args ...any) (*sql.Row, error) {
 
 // query runs a named statement returning rows in the transaction.
 func (tx *Tx) query(name string, args ...any) (*sql.Rows, error) {
-	st, err := tx.stmt(name, tx.queries.sql(name))
+	st, err := tx.stmt(name, tx.named(name))
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +256,7 @@ func (tx *Tx) query(name string, args ...any) (*sql.Rows, error) {
 
 // execRows runs a multi-row insert of n rows in the transaction.
 func (tx *Tx) execRows(name string, key string, n, width int, args ...any) (sql.Result, error) {
-	st, err := tx.stmt(key, tx.queries.sql(name, "{rows}", valuesRows(n, width)))
+	st, err := tx.stmt(key, func() string { return tx.queries.sql(name, "{rows}", valuesRows(n, width)) })
 	if err != nil {
 		return nil, err
 	}

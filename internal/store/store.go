@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -34,9 +35,9 @@ type Store struct {
 	path    string
 	dialect dialect
 	queries queryBook
-	// stmts holds the named statements prepared on both pools, once
-	// migrations ran.
-	stmts atomic.Pointer[prepared]
+	// writes holds the named writes prepared on the writer's connection,
+	// once migrations ran.
+	writes atomic.Pointer[statements]
 }
 
 // Options tune Open; the zero value is right for production.
@@ -50,6 +51,10 @@ type Options struct {
 	MaxBatch int
 	// Logger receives slow-query and error logs; nil means slog.Default().
 	Logger *slog.Logger
+	// ReadCacheKiB is each SQLite read connection's page cache (default
+	// 16 MiB). A command that reads every page once, such as the export,
+	// gains nothing from a large one and keeps its memory small.
+	ReadCacheKiB int
 }
 
 // Open opens (creating if needed) the database named by dsn: a file path for
@@ -74,11 +79,11 @@ func Open(dsn string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
 	}
-	write, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: sqliteDSN(dsn, false)}), cfg)
+	write, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: sqliteDSN(dsn, false, 0)}), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
 	}
-	read, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: sqliteDSN(dsn, true)}), cfg)
+	read, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: sqliteDSN(dsn, true, opts.ReadCacheKiB)}), cfg)
 	if err != nil {
 		closeDB(write)
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
@@ -106,26 +111,21 @@ func newStore(write, read *gorm.DB, dsn string, d dialect, opts Options) (*Store
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	s := &Store{write: write, read: read, readDB: readDB, now: opts.Now, path: dsn, dialect: d, queries: book}
-	s.writer = newWriter(write, d, book, opts.QueueSize, opts.MaxBatch, s.stmts.Load)
+	s.writer = newWriter(write, d, book, opts.QueueSize, opts.MaxBatch, s.writes.Load)
 	return s, nil
 }
 
-// prepareStatements prepares every named statement on both pools.
+// prepareStatements prepares the named writes on the writer's connection.
 func (s *Store) prepareStatements(ctx context.Context) error {
 	writeDB, err := s.write.DB()
 	if err != nil {
 		return err
 	}
-	w, err := prepareAll(ctx, writeDB, s.queries)
+	w, err := prepareWrites(ctx, writeDB, s.queries)
 	if err != nil {
 		return err
 	}
-	r, err := prepareAll(ctx, s.readDB, s.queries)
-	if err != nil {
-		w.close()
-		return err
-	}
-	s.stmts.Store(&prepared{read: r, write: w})
+	s.writes.Store(&w)
 	return nil
 }
 
@@ -177,10 +177,13 @@ func openPostgres(dsn string, opts Options, cfg *gorm.Config) (*Store, error) {
 
 // sqliteDSN puts every pragma in the DSN so each pooled connection has them
 // (a PRAGMA run through Exec would reach one connection only).
-func sqliteDSN(path string, readOnly bool) string {
+func sqliteDSN(path string, readOnly bool, cacheKiB int) string {
 	// A 16 MiB page cache per connection keeps the hot index pages (the
 	// random reference index above all) in memory; it grows only with use.
-	q := "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=1&_txlock=immediate&_cache_size=-16384"
+	if cacheKiB <= 0 {
+		cacheKiB = 16384
+	}
+	q := "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=1&_txlock=immediate&_cache_size=-" + strconv.Itoa(cacheKiB)
 	if readOnly {
 		q += "&_query_only=1"
 	}
@@ -211,8 +214,8 @@ func limitPools(write, read *gorm.DB) error {
 // closes both pools.
 func (s *Store) Close() error {
 	s.writer.close()
-	if p := s.stmts.Load(); p != nil {
-		p.close()
+	if w := s.writes.Load(); w != nil {
+		w.close()
 	}
 	return errors.Join(closeDB(s.write), closeDB(s.read))
 }
@@ -241,7 +244,7 @@ func (s *Store) WriteRelaxed(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (s *Store) queue(ctx context.Context, relaxed bool, fn func(tx *Tx) error) error {
 	return s.writer.do(ctx, relaxed, func(db *gorm.DB) error {
-		return fn(&Tx{db: db, now: s.now, prepared: s.stmts.Load(), dialect: s.dialect, queries: s.queries})
+		return fn(&Tx{db: db, now: s.now, prepared: s.writes.Load(), dialect: s.dialect, queries: s.queries})
 	})
 }
 
@@ -249,7 +252,7 @@ func (s *Store) queue(ctx context.Context, relaxed bool, fn func(tx *Tx) error) 
 type Tx struct {
 	db       *gorm.DB
 	now      func() time.Time
-	prepared *prepared
+	prepared *statements
 	dialect  dialect
 	queries  queryBook
 }

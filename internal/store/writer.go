@@ -16,7 +16,7 @@ type writer struct {
 	db       *gorm.DB
 	dialect  dialect
 	queries  queryBook
-	prepared func() *prepared
+	prepared func() *statements
 	queue    chan *writeOp
 	maxBatch int
 
@@ -35,7 +35,7 @@ type writeOp struct {
 	relaxed bool       // may be lost with the machine (see Store.WriteRelaxed)
 }
 
-func newWriter(db *gorm.DB, d dialect, queries queryBook, queueSize, maxBatch int, prepared func() *prepared) *writer {
+func newWriter(db *gorm.DB, d dialect, queries queryBook, queueSize, maxBatch int, prepared func() *statements) *writer {
 	if queueSize <= 0 {
 		queueSize = 1024
 	}
