@@ -294,6 +294,11 @@ func exportScenario(o options, path string) error {
 		fmt.Sscanf(lines[len(lines)-1], "peak %d", &peakKB)
 		return time.Since(start), peakKB, nil
 	}
+	// Both read a warm file: whichever ran first would otherwise pay for
+	// reading the book from the disk.
+	if err := warm(path); err != nil {
+		return err
+	}
 	ours, oursKB, err := timed(io.Discard, bin, "export", "--format", "csv", "-o", filepath.Join(dir, "iordesk.csv"))
 	if err != nil {
 		return err
@@ -328,6 +333,17 @@ func exportScenario(o options, path string) error {
 	}
 	fmt.Printf("\nXLSX export of the book\n  iordesk export: %6.2f s, peak RSS %d MB (bar: flat memory)\n", took.Seconds(), kb>>10)
 	return nil
+}
+
+// warm reads a file once, so that it is in the operating system's cache.
+func warm(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(io.Discard, f)
+	return err
 }
 
 // startupScenario starts iordesk on the book: time until /readyz answers,
