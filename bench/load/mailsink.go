@@ -40,7 +40,7 @@ func (s *mailSink) close() { s.srv.Close() }
 
 type sinkBackend struct{ sink *mailSink }
 
-func (b sinkBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return sinkSession{b.sink}, nil }
+func (b sinkBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return sinkSession(b), nil }
 
 type sinkSession struct{ sink *mailSink }
 
