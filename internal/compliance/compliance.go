@@ -1,0 +1,306 @@
+// Package compliance is the IOR desk's first pass over an enquiry: for each
+// destination, what certificates, licences and holds its goods will meet,
+// each finding with its authority and source. It is indicative only — not
+// legal advice — and says so wherever it is shown.
+//
+// Rules come from rules.csv (the researched seed: every row keeps its
+// source and whether a source confirmed it) and are held in memory, indexed
+// by destination, so screening an enquiry runs no query.
+package compliance
+
+import (
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Disclaimer goes with every display of findings.
+const Disclaimer = "Indicative only — not legal advice; confirm with compliance."
+
+// Severity orders findings: info < action < hold < block.
+type Severity int
+
+// Severities, from the mildest.
+const (
+	Info Severity = iota + 1
+	Action
+	Hold
+	Block
+)
+
+var severityNames = map[Severity]string{Info: "info", Action: "action", Hold: "hold", Block: "block"}
+
+func (s Severity) String() string { return severityNames[s] }
+
+// ParseSeverity reads a severity's name.
+func ParseSeverity(name string) (Severity, error) {
+	for s, n := range severityNames {
+		if n == name {
+			return s, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (info, action, hold, block)", name)
+}
+
+// Rule is one requirement that may apply to an enquiry's destination.
+type Rule struct {
+	ID string
+	// Destination is a country code, a group (EU, GCC, EAEU, D5) or "*",
+	// several joined by "|".
+	Destination string
+	// Categories limits the rule to these product categories (empty: all).
+	Categories []string
+	// When lists conditions that must all hold: radio, encryption,
+	// lithium, used, gpu, end_user:GROUPS.
+	When        []string
+	Scheme      string
+	Authority   string
+	Summary     string
+	Severity    Severity
+	LocalEntity bool // the certificate or licence must be held by a local entity
+	LeadTime    string
+	Source      string // the source's key
+	SourceURL   string
+	Verified    bool // a source confirmed the rule
+	Reviewed    time.Time
+}
+
+// Facts are what an enquiry tells the rules about one destination.
+type Facts struct {
+	Destination        string // ISO alpha-2
+	Category           string // product category code
+	Description        string
+	ContainsEncryption string // yes, no, unknown
+	WirelessRadio      string // yes, no, unknown
+	LithiumBatteries   string // none, in_equipment, packed_with, standalone
+	Condition          string // new, refurbished, used
+	EndUserHQ          string // ISO alpha-2, or empty when not given
+}
+
+// Finding is a rule that applies.
+type Finding struct{ Rule }
+
+// Rules is a set of rules indexed by destination.
+type Rules struct {
+	all           []*Rule
+	byDestination map[string][]*Rule // by country code or group name; "*" for every destination
+}
+
+// gpuWords find advanced-computing goods in a description.
+var gpuWords = regexp.MustCompile(`(?i)\b(gpus?|h100|h200|h800|h20|a100|a800|b200|gb200|mi300x?|ai accelerators?)\b`)
+
+// Screen lists the findings for one destination, the most severe first.
+func (r *Rules) Screen(f Facts) []Finding {
+	var out []Finding
+	consider := func(rules []*Rule) {
+		for _, rule := range rules {
+			if rule.matches(f) {
+				out = append(out, Finding{*rule})
+			}
+		}
+	}
+	consider(r.byDestination["*"])
+	consider(r.byDestination[f.Destination])
+	for name := range groups {
+		if inGroup(f.Destination, name) {
+			consider(r.byDestination[name])
+		}
+	}
+	slices.SortFunc(out, func(a, b Finding) int {
+		if a.Severity != b.Severity {
+			return int(b.Severity - a.Severity)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return slices.CompactFunc(out, func(a, b Finding) bool { return a.ID == b.ID })
+}
+
+// State is the enquiry-level summary of findings: the most severe one, or
+// 0 (clear) when there are none.
+func State(findings []Finding) Severity {
+	var s Severity
+	for _, f := range findings {
+		s = max(s, f.Severity)
+	}
+	return s
+}
+
+func (rule *Rule) matches(f Facts) bool {
+	if len(rule.Categories) > 0 && !slices.Contains(rule.Categories, f.Category) {
+		return false
+	}
+	for _, cond := range rule.When {
+		if !holds(cond, f) {
+			return false
+		}
+	}
+	return true
+}
+
+func holds(cond string, f Facts) bool {
+	switch cond {
+	case "radio":
+		return f.WirelessRadio == "yes"
+	case "encryption":
+		return f.ContainsEncryption == "yes"
+	case "lithium":
+		return f.LithiumBatteries != "" && f.LithiumBatteries != "none"
+	case "used":
+		return f.Condition == "used" || f.Condition == "refurbished"
+	case "gpu":
+		return f.Category == "gpu_ai" || gpuWords.MatchString(f.Description)
+	}
+	if names, ok := strings.CutPrefix(cond, "end_user:"); ok {
+		if f.EndUserHQ == "" {
+			return false
+		}
+		for _, name := range strings.Split(names, "|") {
+			if inGroup(f.EndUserHQ, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+//go:embed rules.csv
+var seedRules string
+
+//go:embed sources.csv
+var seedSources string
+
+// Seed loads the rules the product ships with.
+func Seed() (*Rules, error) {
+	sources, err := readCSV(seedSources, []string{"key", "url"})
+	if err != nil {
+		return nil, fmt.Errorf("sources.csv: %w", err)
+	}
+	urls := map[string]string{}
+	for _, row := range sources {
+		urls[row[0]] = row[1]
+	}
+	rows, err := readCSV(seedRules, columns)
+	if err != nil {
+		return nil, fmt.Errorf("rules.csv: %w", err)
+	}
+	rules := make([]*Rule, 0, len(rows))
+	for i, row := range rows {
+		rule, err := parseRule(row, urls)
+		if err != nil {
+			return nil, fmt.Errorf("rules.csv row %d: %w", i+2, err)
+		}
+		rules = append(rules, rule)
+	}
+	return New(rules)
+}
+
+// New indexes rules; two rules with one id are an error.
+func New(rules []*Rule) (*Rules, error) {
+	r := &Rules{all: rules, byDestination: map[string][]*Rule{}}
+	seen := map[string]bool{}
+	for _, rule := range rules {
+		if seen[rule.ID] {
+			return nil, fmt.Errorf("rule %s is defined twice", rule.ID)
+		}
+		seen[rule.ID] = true
+		for _, d := range strings.Split(rule.Destination, "|") {
+			r.byDestination[d] = append(r.byDestination[d], rule)
+		}
+	}
+	return r, nil
+}
+
+// All lists the rules in the order they were given.
+func (r *Rules) All() []*Rule { return r.all }
+
+// columns are the rules file's header.
+var columns = []string{"id", "destination", "categories", "when", "scheme", "authority", "summary", "severity",
+	"local_entity", "lead_time", "source", "verified", "reviewed"}
+
+// readCSV reads a CSV with the given header, skipping lines that start
+// with '#'.
+func readCSV(text string, header []string) ([][]string, error) {
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(l, "#") {
+			lines = append(lines, l)
+		}
+	}
+	rd := csv.NewReader(strings.NewReader(strings.Join(lines, "\n")))
+	rd.FieldsPerRecord = len(header)
+	rows, err := rd.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 || !slices.Equal(rows[0], header) {
+		return nil, fmt.Errorf("want the header %s", strings.Join(header, ","))
+	}
+	return rows[1:], nil
+}
+
+// parseRule checks and reads one row of the rules file.
+func parseRule(row []string, urls map[string]string) (*Rule, error) {
+	field := func(name string) string { return strings.TrimSpace(row[slices.Index(columns, name)]) }
+	rule := &Rule{ID: field("id"), Destination: field("destination"), Scheme: field("scheme"),
+		Authority: field("authority"), Summary: field("summary"), LeadTime: field("lead_time"), Source: field("source")}
+	var err error
+	if rule.Severity, err = ParseSeverity(field("severity")); err != nil {
+		return nil, err
+	}
+	for _, c := range splitNonEmpty(field("categories"), "|") {
+		if alias, ok := productGroups[c]; ok {
+			rule.Categories = append(rule.Categories, alias...)
+		} else {
+			rule.Categories = append(rule.Categories, c)
+		}
+	}
+	rule.When = splitNonEmpty(field("when"), "+")
+	for _, cond := range rule.When {
+		switch {
+		case cond == "radio", cond == "encryption", cond == "lithium", cond == "used", cond == "gpu",
+			strings.HasPrefix(cond, "end_user:"):
+		default:
+			return nil, fmt.Errorf("%s: unknown condition %q", rule.ID, cond)
+		}
+	}
+	if rule.ID == "" || rule.Destination == "" || rule.Scheme == "" || rule.Summary == "" {
+		return nil, fmt.Errorf("a rule needs an id, a destination, a scheme and a summary")
+	}
+	if rule.SourceURL = urls[rule.Source]; rule.SourceURL == "" {
+		return nil, fmt.Errorf("%s: source %q has no URL in sources.csv", rule.ID, rule.Source)
+	}
+	if rule.LocalEntity, err = yesNo(field("local_entity")); err != nil {
+		return nil, fmt.Errorf("%s: local_entity: %w", rule.ID, err)
+	}
+	if rule.Verified, err = yesNo(field("verified")); err != nil {
+		return nil, fmt.Errorf("%s: verified: %w", rule.ID, err)
+	}
+	if rule.Reviewed, err = time.Parse(time.DateOnly, field("reviewed")); err != nil {
+		return nil, fmt.Errorf("%s: reviewed: %w", rule.ID, err)
+	}
+	return rule, nil
+}
+
+func yesNo(s string) (bool, error) {
+	switch s {
+	case "yes":
+		return true, nil
+	case "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("want yes or no, not %q", s)
+}
+
+func splitNonEmpty(s, sep string) []string {
+	var out []string
+	for _, p := range strings.Split(s, sep) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
