@@ -27,6 +27,7 @@ type Form struct {
 	ProductDescription   string   `json:"product_description"`
 	Condition            string   `json:"condition"`
 	HSCode               string   `json:"hs_code"`
+	EndUserHQCountry     string   `json:"end_user_hq_country"`
 	ContainsEncryption   string   `json:"contains_encryption"`
 	WirelessRadio        string   `json:"wireless_radio"`
 	LithiumBatteries     string   `json:"lithium_batteries"`
@@ -88,7 +89,7 @@ func FormFromValues(v url.Values) (*Form, Errors, error) {
 		Phone: get("phone"), Service: get("service"), OriginCountry: get("origin_country"),
 		DestinationCountries: v["destination_countries"],
 		ProductCategory:      get("product_category"), ProductDescription: get("product_description"),
-		Condition: get("condition"), HSCode: get("hs_code"),
+		Condition: get("condition"), HSCode: get("hs_code"), EndUserHQCountry: get("end_user_hq_country"),
 		ContainsEncryption: get("contains_encryption"), WirelessRadio: get("wireless_radio"),
 		LithiumBatteries: get("lithium_batteries"), ShipmentValue: get("shipment_value"),
 		Currency: get("currency"), TargetDate: get("target_date"), Message: get("message"),

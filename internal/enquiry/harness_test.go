@@ -141,6 +141,7 @@ func validForm(captchaID, answer string) url.Values {
 		"product_description":   {"40 x Dell PowerEdge R760 servers with NVIDIA GPUs"},
 		"condition":             {"new"},
 		"hs_code":               {"8471.50"},
+		"end_user_hq_country":   {"sg"},
 		"contains_encryption":   {"yes"},
 		"wireless_radio":        {"no"},
 		"lithium_batteries":     {"in_equipment"},

@@ -103,7 +103,7 @@ func (c *Clean) enquiry(now time.Time, noticeVersion string, from origin) *store
 		FullName: c.FullName, Company: c.Company, Email: c.Email, Phone: c.Phone,
 		Service: c.Service, OriginCountry: c.OriginCountry,
 		ProductCategory: c.ProductCategory, ProductDescription: c.ProductDescription,
-		Condition: c.Condition, HSCode: c.HSCode,
+		Condition: c.Condition, HSCode: c.HSCode, EndUserHQCountry: c.EndUserHQCountry,
 		ContainsEncryption: c.ContainsEncryption, WirelessRadio: c.WirelessRadio,
 		LithiumBatteries: c.LithiumBatteries, ShipmentValueCents: c.ShipmentValueCents,
 		Currency: c.Currency, TargetDate: c.TargetDate, Message: c.Message,

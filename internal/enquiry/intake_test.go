@@ -44,6 +44,11 @@ var fieldCases = []fieldCase{
 	{"company only invisible", set("company", "\u2060\u2060"), "company", "invisible"},
 	{"company with bidi isolate", set("company", "\u2066Acme\u2069"), "company", "direction marks"},
 	{"company named after its domain", set("company", "Booking.com B.V."), "", ""},
+	// end_user_hq_country: optional, a country of the list.
+	{"end user HQ not stated", del("end_user_hq_country"), "", ""},
+	{"end user HQ empty", set("end_user_hq_country", ""), "", ""},
+	{"end user HQ unknown code", set("end_user_hq_country", "XX"), "end_user_hq_country", "Choose a country from the list"},
+	{"end user HQ given twice", set("end_user_hq_country", "CN", "SG"), "end_user_hq_country", "more than once"},
 	{"name with NUL", set("full_name", "Grace\x00Hopper"), "full_name", "cannot accept"},
 	{"name invalid UTF-8", set("full_name", "Grace \xff\xfe"), "full_name", "cannot read"},
 	{"name non-Latin", set("full_name", "山田 太郎"), "", ""},

@@ -19,7 +19,7 @@ func apiEnquiry(id, answer, rawName string) []byte {
 		"service": "eor", "origin_country": "US", "destination_countries": []string{"JP"},
 		"product_category": "gpu_ai", "product_description": "Eight H200 GPU servers",
 		"condition": "new", "shipment_value": 2500000, "currency": "USD",
-		"consent": true, "captcha_id": id, "captcha_solution": answer,
+		"consent": true, "captcha_id": id, "captcha_solution": answer, "end_user_hq_country": "cn",
 	})
 	return bytes.Replace(b, []byte(`"PLACEHOLDER"`), []byte(rawName), 1)
 }
@@ -56,8 +56,15 @@ func TestJSONRefusesWhatTheFormRefuses(t *testing.T) {
 	id, answer := h.challenge()
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/enquiries", bytes.NewReader(apiEnquiry(id, answer, `"Grace \ufffd Hopper"`)))
 	req.Header.Set("Content-Type", "application/json")
-	if rec := h.do(req); rec.Code != http.StatusCreated {
+	rec := h.do(req)
+	var ok struct{ Reference string }
+	json.Unmarshal(rec.Body.Bytes(), &ok)
+	if rec.Code != http.StatusCreated {
 		t.Fatalf("typed U+FFFD: %d %s", rec.Code, rec.Body)
+	}
+	// The end user's headquarters comes through the API too.
+	if e, err := h.st.EnquiryByReference(t.Context(), ok.Reference); err != nil || e.EndUserHQCountry != "CN" || e.FullName != "Grace \ufffd Hopper" {
+		t.Fatalf("stored %+v, %v", e, err)
 	}
 }
 

@@ -42,7 +42,7 @@ func TestValidEnquiryIsStoredNormalisedAndAcknowledged(t *testing.T) {
 		Reference: ref, Status: "new", FullName: "Grace Hopper", Company: "Compilers & Co. GmbH",
 		Email: "grace@example.com", Phone: "+442079460018", Service: "ior", OriginCountry: "US",
 		ProductCategory: "servers_datacentre", ProductDescription: "40 x Dell PowerEdge R760 servers with NVIDIA GPUs",
-		Condition: "new", HSCode: "847150", ContainsEncryption: "yes", WirelessRadio: "no",
+		Condition: "new", HSCode: "847150", EndUserHQCountry: "SG", ContainsEncryption: "yes", WirelessRadio: "no",
 		LithiumBatteries: "in_equipment", ShipmentValueCents: 125000050, Currency: "EUR",
 		TargetDate: "2027-03-01", Message: "Please call in the morning.\nThanks!",
 		PrivacyNoticeVersion: "2026-11-30", UTMSource: "linkedin", UTMMedium: "social", UTMCampaign: "q4-gpu",

@@ -33,6 +33,7 @@ type Clean struct {
 	Destinations                        []string
 	ProductCategory, ProductDescription string
 	Condition, HSCode                   string
+	EndUserHQCountry                    string
 	ContainsEncryption, WirelessRadio   string
 	LithiumBatteries                    string
 	ShipmentValueCents                  int64
@@ -71,6 +72,11 @@ func (f *Form) Validate(cat *catalog.Catalogue, now time.Time, errs Errors) Clea
 	c.ProductDescription = multiLine(errs, "product_description", f.ProductDescription, 10, 2000, "what you are shipping")
 	c.Condition = choice(errs, "condition", f.Condition, catalog.Conditions, "", "Choose the condition of the goods.")
 	c.HSCode = hsCode(errs, f.HSCode)
+	// Export controls key on where the end user is headquartered, whatever
+	// the destination; optional, since a prospect may not know yet.
+	if strings.TrimSpace(f.EndUserHQCountry) != "" {
+		c.EndUserHQCountry = country(cat, errs, "end_user_hq_country", f.EndUserHQCountry, "Choose a country from the list, or leave it empty.")
+	}
 	c.ContainsEncryption = choice(errs, "contains_encryption", f.ContainsEncryption, catalog.YesNoUnknown, "unknown", "Choose yes, no or not sure.")
 	c.WirelessRadio = choice(errs, "wireless_radio", f.WirelessRadio, catalog.YesNoUnknown, "unknown", "Choose yes, no or not sure.")
 	c.LithiumBatteries = choice(errs, "lithium_batteries", f.LithiumBatteries, catalog.LithiumOptions, "none", "Choose how batteries are shipped.")

@@ -33,7 +33,7 @@ var fieldLabels = map[string]string{
 	"full_name": "Full name", "company": "Company", "email": "Work email", "phone": "Phone",
 	"service": "Service", "origin_country": "Shipping from", "destination_countries": "Destination countries",
 	"product_category": "Product category", "product_description": "What you are shipping",
-	"condition": "Condition", "hs_code": "HS code", "contains_encryption": "Encryption",
+	"condition": "Condition", "hs_code": "HS code", "end_user_hq_country": "End user headquarters", "contains_encryption": "Encryption",
 	"wireless_radio": "Radio", "lithium_batteries": "Lithium batteries", "shipment_value": "Approximate value",
 	"currency": "Currency", "target_date": "Needed on site by", "message": "Message", "consent": "Consent",
 	"captcha_solution": "Security code", "utm_source": "Tracking", "utm_medium": "Tracking",
@@ -44,7 +44,7 @@ var fieldLabels = map[string]string{
 var fieldOrder = []string{
 	"full_name", "company", "email", "phone", "service", "origin_country", "product_category",
 	"destination_countries", "product_description", "condition", "shipment_value", "currency",
-	"target_date", "hs_code", "contains_encryption", "wireless_radio", "lithium_batteries", "message",
+	"target_date", "hs_code", "end_user_hq_country", "contains_encryption", "wireless_radio", "lithium_batteries", "message",
 	"consent", "captcha_solution", "utm_source", "utm_medium", "utm_campaign", "referrer",
 }
 
@@ -85,13 +85,13 @@ func (v *formView) Select(name, label string, choices []catalog.Choice, prompt s
 // ComplianceOpen unfolds the optional section when it holds an error or
 // anything other than its defaults, so nothing typed is hidden.
 func (v *formView) ComplianceOpen() bool {
-	for _, name := range []string{"hs_code", "contains_encryption", "wireless_radio", "lithium_batteries", "message"} {
+	for _, name := range []string{"hs_code", "end_user_hq_country", "contains_encryption", "wireless_radio", "lithium_batteries", "message"} {
 		if v.Errors[name] != "" {
 			return true
 		}
 	}
 	f := v.Form
-	return f.HSCode != "" || f.Message != "" || f.ContainsEncryption != "unknown" ||
+	return f.HSCode != "" || f.EndUserHQCountry != "" || f.Message != "" || f.ContainsEncryption != "unknown" ||
 		f.WirelessRadio != "unknown" || f.LithiumBatteries != "none"
 }
 
@@ -117,6 +117,8 @@ func (f *Form) value(name string) string {
 		return f.Condition
 	case "hs_code":
 		return f.HSCode
+	case "end_user_hq_country":
+		return f.EndUserHQCountry
 	case "contains_encryption":
 		return f.ContainsEncryption
 	case "wireless_radio":

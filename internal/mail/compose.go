@@ -72,6 +72,7 @@ type view struct {
 	E                                    *store.Enquiry
 	Destinations                         string
 	Origin, Service, Category, Condition string
+	EndUserHQ                            string // "" when not stated
 	Encryption, Radio, Lithium, Value    string
 	Received                             string
 	DashboardURL, PrivacyURL, DeskEmail  string
@@ -84,6 +85,7 @@ func (c *Composer) view(e *store.Enquiry) view {
 	}
 	return view{
 		E: e, Destinations: strings.Join(names, ", "), Origin: c.cat.CountryName(e.OriginCountry),
+		EndUserHQ: c.cat.CountryName(e.EndUserHQCountry),
 		Service:      catalog.Label(catalog.Services, e.Service),
 		Category:     catalog.Label(catalog.ProductCategories, e.ProductCategory),
 		Condition:    catalog.Label(catalog.Conditions, e.Condition),

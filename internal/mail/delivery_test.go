@@ -19,6 +19,7 @@ func TestDeliveryOfBothMessages(t *testing.T) {
 	r := newRig(t, "smtp+insecure://"+srv.addr)
 	e := r.enquiry(func(e *store.Enquiry) {
 		e.Message = `<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"`
+		e.EndUserHQCountry = "SG"
 	}, "DE", "BR", "IN")
 	if n := r.runOnce(); n != 2 {
 		t.Fatalf("claimed %d messages, want 2", n)
@@ -41,6 +42,7 @@ func TestDeliveryOfBothMessages(t *testing.T) {
 	for _, want := range []string{"Grace Hopper", "Compilers & Co", "grace@example.com", "+442079460018",
 		"Importer of Record (IOR)", "United States", "Germany, Brazil, India", "Servers and data-centre hardware",
 		"New", "1,250,000.50 EUR", "2027-03-01", "847150", "40 rack servers with GPUs", "Contained in the equipment",
+		"End user HQ:    Singapore",
 		"https://ior.example/staff/enquiries/"} {
 		if !strings.Contains(desk.Text, want) {
 			t.Errorf("desk text lacks %q", want)

@@ -52,7 +52,8 @@ func NewExporter(ctx context.Context, st *store.Store, cat *catalog.Catalogue) (
 var header = []string{"Reference", "Received (UTC)", "Status", "Full name", "Company", "Email", "Phone",
 	"Service", "Origin", "Destinations", "Destination names", "Product category", "Description", "Condition",
 	"HS code", "Encryption", "Radio", "Lithium batteries", "Value", "Currency", "Needed by", "Message",
-	"Assignee", "UTM source", "UTM medium", "UTM campaign", "Referrer", "Consent (UTC)", "Privacy notice"}
+	"Assignee", "UTM source", "UTM medium", "UTM campaign", "Referrer", "Consent (UTC)", "Privacy notice",
+	"End user HQ"}
 
 // Column positions that are not plain text in XLSX.
 const (
@@ -78,7 +79,8 @@ func (x *Exporter) record(line []string, r *store.ExportRow, countries []string)
 		catalog.Label(catalog.Services, r.Service), r.OriginCountry, strings.Join(countries, " "), strings.Join(names, ", "),
 		catalog.Label(catalog.ProductCategories, r.ProductCategory), r.ProductDescription, r.Condition, r.HSCode,
 		r.ContainsEncryption, r.WirelessRadio, r.LithiumBatteries, money.Decimal(r.ShipmentValueCents), r.Currency, r.TargetDate,
-		r.Message, assignee, r.UTMSource, r.UTMMedium, r.UTMCampaign, r.Referrer, r.ConsentAt, r.PrivacyNoticeVersion})
+		r.Message, assignee, r.UTMSource, r.UTMMedium, r.UTMCampaign, r.Referrer, r.ConsentAt, r.PrivacyNoticeVersion,
+		r.EndUserHQCountry})
 }
 
 // phoneCell writes a stored E.164 number as an RFC 3966 tel: URI

@@ -52,6 +52,9 @@ func seeded(t testing.TB) (*store.Store, time.Time) {
 			Condition: "new", ContainsEncryption: "yes", WirelessRadio: "no", LithiumBatteries: "none",
 			ShipmentValueCents: r.cents, Currency: "EUR", Message: r.message, ConsentAt: clock, PrivacyNoticeVersion: "v1",
 			Phone: "+4930901820"}
+		if r.ref == "ENQ-GOLD0005" {
+			e.EndUserHQCountry = "CN"
+		}
 		if err := st.Write(context.Background(), func(tx *store.Tx) error { return tx.InsertEnquiry(e, r.countries) }); err != nil {
 			t.Fatal(err)
 		}

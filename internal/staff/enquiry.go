@@ -102,6 +102,7 @@ func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
 		{"Condition", catalog.Label(catalog.Conditions, e.Condition)},
 		{"Value", money.Format(e.ShipmentValueCents, e.Currency)},
 		{"Needed by", or(e.TargetDate)}, {"HS code", or(e.HSCode)},
+		{"End user headquarters", or(h.cat.CountryName(e.EndUserHQCountry))},
 		{"Encryption", catalog.Label(catalog.YesNoUnknown, e.ContainsEncryption)},
 		{"Radio", catalog.Label(catalog.YesNoUnknown, e.WirelessRadio)},
 		{"Lithium batteries", catalog.Label(catalog.LithiumOptions, e.LithiumBatteries)},

@@ -14,7 +14,7 @@ import (
 // query files); exportFieldCount is how many.
 const (
 	fieldSep         = "\x1f"
-	exportFieldCount = 29
+	exportFieldCount = 30
 )
 
 // ExportBaselineSQL is the SQLite export of every enquiry but spam with
@@ -45,6 +45,7 @@ type ExportRow struct {
 	UTMSource, UTMMedium, UTMCampaign, Referrer        string
 	AssigneeID                                         int64 // 0: nobody
 	CreatedAt                                          string
+	EndUserHQCountry                                   string // "" when not stated
 	// Destinations are the destination codes in the prospect's order.
 	Destinations CountryCodes
 }
@@ -181,6 +182,7 @@ func (r *ExportRow) parse(line string) error {
 	}
 	r.CreatedAt = f[27]
 	r.Destinations = appendFields(r.Destinations[:0], f[28])
+	r.EndUserHQCountry = f[29]
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

@@ -20,8 +20,8 @@ INSERT INTO enquiries (reference, status, full_name, company, email, phone, serv
     origin_country, product_category, product_description, condition, hs_code, contains_encryption,
     wireless_radio, lithium_batteries, shipment_value_cents, currency, target_date, message, consent_at,
     privacy_notice_version, utm_source, utm_medium, utm_campaign, referrer, client_ip, user_agent,
-    assignee_id, version, created_at, updated_at, destinations)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    assignee_id, version, created_at, updated_at, destinations, end_user_hq_country)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id;
 
 -- name: insert-destinations

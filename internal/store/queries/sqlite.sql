@@ -31,7 +31,8 @@ SELECT e.id || char(31) || e.reference || char(31) || e.status || char(31) || e.
     e.currency || char(31) || e.target_date || char(31) || e.message || char(31) ||
     substr(e.consent_at, 1, 19) || char(31) || e.privacy_notice_version || char(31) || e.utm_source || char(31) ||
     e.utm_medium || char(31) || e.utm_campaign || char(31) || e.referrer || char(31) ||
-    coalesce(e.assignee_id, '') || char(31) || substr(e.created_at, 1, 19) || char(31) || e.destinations
+    coalesce(e.assignee_id, '') || char(31) || substr(e.created_at, 1, 19) || char(31) || e.destinations ||
+    char(31) || e.end_user_hq_country
 FROM {from} WHERE {where} ORDER BY {order};
 
 -- ---------------------------------------------------------------- the overview
