@@ -49,6 +49,9 @@ func ParseSeverity(name string) (Severity, error) {
 // Rule is one requirement that may apply to an enquiry's destination.
 type Rule struct {
 	ID string
+	// Version counts the rule's changes; findings keep the version they
+	// were made with. The seed's rules are version 1.
+	Version int
 	// Destination is a country code, a group (EU, GCC, EAEU, D5) or "*",
 	// several joined by "|".
 	Destination string
@@ -120,13 +123,23 @@ func (r *Rules) Screen(f Facts) []Finding {
 }
 
 // State is the enquiry-level summary of findings: the most severe one, or
-// 0 (clear) when there are none.
+// 0 when there are none (info findings alone leave an enquiry clear; see
+// StateName).
 func State(findings []Finding) Severity {
 	var s Severity
 	for _, f := range findings {
 		s = max(s, f.Severity)
 	}
 	return s
+}
+
+// StateName is an enquiry's compliance state: clear (nothing above info),
+// action, hold or block.
+func StateName(s Severity) string {
+	if s <= Info {
+		return "clear"
+	}
+	return s.String()
 }
 
 func (rule *Rule) matches(f Facts) bool {
@@ -245,7 +258,7 @@ func readCSV(text string, header []string) ([][]string, error) {
 // parseRule checks and reads one row of the rules file.
 func parseRule(row []string, urls map[string]string) (*Rule, error) {
 	field := func(name string) string { return strings.TrimSpace(row[slices.Index(columns, name)]) }
-	rule := &Rule{ID: field("id"), Destination: field("destination"), Scheme: field("scheme"),
+	rule := &Rule{ID: field("id"), Version: 1, Destination: field("destination"), Scheme: field("scheme"),
 		Authority: field("authority"), Summary: field("summary"), LeadTime: field("lead_time"), Source: field("source")}
 	var err error
 	if rule.Severity, err = ParseSeverity(field("severity")); err != nil {

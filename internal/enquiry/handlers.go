@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/compliance"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,6 +33,7 @@ type Handlers struct {
 	notifyMail    func()
 	metrics       *web.Metrics
 	fresh         *freshPages
+	rules         *compliance.Rules
 }
 
 // Deps are what the public handlers need.
@@ -48,13 +50,15 @@ type Deps struct {
 	// NotifyMail wakes the mail worker after an enquiry is stored.
 	NotifyMail func()
 	Metrics    *web.Metrics
+	// Rules screen every enquiry at intake.
+	Rules *compliance.Rules
 }
 
 // NewHandlers builds the public handlers.
 func NewHandlers(d Deps) *Handlers {
 	h := &Handlers{store: d.Store, cat: d.Catalog, captcha: d.Captcha, render: d.Render,
 		now: d.Now, log: d.Log, noticeVersion: d.PrivacyNoticeVersion, baseURL: strings.TrimRight(d.BaseURL, "/"),
-		notifyMail: d.NotifyMail, metrics: d.Metrics}
+		notifyMail: d.NotifyMail, metrics: d.Metrics, rules: d.Rules}
 	h.fresh = &freshPages{view: h.view, render: func(page string, v *formView) ([]byte, error) { return h.render.Execute(page, v) }}
 	return h
 }

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"iordesk/internal/compliance"
 	"iordesk/internal/store"
 )
 
@@ -41,6 +42,11 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 	now := h.now()
 	clean := f.Validate(h.cat, now, errs)
 	out := outcome{Errors: errs}
+	var findings []store.Finding
+	var state string
+	if len(errs) == 0 && !reload {
+		findings, state = screen(h.rules, clean)
+	}
 	err := h.store.Write(ctx, func(tx *store.Tx) error {
 		refusal, err := h.captcha.check(tx, f.CaptchaID, f.CaptchaSolution)
 		if err != nil {
@@ -53,8 +59,12 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 		}
 		if !reload && len(errs) == 0 {
 			e := clean.enquiry(now, h.noticeVersion, from)
+			e.ComplianceState = state
 			ref, err := insertWithFreshReference(tx, e, clean.Destinations)
 			if err != nil {
+				return err
+			}
+			if err := tx.InsertFindings(e.ID, findings); err != nil {
 				return err
 			}
 			out.Reference = ref
@@ -82,6 +92,29 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 		h.notifyMail()
 	}
 	return out, nil
+}
+
+// screen runs the compliance pre-screen over each destination of a valid
+// enquiry: the findings to store with it and its state. It reads rules in
+// memory only, before the write, so the writer waits for no screening.
+func screen(rules *compliance.Rules, c Clean) ([]store.Finding, string) {
+	if rules == nil {
+		return nil, ""
+	}
+	var out []store.Finding
+	worst := compliance.Severity(0)
+	for _, dest := range c.Destinations {
+		found := rules.Screen(compliance.Facts{Destination: dest, Category: c.ProductCategory, Description: c.ProductDescription,
+			ContainsEncryption: c.ContainsEncryption, WirelessRadio: c.WirelessRadio, LithiumBatteries: c.LithiumBatteries,
+			Condition: c.Condition, EndUserHQ: c.EndUserHQCountry})
+		worst = max(worst, compliance.State(found))
+		for _, f := range found {
+			out = append(out, store.Finding{Country: dest, RuleID: f.ID, RuleVersion: f.Version, Severity: f.Severity.String(),
+				Scheme: f.Scheme, Authority: f.Authority, Summary: f.Summary, LocalEntity: f.LocalEntity, LeadTime: f.LeadTime,
+				SourceURL: f.SourceURL, Verified: f.Verified, Reviewed: f.Reviewed.Format(time.DateOnly)})
+		}
+	}
+	return out, compliance.StateName(worst)
 }
 
 func insertWithFreshReference(tx *store.Tx, e *store.Enquiry, destinations []string) (string, error) {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +112,79 @@ func TestOneAcknowledgementPerAddressAnHour(t *testing.T) {
 		if len(got) != n || got[0] != store.MailDeskNotification {
 			t.Errorf("%s: mail %v, want the desk notification and %d in all", ref, got, n)
 		}
+	}
+}
+
+// Every destination is screened in the same write as the enquiry: the
+// findings are stored per destination and the enquiry carries the most
+// severe as its state.
+func TestIntakeScreensEveryDestination(t *testing.T) {
+	h := newHarness(t)
+	send := func(edit func(url.Values)) *store.Enquiry {
+		id, answer := h.challenge()
+		v := validForm(id, answer)
+		edit(v)
+		rec := h.postForm(v)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("post: %d %s", rec.Code, errorsIn(rec.Body.String()))
+		}
+		e, err := h.st.EnquiryByReference(t.Context(), strings.TrimPrefix(rec.Header().Get("Location"), "/enquiry/thanks?ref="))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	// A Wi-Fi laptop with a battery to India and Germany.
+	e := send(func(v url.Values) {
+		v["destination_countries"] = []string{"IN", "DE"}
+		v.Set("product_category", "it_networking")
+		v.Set("wireless_radio", "yes")
+		v.Set("lithium_batteries", "in_equipment")
+		v.Set("product_description", "Forty laptops with Wi-Fi")
+	})
+	findings, err := h.st.FindingsFor(t.Context(), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var india []string
+	for _, f := range findings {
+		if f.Country != "IN" {
+			t.Errorf("a finding for %s: %+v", f.Country, f)
+		}
+		india = append(india, f.Scheme)
+		if f.RuleVersion != 1 || f.SourceURL == "" || f.Reviewed == "" {
+			t.Errorf("finding without its provenance: %+v", f)
+		}
+	}
+	for _, want := range []string{"BIS CRS", "WPC ETA", "BIS CRS IS 16046"} {
+		if !slices.Contains(india, want) {
+			t.Errorf("India: %v lacks %s", india, want)
+		}
+	}
+	if e.ComplianceState != store.ComplianceAction {
+		t.Errorf("state %q, want action", e.ComplianceState)
+	}
+	// Refurbished servers to Vietnam: blocked. GPUs for a Chinese end user
+	// in Germany: held.
+	if e := send(func(v url.Values) {
+		v["destination_countries"] = []string{"VN"}
+		v.Set("condition", "refurbished")
+	}); e.ComplianceState != store.ComplianceBlock {
+		t.Errorf("refurbished servers to Vietnam: %q", e.ComplianceState)
+	}
+	if e := send(func(v url.Values) {
+		v["destination_countries"] = []string{"DE"}
+		v.Set("product_category", "gpu_ai")
+		v.Set("end_user_hq_country", "CN")
+	}); e.ComplianceState != store.ComplianceHold {
+		t.Errorf("GPUs for a Chinese end user: %q", e.ComplianceState)
+	}
+	// Nothing to flag: clear.
+	if e := send(func(v url.Values) {
+		v["destination_countries"] = []string{"DE"}
+		v.Set("end_user_hq_country", "")
+		v.Set("lithium_batteries", "none")
+	}); e.ComplianceState != store.ComplianceClear {
+		t.Errorf("servers to Germany: %q", e.ComplianceState)
 	}
 }

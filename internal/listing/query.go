@@ -5,6 +5,7 @@ package listing
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 // dropped, never guessed.
 type Query struct {
 	Country, Status, Service, Category, Assignee, Q, From, To, Sort string
+	Compliance                                                      string
 	Page                                                            int
 }
 
@@ -40,6 +42,9 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 	}
 	if s := v.Get("category"); catalog.HasChoice(catalog.ProductCategories, s) {
 		q.Category = s
+	}
+	if s := v.Get("compliance"); slices.Contains(store.ComplianceStates, s) {
+		q.Compliance = s
 	}
 	if a := v.Get("assignee"); a == "me" || a == "none" {
 		q.Assignee = a
@@ -68,7 +73,7 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 
 // Filter turns the query into the store's filter; me is the current user.
 func (q Query) Filter(me int64) store.Filter {
-	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category,
+	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category, Compliance: q.Compliance,
 		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * PageSize, Limit: PageSize}
 	switch q.Assignee {
 	case "":
@@ -92,7 +97,8 @@ func (q Query) Filter(me int64) store.Filter {
 func (q Query) Values() url.Values {
 	v := url.Values{}
 	for k, val := range map[string]string{"country": q.Country, "status": q.Status, "service": q.Service,
-		"category": q.Category, "assignee": q.Assignee, "q": q.Q, "from": q.From, "to": q.To, "sort": q.Sort} {
+		"category": q.Category, "assignee": q.Assignee, "q": q.Q, "from": q.From, "to": q.To, "sort": q.Sort,
+		"compliance": q.Compliance} {
 		if val != "" {
 			v.Set(k, val)
 		}

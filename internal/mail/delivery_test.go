@@ -382,3 +382,21 @@ func TestWeeklyDigestGoesOncePerWeekToSubscribers(t *testing.T) {
 		t.Fatalf("next week queued %d", n)
 	}
 }
+
+// The acknowledgement stays neutral whatever the pre-screen found: a
+// prospect never reads "embargoed" or "hold".
+func TestAcknowledgementNeverTellsTheScreen(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	r.enquiry(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceBlock }, "IR", "RU")
+	r.runOnce()
+	ack, ok := srv.byRecipient(t)["grace@example.com"]
+	if !ok {
+		t.Fatal("no acknowledgement sent")
+	}
+	for _, word := range []string{"embargo", "sanction", "block", "hold", "compliance", "licence", "license"} {
+		if strings.Contains(strings.ToLower(ack.Text+ack.HTML+ack.Subject), word) {
+			t.Errorf("the acknowledgement says %q", word)
+		}
+	}
+}

@@ -166,13 +166,23 @@ func (a *app) enquiry(name string, countries ...string) *store.Enquiry {
 // enquiryFrom stores an enquiry sent from email.
 func (a *app) enquiryFrom(email, name string, countries ...string) *store.Enquiry {
 	a.t.Helper()
+	return a.enquiryWith(func(e *store.Enquiry) { e.Email, e.FullName = email, name }, countries...)
+}
+
+// enquiryWith stores an enquiry changed by edit.
+func (a *app) enquiryWith(edit func(*store.Enquiry), countries ...string) *store.Enquiry {
+	a.t.Helper()
 	if len(countries) == 0 {
 		countries = []string{"DE"}
 	}
 	e := &store.Enquiry{Reference: fmt.Sprintf("ENQ-T%07d", refs.Add(1)),
-		FullName: name, Company: "Acme " + name, Email: email, Service: "ior", OriginCountry: "US",
+		FullName: "Test Buyer", Email: "p@example.com", Service: "ior", OriginCountry: "US",
 		ProductCategory: "gpu_ai", ProductDescription: "Eight GPU servers", Condition: "new",
 		ShipmentValueCents: 5000000, Currency: "USD", ConsentAt: a.now(), PrivacyNoticeVersion: "v1"}
+	edit(e)
+	if e.Company == "" {
+		e.Company = "Acme " + e.FullName
+	}
 	err := a.st.Write(context.Background(), func(tx *store.Tx) error { return tx.InsertEnquiry(e, countries) })
 	if err != nil {
 		a.t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"iordesk/internal/pgtest"
@@ -280,4 +281,50 @@ func TestStaticServesFilesOnlyAndNullOriginRefused(t *testing.T) {
 	if rec.Code != http.StatusForbidden {
 		t.Fatalf("Origin: null post: %d", rec.Code)
 	}
+}
+
+// The enquiry page shows the pre-screen per destination, with its sources
+// and marks and the standing disclaimer; the list filters by state.
+func TestCompliancePanelAndFilter(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, a *app) {
+		blocked := a.enquiryWith(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceBlock }, "IR", "DE")
+		a.enquiryWith(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceClear }, "DE")
+		old := a.enquiry("Old Buyer", "FR")
+		err := a.st.Write(t.Context(), func(tx *store.Tx) error {
+			if err := tx.InsertFindings(blocked.ID, []store.Finding{{Country: "IR", RuleID: "EMBARGO", RuleVersion: 1,
+				Severity: "block", Scheme: "Comprehensive embargo", Authority: "OFAC / US BIS", Summary: "No quote without sign-off.",
+				SourceURL: "https://example.org/x1a", Verified: false, Reviewed: "2026-12-01"}}); err != nil {
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := a.session(store.RoleAgent)
+		page := doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d", blocked.ID), nil, agent))
+		panel := page.Find(".compliance-panel")
+		text := panel.Text()
+		for _, want := range []string{"Indicative only — not legal advice", "Iran", "Comprehensive embargo", "OFAC / US BIS",
+			"unverified", "last reviewed 2026-12-01", "Germany", "No requirement on file"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("panel lacks %q:\n%s", want, text)
+			}
+		}
+		if rel, _ := panel.Find(`a[href="https://example.org/x1a"]`).Attr("rel"); rel != "noopener noreferrer" {
+			t.Errorf("source link rel %q", rel)
+		}
+		if text := doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d", old.ID), nil, agent)).Find(".compliance-panel").Text(); !strings.Contains(text, "not screened") {
+			t.Errorf("an enquiry from before the pre-screen: %s", text)
+		}
+		list := doc(t, a.request("GET", "/staff/enquiries?compliance=block", nil, agent))
+		var refs []string
+		list.Find("a.ref").Each(func(_ int, s *goquery.Selection) { refs = append(refs, s.Text()) })
+		if len(refs) != 1 || refs[0] != blocked.Reference {
+			t.Errorf("compliance=block lists %v", refs)
+		}
+		if badge := list.Find(".badge-compliance-block").Length(); badge != 1 {
+			t.Errorf("%d block badges in the list", badge)
+		}
+	})
 }

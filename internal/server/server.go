@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/compliance"
 	"iordesk/internal/config"
 	"iordesk/internal/enquiry"
 	"iordesk/internal/mail"
@@ -81,10 +82,14 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	captcha := enquiry.NewCaptcha(d.Store, d.Now)
+	rules, err := compliance.Seed()
+	if err != nil {
+		return nil, err
+	}
 	public := enquiry.NewHandlers(enquiry.Deps{
 		Store: d.Store, Render: render, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL,
 		Captcha: captcha, Catalog: cat, PrivacyNoticeVersion: PrivacyNoticeVersion, NotifyMail: outbox.Notify,
-		Metrics: metrics,
+		Metrics: metrics, Rules: rules,
 	})
 	sessions := staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))
 	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log, Metrics: metrics,

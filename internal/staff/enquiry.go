@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/compliance"
 	"iordesk/internal/money"
 	"iordesk/internal/store"
 )
@@ -26,6 +27,15 @@ type enquiryView struct {
 	Notice     string
 	Error      string
 	StatusName string
+	// Screen is the compliance pre-screen, destination by destination.
+	Screen     []destinationScreen
+	Disclaimer string
+}
+
+// destinationScreen is what the pre-screen found for one destination.
+type destinationScreen struct {
+	Country, Name string
+	Findings      []store.Finding
 }
 
 type fieldRow struct{ Label, Value string }
@@ -68,7 +78,11 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 	if err != nil {
 		return err
 	}
-	v := enquiryView{Page: h.page(c, e.Reference+" · "+e.Company), E: e, Mail: msgs, Users: users,
+	findings, err := h.store.FindingsFor(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := enquiryView{Disclaimer: compliance.Disclaimer, Screen: h.screenByDestination(e, findings), Page: h.page(c, e.Reference+" · "+e.Company), E: e, Mail: msgs, Users: users,
 		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
 		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e)}
 	v.Staff.Section = "enquiries"
@@ -80,6 +94,25 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 			Who: ev.Actor, Kind: ev.Kind, Detail: ev.Detail})
 	}
 	return h.render.Render(c, status, "staff_enquiry", v)
+}
+
+// screenByDestination orders the findings by the enquiry's destinations;
+// nil for an enquiry received before the pre-screen.
+func (h *Handlers) screenByDestination(e *store.Enquiry, findings []store.Finding) []destinationScreen {
+	if e.ComplianceState == "" {
+		return nil
+	}
+	out := make([]destinationScreen, 0, len(e.Destinations))
+	for _, code := range e.Destinations {
+		d := destinationScreen{Country: code, Name: h.cat.CountryName(code)}
+		for _, f := range findings {
+			if f.Country == code {
+				d.Findings = append(d.Findings, f)
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 func (h *Handlers) fields(e *store.Enquiry) []fieldRow {

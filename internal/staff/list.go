@@ -35,6 +35,7 @@ type listView struct {
 	// web.Renderer.Fragment), and the colleagues to choose from.
 	CountryOptions, StatusOptions, ServiceOptions, CategoryOptions, BulkStatusOptions template.HTML
 	Colleagues, ActiveColleagues                                                      []catalog.Choice
+	ComplianceStates                                                                  []string
 	Notice                                                                            string
 	FilterActive                                                                      bool
 	ExportQuery                                                                       string // the filter without the page, for the export links
@@ -46,6 +47,7 @@ type listRow struct {
 	Reference, Received, Company, Name string
 	Destinations, Service, Value       string
 	Status, StatusLabel, Assignee      string
+	Compliance                         string // action, hold or block; "" when nothing to flag
 }
 
 // List serves GET /staff/enquiries: the filtered, paged list.
@@ -87,7 +89,7 @@ func (h *Handlers) List(c echo.Context) error {
 	}
 	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, limit), CountCapped: count > limit,
 		Return: c.Request().URL.RequestURI(), Colleagues: colleagueChoices(users, true),
-		ActiveColleagues: colleagueChoices(users, false), Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
+		ActiveColleagues: colleagueChoices(users, false), ComplianceStates: store.ComplianceStates, Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
 	for _, o := range []struct {
 		into     *template.HTML
 		list     string
@@ -131,6 +133,9 @@ func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string) []list
 			Company: r.Company, Name: r.FullName, Destinations: strings.Join(countries, ", "),
 			Service: catalog.Label(catalog.Services, r.Service), Value: money.Format(r.ShipmentValueCents, r.Currency),
 			Status: r.Status, StatusLabel: catalog.Label(catalog.Statuses, r.Status), Assignee: assigneeName(r, names)}
+		if r.ComplianceState != store.ComplianceClear {
+			out[i].Compliance = r.ComplianceState
+		}
 	}
 	return out
 }

@@ -29,6 +29,8 @@ type Enquiry struct {
 	// EndUserHQCountry is where the end user is headquartered (ISO
 	// alpha-2), or empty when the prospect did not say.
 	EndUserHQCountry string `gorm:"column:end_user_hq_country"`
+	// ComplianceState is the pre-screen's verdict (see ComplianceClear…).
+	ComplianceState string
 	ContainsEncryption   string
 	WirelessRadio        string
 	LithiumBatteries     string
@@ -117,7 +119,7 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		e.OriginCountry, e.ProductCategory, e.ProductDescription, e.Condition, e.HSCode, e.ContainsEncryption,
 		e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate, e.Message, e.ConsentAt,
 		e.PrivacyNoticeVersion, e.UTMSource, e.UTMMedium, e.UTMCampaign, e.Referrer, e.ClientIP, e.UserAgent,
-		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt, e.Destinations, e.EndUserHQCountry)
+		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt, e.Destinations, e.EndUserHQCountry, e.ComplianceState)
 	if err == nil {
 		err = row.Scan(&e.ID)
 	}

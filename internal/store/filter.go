@@ -15,6 +15,7 @@ type Filter struct {
 	Category   string
 	AssigneeID int64 // 0: anyone
 	Unassigned bool
+	Compliance string    // a compliance state (ComplianceClear…)
 	Query      string    // free text: reference, email, name, company, description
 	From, To   time.Time // created in [From, To); zero: unbounded
 	Oldest     bool      // oldest first instead of newest
@@ -80,6 +81,9 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 	}
 	if f.Category != "" {
 		where("e.product_category = ?", f.Category)
+	}
+	if f.Compliance != "" {
+		where("e.compliance_state = ?", f.Compliance)
 	}
 	if f.AssigneeID != 0 {
 		where("e.assignee_id = ?", f.AssigneeID)

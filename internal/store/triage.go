@@ -32,7 +32,8 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 		var r Enquiry
 		var assignee sql.NullInt64
 		err := sqlRows.Scan(&r.ID, &r.Reference, &r.Status, &r.FullName, &r.Company, &r.Email, &r.Service,
-			&r.ProductCategory, &r.ShipmentValueCents, &r.Currency, &assignee, &r.Version, &r.CreatedAt, &r.Destinations)
+			&r.ProductCategory, &r.ShipmentValueCents, &r.Currency, &assignee, &r.Version, &r.CreatedAt, &r.Destinations,
+			&r.ComplianceState)
 		if err != nil {
 			return nil, false, fmt.Errorf("list enquiries: %w", err)
 		}

@@ -20,8 +20,8 @@ INSERT INTO enquiries (reference, status, full_name, company, email, phone, serv
     origin_country, product_category, product_description, condition, hs_code, contains_encryption,
     wireless_radio, lithium_batteries, shipment_value_cents, currency, target_date, message, consent_at,
     privacy_notice_version, utm_source, utm_medium, utm_campaign, referrer, client_ip, user_agent,
-    assignee_id, version, created_at, updated_at, destinations, end_user_hq_country)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    assignee_id, version, created_at, updated_at, destinations, end_user_hq_country, compliance_state)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id;
 
 -- name: insert-destinations
@@ -68,7 +68,8 @@ DELETE FROM captcha_challenges WHERE id IN
 -- name: list-enquiries
 -- {from}, {where} and {order} come from the filter (filter.go).
 SELECT e.id, e.reference, e.status, e.full_name, e.company, e.email, e.service,
-    e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at, e.destinations
+    e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at, e.destinations,
+    e.compliance_state
 FROM {from} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?;
 
 -- name: count-enquiries-capped
@@ -235,3 +236,17 @@ SAVEPOINT enquiry;
 
 -- name: rollback-to-enquiry
 ROLLBACK TO enquiry;
+
+-- ---------------------------------------------------------------- compliance
+
+-- name: insert-finding
+INSERT INTO enquiry_findings (enquiry_id, country, rule_id, rule_version, severity, scheme, authority, summary,
+    local_entity, lead_time, source_url, verified, reviewed)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: findings-of-enquiry
+-- The most severe first (block, hold, action, info), then by rule.
+SELECT country, rule_id, rule_version, severity, scheme, authority, summary, local_entity, lead_time,
+    source_url, verified, reviewed
+FROM enquiry_findings WHERE enquiry_id = ?
+ORDER BY country, CASE severity WHEN 'block' THEN 0 WHEN 'hold' THEN 1 WHEN 'action' THEN 2 ELSE 3 END, rule_id;
