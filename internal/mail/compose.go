@@ -6,6 +6,7 @@ import (
 	htmltemplate "html/template"
 	"net/mail"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/compliance"
 	"iordesk/internal/money"
 	"iordesk/internal/store"
 )
@@ -73,9 +75,13 @@ type view struct {
 	Destinations                         string
 	Origin, Service, Category, Condition string
 	EndUserHQ                            string // "" when not stated
-	Encryption, Radio, Lithium, Value    string
-	Received                             string
-	DashboardURL, PrivacyURL, DeskEmail  string
+	// Screen is the compliance pre-screen's findings, most severe first
+	// (desk notification only).
+	Screen                              []screenLine
+	Disclaimer                          string
+	Encryption, Radio, Lithium, Value   string
+	Received                            string
+	DashboardURL, PrivacyURL, DeskEmail string
 }
 
 func (c *Composer) view(e *store.Enquiry) view {
@@ -85,7 +91,7 @@ func (c *Composer) view(e *store.Enquiry) view {
 	}
 	return view{
 		E: e, Destinations: strings.Join(names, ", "), Origin: c.cat.CountryName(e.OriginCountry),
-		EndUserHQ: c.cat.CountryName(e.EndUserHQCountry),
+		EndUserHQ:    c.cat.CountryName(e.EndUserHQCountry),
 		Service:      catalog.Label(catalog.Services, e.Service),
 		Category:     catalog.Label(catalog.ProductCategories, e.ProductCategory),
 		Condition:    catalog.Label(catalog.Conditions, e.Condition),
@@ -99,9 +105,30 @@ func (c *Composer) view(e *store.Enquiry) view {
 	}
 }
 
-// Compose builds message m for enquiry e, to recipients.
-func (c *Composer) Compose(m store.Message, e *store.Enquiry, recipients []string, now time.Time) (*gomail.Msg, error) {
+// screenLines orders findings most severe first, whatever the destination.
+func (c *Composer) screenLines(findings []store.Finding) []screenLine {
+	rank := map[string]int{"block": 0, "hold": 1, "action": 2, "info": 3}
+	out := make([]screenLine, len(findings))
+	for i, f := range findings {
+		out[i] = screenLine{Finding: f, Country: c.cat.CountryName(f.Country)}
+	}
+	slices.SortStableFunc(out, func(a, b screenLine) int { return rank[a.Severity] - rank[b.Severity] })
+	return out
+}
+
+// screenLine is one finding as the desk mail lists it.
+type screenLine struct {
+	store.Finding
+	Country string // the destination's name
+}
+
+// Compose builds message m for enquiry e, to recipients; findings are the
+// enquiry's compliance pre-screen, which only the desk's mail shows.
+func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.Finding, recipients []string, now time.Time) (*gomail.Msg, error) {
 	v := c.view(e)
+	if m.Kind == store.MailDeskNotification {
+		v.Screen, v.Disclaimer = c.screenLines(findings), compliance.Disclaimer
+	}
 	var text bytes.Buffer
 	if err := c.text[m.Kind].Execute(&text, v); err != nil {
 		return nil, fmt.Errorf("render %s text: %w", m.Kind, err)

@@ -383,14 +383,34 @@ func TestWeeklyDigestGoesOncePerWeekToSubscribers(t *testing.T) {
 	}
 }
 
-// The acknowledgement stays neutral whatever the pre-screen found: a
-// prospect never reads "embargoed" or "hold".
-func TestAcknowledgementNeverTellsTheScreen(t *testing.T) {
+// The desk's mail lists the pre-screen first, most severe on top, with
+// sources; the acknowledgement stays neutral: a prospect never reads
+// "embargoed" or "hold".
+func TestScreenInDeskMailNeverInTheAcknowledgement(t *testing.T) {
 	srv := startSMTP(t, "")
 	r := newRig(t, "smtp+insecure://"+srv.addr)
-	r.enquiry(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceBlock }, "IR", "RU")
+	e := r.enquiry(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceBlock }, "RU", "IR")
+	err := r.st.Write(t.Context(), func(tx *store.Tx) error {
+		return tx.InsertFindings(e.ID, []store.Finding{
+			{Country: "RU", RuleID: "RU-HOLD", RuleVersion: 1, Severity: "hold", Scheme: "US EAR 746.8", Authority: "US BIS",
+				Summary: "Licences needed.", SourceURL: "https://example.org/x3", Verified: true, Reviewed: "2026-12-01"},
+			{Country: "IR", RuleID: "EMBARGO", RuleVersion: 1, Severity: "block", Scheme: "Comprehensive embargo", Authority: "OFAC",
+				Summary: "No quote.", SourceURL: "https://example.org/x1a", Reviewed: "2026-12-01"},
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.runOnce()
-	ack, ok := srv.byRecipient(t)["grace@example.com"]
+	got := srv.byRecipient(t)
+	desk := got["desk@ior.example"]
+	block, hold, prospect := strings.Index(desk.Text, "Comprehensive embargo"), strings.Index(desk.Text, "US EAR 746.8"),
+		strings.Index(desk.Text, "ABOUT THE PROSPECT")
+	if !strings.Contains(desk.Text, "COMPLIANCE PRE-SCREEN: block") || block < 0 || hold < block || prospect < hold ||
+		!strings.Contains(desk.Text, "https://example.org/x1a (unverified)") || !strings.Contains(desk.HTML, "Indicative only") {
+		t.Errorf("desk mail does not list the screen first, most severe on top:\n%s", desk.Text)
+	}
+	ack, ok := got["grace@example.com"]
 	if !ok {
 		t.Fatal("no acknowledgement sent")
 	}

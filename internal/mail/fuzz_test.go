@@ -35,7 +35,7 @@ func FuzzHeaders(f *testing.F) {
 			if kind == store.MailAcknowledgement {
 				to = []string{email}
 			}
-			msg, err := composer.Compose(store.Message{ID: 1, Kind: kind}, e, to, time.Unix(0, 0))
+			msg, err := composer.Compose(store.Message{ID: 1, Kind: kind}, e, nil, to, time.Unix(0, 0))
 			if err != nil {
 				continue // a recipient go-mail refuses: the message fails, nothing is sent
 			}

@@ -135,7 +135,13 @@ func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome
 	if err != nil {
 		return o.retry(m, err, label)
 	}
-	msg, err := o.composer.Compose(m, e, recipients, o.now())
+	var findings []store.Finding
+	if m.Kind == store.MailDeskNotification {
+		if findings, err = o.store.FindingsFor(ctx, e.ID); err != nil {
+			return o.retry(m, err, label)
+		}
+	}
+	msg, err := o.composer.Compose(m, e, findings, recipients, o.now())
 	out := o.send(ctx, m, msg, err, label, recipients)
 	if out.Sent {
 		o.log.Info("mail sent", "kind", m.Kind, "ref", e.Reference, "message", m.ID, "attempt", m.Attempts+1)
