@@ -109,9 +109,7 @@ func screen(rules *compliance.Rules, c Clean) ([]store.Finding, string) {
 			Condition: c.Condition, EndUserHQ: c.EndUserHQCountry})
 		worst = max(worst, compliance.State(found))
 		for _, f := range found {
-			out = append(out, store.Finding{Country: dest, RuleID: f.ID, RuleVersion: f.Version, Severity: f.Severity.String(),
-				Scheme: f.Scheme, Authority: f.Authority, Summary: f.Summary, LocalEntity: f.LocalEntity, LeadTime: f.LeadTime,
-				SourceURL: f.SourceURL, Verified: f.Verified, Reviewed: f.Reviewed.Format(time.DateOnly)})
+			out = append(out, compliance.Stored(dest, f))
 		}
 	}
 	return out, compliance.StateName(worst)

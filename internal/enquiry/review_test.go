@@ -152,7 +152,7 @@ func TestIntakeScreensEveryDestination(t *testing.T) {
 			t.Errorf("a finding for %s: %+v", f.Country, f)
 		}
 		india = append(india, f.Scheme)
-		if f.RuleVersion != 1 || f.SourceURL == "" || f.Reviewed == "" {
+		if f.Version != 1 || f.SourceURL == "" || f.Reviewed == "" {
 			t.Errorf("finding without its provenance: %+v", f)
 		}
 	}

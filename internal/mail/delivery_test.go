@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"iordesk/internal/compliance"
 	imail "iordesk/internal/mail"
 	"iordesk/internal/store"
 )
@@ -389,13 +390,15 @@ func TestWeeklyDigestGoesOncePerWeekToSubscribers(t *testing.T) {
 func TestScreenInDeskMailNeverInTheAcknowledgement(t *testing.T) {
 	srv := startSMTP(t, "")
 	r := newRig(t, "smtp+insecure://"+srv.addr)
-	e := r.enquiry(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceBlock }, "RU", "IR")
+	if _, err := compliance.Load(t.Context(), r.st); err != nil { // the seed's rules
+		t.Fatal(err)
+	}
+	e := r.enquiry(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceBlock }, "RU", "IR", "AE")
 	err := r.st.Write(t.Context(), func(tx *store.Tx) error {
 		return tx.InsertFindings(e.ID, []store.Finding{
-			{Country: "RU", RuleID: "RU-HOLD", RuleVersion: 1, Severity: "hold", Scheme: "US EAR 746.8", Authority: "US BIS",
-				Summary: "Licences needed.", SourceURL: "https://example.org/x3", Verified: true, Reviewed: "2026-12-01"},
-			{Country: "IR", RuleID: "EMBARGO", RuleVersion: 1, Severity: "block", Scheme: "Comprehensive embargo", Authority: "OFAC",
-				Summary: "No quote.", SourceURL: "https://example.org/x1a", Reviewed: "2026-12-01"},
+			{Country: "RU", RuleRow: store.RuleRow{ID: "RU-HOLD", Version: 1}},
+			{Country: "IR", RuleRow: store.RuleRow{ID: "EMBARGO", Version: 1}},
+			{Country: "AE", RuleRow: store.RuleRow{ID: "AE-DIVERSION", Version: 1}},
 		})
 	})
 	if err != nil {
@@ -404,10 +407,11 @@ func TestScreenInDeskMailNeverInTheAcknowledgement(t *testing.T) {
 	r.runOnce()
 	got := srv.byRecipient(t)
 	desk := got["desk@ior.example"]
-	block, hold, prospect := strings.Index(desk.Text, "Comprehensive embargo"), strings.Index(desk.Text, "US EAR 746.8"),
-		strings.Index(desk.Text, "ABOUT THE PROSPECT")
-	if !strings.Contains(desk.Text, "COMPLIANCE PRE-SCREEN: block") || block < 0 || hold < block || prospect < hold ||
-		!strings.Contains(desk.Text, "https://example.org/x1a (unverified)") || !strings.Contains(desk.HTML, "Indicative only") {
+	block, hold, action, prospect := strings.Index(desk.Text, "Comprehensive embargo"), strings.Index(desk.Text, "US EAR 746.8"),
+		strings.Index(desk.Text, "End-use check"), strings.Index(desk.Text, "ABOUT THE PROSPECT")
+	if !strings.Contains(desk.Text, "COMPLIANCE PRE-SCREEN: block") || block < 0 || hold < block || action < hold || prospect < action ||
+		!strings.Contains(desk.Text, "https://aalep.eu/us-sanctions") || !strings.Contains(desk.Text, "part-746 (unverified)") ||
+		!strings.Contains(desk.HTML, "Indicative only") {
 		t.Errorf("desk mail does not list the screen first, most severe on top:\n%s", desk.Text)
 	}
 	ack, ok := got["grace@example.com"]

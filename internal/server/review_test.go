@@ -287,16 +287,14 @@ func TestStaticServesFilesOnlyAndNullOriginRefused(t *testing.T) {
 // and marks and the standing disclaimer; the list filters by state.
 func TestCompliancePanelAndFilter(t *testing.T) {
 	onBothEngines(t, func(t *testing.T, a *app) {
-		blocked := a.enquiryWith(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceBlock }, "IR", "DE")
+		blocked := a.enquiryWith(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceBlock }, "IR", "AE", "DE")
 		a.enquiryWith(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceClear }, "DE")
 		old := a.enquiry("Old Buyer", "FR")
 		err := a.st.Write(t.Context(), func(tx *store.Tx) error {
-			if err := tx.InsertFindings(blocked.ID, []store.Finding{{Country: "IR", RuleID: "EMBARGO", RuleVersion: 1,
-				Severity: "block", Scheme: "Comprehensive embargo", Authority: "OFAC / US BIS", Summary: "No quote without sign-off.",
-				SourceURL: "https://example.org/x1a", Verified: false, Reviewed: "2026-12-01"}}); err != nil {
-				return err
-			}
-			return nil
+			// Two seeded rules: the embargo, and an unverified diversion check.
+			return tx.InsertFindings(blocked.ID, []store.Finding{
+				{Country: "IR", RuleRow: store.RuleRow{ID: "EMBARGO", Version: 1}},
+				{Country: "AE", RuleRow: store.RuleRow{ID: "AE-DIVERSION", Version: 1}}})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -306,12 +304,12 @@ func TestCompliancePanelAndFilter(t *testing.T) {
 		panel := page.Find(".compliance-panel")
 		text := panel.Text()
 		for _, want := range []string{"Indicative only — not legal advice", "Iran", "Comprehensive embargo", "OFAC / US BIS",
-			"unverified", "last reviewed 2026-12-01", "Germany", "No requirement on file"} {
+			"United Arab Emirates", "End-use check", "unverified", "last reviewed 2026-12-01", "Germany", "No requirement on file"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("panel lacks %q:\n%s", want, text)
 			}
 		}
-		if rel, _ := panel.Find(`a[href="https://example.org/x1a"]`).Attr("rel"); rel != "noopener noreferrer" {
+		if rel, _ := panel.Find(`a[href="https://aalep.eu/us-sanctions"]`).Attr("rel"); rel != "noopener noreferrer" {
 			t.Errorf("source link rel %q", rel)
 		}
 		if text := doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d", old.ID), nil, agent)).Find(".compliance-panel").Text(); !strings.Contains(text, "not screened") {

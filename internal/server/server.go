@@ -82,7 +82,10 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	captcha := enquiry.NewCaptcha(d.Store, d.Now)
-	rules, err := compliance.Seed()
+	// The store is migrated: the rules in force are read once here.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	rules, err := compliance.Load(ctx, d.Store)
+	cancel()
 	if err != nil {
 		return nil, err
 	}

@@ -13,24 +13,24 @@ import (
 
 // Enquiry is one prospect's request, as stored.
 type Enquiry struct {
-	ID                   int64 `gorm:"primaryKey"`
-	Reference            string
-	Status               string
-	FullName             string
-	Company              string
-	Email                string
-	Phone                string
-	Service              string
-	OriginCountry        string
-	ProductCategory      string
-	ProductDescription   string
-	Condition            string
-	HSCode               string `gorm:"column:hs_code"`
+	ID                 int64 `gorm:"primaryKey"`
+	Reference          string
+	Status             string
+	FullName           string
+	Company            string
+	Email              string
+	Phone              string
+	Service            string
+	OriginCountry      string
+	ProductCategory    string
+	ProductDescription string
+	Condition          string
+	HSCode             string `gorm:"column:hs_code"`
 	// EndUserHQCountry is where the end user is headquartered (ISO
 	// alpha-2), or empty when the prospect did not say.
 	EndUserHQCountry string `gorm:"column:end_user_hq_country"`
 	// ComplianceState is the pre-screen's verdict (see ComplianceClear…).
-	ComplianceState string
+	ComplianceState      string
 	ContainsEncryption   string
 	WirelessRadio        string
 	LithiumBatteries     string

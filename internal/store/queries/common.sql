@@ -239,14 +239,31 @@ ROLLBACK TO enquiry;
 
 -- ---------------------------------------------------------------- compliance
 
+-- name: count-rules
+SELECT count(*) FROM compliance_rules;
+
+-- name: insert-rule
+INSERT INTO compliance_rules (id, version, destination, categories, conditions, scheme, authority, summary,
+    severity, local_entity, lead_time, source, source_url, verified, reviewed)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id, version) DO NOTHING;
+
+-- name: current-rules
+-- The newest version of each rule; the parameter is false (not retired).
+SELECT r.id, r.version, r.destination, r.categories, r.conditions, r.scheme, r.authority, r.summary, r.severity,
+    r.local_entity, r.lead_time, r.source, r.source_url, r.verified, r.reviewed
+FROM compliance_rules r
+WHERE r.version = (SELECT max(v.version) FROM compliance_rules v WHERE v.id = r.id) AND r.retired = ?
+ORDER BY r.id;
+
 -- name: insert-finding
-INSERT INTO enquiry_findings (enquiry_id, country, rule_id, rule_version, severity, scheme, authority, summary,
-    local_entity, lead_time, source_url, verified, reviewed)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+INSERT INTO enquiry_findings (enquiry_id, country, rule_id, rule_version) VALUES (?, ?, ?, ?);
 
 -- name: findings-of-enquiry
--- The most severe first (block, hold, action, info), then by rule.
-SELECT country, rule_id, rule_version, severity, scheme, authority, summary, local_entity, lead_time,
-    source_url, verified, reviewed
-FROM enquiry_findings WHERE enquiry_id = ?
-ORDER BY country, CASE severity WHEN 'block' THEN 0 WHEN 'hold' THEN 1 WHEN 'action' THEN 2 ELSE 3 END, rule_id;
+-- By destination, the most severe first (block, hold, action, info), then
+-- by rule; each with its rule's text in the version that applied.
+SELECT f.country, r.id, r.version, r.destination, r.categories, r.conditions, r.scheme, r.authority, r.summary,
+    r.severity, r.local_entity, r.lead_time, r.source, r.source_url, r.verified, r.reviewed
+FROM enquiry_findings f JOIN compliance_rules r ON r.id = f.rule_id AND r.version = f.rule_version
+WHERE f.enquiry_id = ?
+ORDER BY f.country, CASE r.severity WHEN 'block' THEN 0 WHEN 'hold' THEN 1 WHEN 'action' THEN 2 ELSE 3 END, r.id;

@@ -1,5 +1,24 @@
--- The compliance pre-screen, stored with each enquiry at intake (see the
--- SQLite migration of the same number).
+-- The compliance pre-screen (see the SQLite migration of the same number).
+CREATE TABLE compliance_rules (
+    id              TEXT    NOT NULL,
+    version         INTEGER NOT NULL,
+    destination     TEXT    NOT NULL,
+    categories      TEXT    NOT NULL,
+    conditions      TEXT    NOT NULL,
+    scheme          TEXT    NOT NULL,
+    authority       TEXT    NOT NULL,
+    summary         TEXT    NOT NULL,
+    severity        TEXT    NOT NULL,
+    local_entity    BOOLEAN NOT NULL,
+    lead_time       TEXT    NOT NULL,
+    source          TEXT    NOT NULL,
+    source_url      TEXT    NOT NULL,
+    verified        BOOLEAN NOT NULL,
+    reviewed        TEXT    NOT NULL,
+    retired         BOOLEAN NOT NULL DEFAULT false,
+    PRIMARY KEY (id, version)
+);
+
 ALTER TABLE enquiries ADD COLUMN compliance_state TEXT NOT NULL DEFAULT '';
 CREATE INDEX enquiries_compliance_created ON enquiries (compliance_state, created_at);
 
@@ -8,14 +27,5 @@ CREATE TABLE enquiry_findings (
     country      TEXT    NOT NULL,
     rule_id      TEXT    NOT NULL,
     rule_version INTEGER NOT NULL,
-    severity     TEXT    NOT NULL,
-    scheme       TEXT    NOT NULL,
-    authority    TEXT    NOT NULL,
-    summary      TEXT    NOT NULL,
-    local_entity BOOLEAN NOT NULL,
-    lead_time    TEXT    NOT NULL,
-    source_url   TEXT    NOT NULL,
-    verified     BOOLEAN NOT NULL,
-    reviewed     TEXT    NOT NULL,
     PRIMARY KEY (enquiry_id, country, rule_id)
 );
