@@ -20,7 +20,7 @@ func testExportMatchesTheList(t *testing.T, a *app) {
 	for i, c := range []string{"DE", "BR", "DE", "JP", "US", "DE"} {
 		e := a.enquiry("Export "+string(rune('A'+i)), c, "FR")
 		if i%2 == 0 {
-			a.st.ChangeStatus(ctx, e.ID, 0, store.StatusQuoted, store.Actor{ID: 1, Name: "x"})
+			a.st.ChangeStatus(ctx, e.ID, 0, store.StatusQuoted, store.Actor{ID: 1, Name: "x"}, "")
 		}
 		a.advance(time.Hour)
 	}
@@ -85,12 +85,12 @@ func testReportFigures(t *testing.T, a *app) {
 		e := a.enquiry("Report", p.countries...)
 		if p.after > 0 {
 			a.advance(p.after)
-			a.st.ChangeStatus(ctx, e.ID, 0, p.status, by)
+			a.st.ChangeStatus(ctx, e.ID, 0, p.status, by, "")
 			a.advance(-p.after)
 		}
 	}
 	spam := a.enquiry("Spam", "DE")
-	a.st.ChangeStatus(ctx, spam.ID, 0, store.StatusSpam, by)
+	a.st.ChangeStatus(ctx, spam.ID, 0, store.StatusSpam, by, "")
 	r, err := a.st.Report(ctx, time.Time{}, time.Time{})
 	if err != nil {
 		t.Fatal(err)

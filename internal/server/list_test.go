@@ -40,8 +40,8 @@ func testListFiltersReturnExactlyTheirRows(t *testing.T, a *app) {
 	s := a.session(store.RoleAgent)
 	br := mk("Bruno 100% _real_", "BR", "DE")
 	spam := mk("Spammy", "US")
-	a.st.ChangeStatus(ctx, mustID(t, a, spam), 0, store.StatusSpam, store.Actor{ID: agentID, Name: "A"})
-	a.st.ChangeStatus(ctx, mustID(t, a, jp), 0, store.StatusQuoted, store.Actor{ID: agentID, Name: "A"})
+	a.st.ChangeStatus(ctx, mustID(t, a, spam), 0, store.StatusSpam, store.Actor{ID: agentID, Name: "A"}, "")
+	a.st.ChangeStatus(ctx, mustID(t, a, jp), 0, store.StatusQuoted, store.Actor{ID: agentID, Name: "A"}, "")
 	agent := a.users[store.RoleAgent]
 	a.st.Assign(ctx, mustID(t, a, br), 0, agent, store.Actor{ID: agentID, Name: "A"})
 	day := a.now().Format("2006-01-02")
@@ -144,7 +144,7 @@ func testOverviewCountsAndLinks(t *testing.T, a *app) {
 	}
 	a.enquiry("Mixed", "DE", "BR")
 	spam := a.enquiry("Spam", "US")
-	a.st.ChangeStatus(context.Background(), spam.ID, 0, store.StatusSpam, store.Actor{ID: 1, Name: "x"})
+	a.st.ChangeStatus(context.Background(), spam.ID, 0, store.StatusSpam, store.Actor{ID: 1, Name: "x"}, "")
 	rec := a.request("GET", "/staff", nil, s)
 	d := doc(t, rec)
 	counts := map[string]string{}

@@ -21,7 +21,7 @@ func testErasureKeepsCountsAndForgetsThePerson(t *testing.T, a *app) {
 		e := a.enquiryFrom(email, "Jane Doe", []string{"DE", "BR"}[i])
 		a.st.Write(ctx, func(tx *store.Tx) error { return tx.EnqueueMail(e.ID, store.MailAcknowledgement) })
 		a.st.AddNote(ctx, e.ID, "Jane's mobile is +44 7700 900123", store.Actor{ID: a.users[store.RoleAgent].ID, Name: "Agent"})
-		if err := a.st.ChangeStatus(ctx, e.ID, 0, store.StatusContacted, store.Actor{ID: 1, Name: "x"}); err != nil {
+		if err := a.st.ChangeStatus(ctx, e.ID, 0, store.StatusContacted, store.Actor{ID: 1, Name: "x"}, ""); err != nil {
 			t.Fatal(err)
 		}
 		theirs = append(theirs, e)
@@ -81,13 +81,13 @@ func TestRetention(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	oldSpam := a.enquiry("Old Spam", "US")
-	a.st.ChangeStatus(ctx, oldSpam.ID, 0, store.StatusSpam, store.Actor{ID: 1, Name: "x"})
+	a.st.ChangeStatus(ctx, oldSpam.ID, 0, store.StatusSpam, store.Actor{ID: 1, Name: "x"}, "")
 	oldWon := a.enquiry("Old Winner", "DE")
-	a.st.ChangeStatus(ctx, oldWon.ID, 0, store.StatusWon, store.Actor{ID: 1, Name: "x"})
+	a.st.ChangeStatus(ctx, oldWon.ID, 0, store.StatusWon, store.Actor{ID: 1, Name: "x"}, "")
 	oldOpen := a.enquiry("Old Open", "DE")
 	a.advance(400 * 24 * time.Hour)
 	newSpam := a.enquiry("New Spam", "US")
-	a.st.ChangeStatus(ctx, newSpam.ID, 0, store.StatusSpam, store.Actor{ID: 1, Name: "x"})
+	a.st.ChangeStatus(ctx, newSpam.ID, 0, store.StatusSpam, store.Actor{ID: 1, Name: "x"}, "")
 	deleted, anonymised, err := a.st.ApplyRetention(ctx, 90*24*time.Hour, 365*24*time.Hour)
 	if err != nil || deleted != 1 || anonymised != 1 {
 		t.Fatalf("retention: %d deleted, %d anonymised, %v", deleted, anonymised, err)

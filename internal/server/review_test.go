@@ -326,3 +326,61 @@ func TestCompliancePanelAndFilter(t *testing.T) {
 		}
 	})
 }
+
+// A held or blocked enquiry is quoted or won only by a manager with a
+// written reason, which the timeline and the audit log keep; bulk actions
+// skip it.
+func TestComplianceHoldNeedsAManagersReason(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, a *app) {
+		held := a.enquiryWith(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceHold }, "RU")
+		agent, manager := a.session(store.RoleAgent), a.session(store.RoleManager)
+		path := fmt.Sprintf("/staff/enquiries/%d/status", held.ID)
+		if rec := a.request("POST", path, url.Values{"status": {"quoted"}, "version": {"1"}}, agent); rec.Code != http.StatusUnprocessableEntity ||
+			!strings.Contains(rec.Body.String(), "a manager must give a reason") {
+			t.Fatalf("agent quoting a held enquiry: %d", rec.Code)
+		}
+		if rec := a.request("POST", path, url.Values{"status": {"won"}, "version": {"1"}, "release": {"cleared"}}, agent); rec.Code != http.StatusForbidden {
+			t.Fatalf("agent giving a reason: %d", rec.Code)
+		}
+		if rec := a.request("POST", path, url.Values{"status": {"quoted"}, "version": {"1"}}, manager); rec.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("manager without a reason: %d", rec.Code)
+		}
+		// Other moves stay open to anyone.
+		if rec := a.request("POST", path, url.Values{"status": {"contacted"}, "version": {"1"}}, agent); rec.Code != http.StatusSeeOther {
+			t.Fatalf("agent moving a held enquiry to contacted: %d", rec.Code)
+		}
+		ids := url.Values{"ids": {fmt.Sprint(held.ID)}, "action": {"status"}, "value": {"won"}, "return": {"/staff/enquiries"}}
+		a.request("POST", "/staff/enquiries/bulk", ids, manager)
+		if cur, _ := a.st.EnquiryByID(t.Context(), held.ID); cur.Status != store.StatusContacted {
+			t.Fatalf("a bulk action won a held enquiry: %s", cur.Status)
+		}
+		rec := a.request("POST", path, url.Values{"status": {"quoted"}, "version": {"2"}, "release": {"Licence L-123 granted"}}, manager)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("manager with a reason: %d", rec.Code)
+		}
+		evs, _ := a.st.Events(t.Context(), held.ID)
+		if last := evs[len(evs)-1]; !strings.Contains(last.Detail, "compliance hold released: Licence L-123 granted") {
+			t.Fatalf("timeline: %+v", last)
+		}
+		log, _ := a.st.AuditLog(t.Context(), 5)
+		if len(log) == 0 || log[0].Action != store.AuditComplianceRelease || !strings.Contains(log[0].Detail, "Licence L-123 granted") {
+			t.Fatalf("audit: %+v", log)
+		}
+	})
+}
+
+// The overview counts the open enquiries the pre-screen holds or blocks.
+func TestOverviewCountsOnHold(t *testing.T) {
+	a := newApp(t)
+	a.enquiryWith(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceHold }, "RU")
+	a.enquiryWith(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceBlock }, "IR")
+	a.enquiryWith(func(e *store.Enquiry) { e.ComplianceState = store.ComplianceAction }, "IN")
+	o, err := a.st.Overview(t.Context(), time.Time{}, time.Time{})
+	if err != nil || o.OnHold != 2 {
+		t.Fatalf("on hold %d, %v", o.OnHold, err)
+	}
+	page := doc(t, a.request("GET", "/staff", nil, a.session(store.RoleAgent)))
+	if got := page.Find(`a.stat[href="/staff/enquiries?status=open&compliance=hold"]`).Text(); !strings.Contains(got, "2") {
+		t.Fatalf("tile %q", got)
+	}
+}

@@ -2,6 +2,7 @@ package staff
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"iordesk/internal/compliance"
 	"iordesk/internal/money"
 	"iordesk/internal/store"
+	"iordesk/internal/web"
 )
 
 type enquiryView struct {
@@ -30,6 +32,9 @@ type enquiryView struct {
 	// Screen is the compliance pre-screen, destination by destination.
 	Screen     []destinationScreen
 	Disclaimer string
+	// Held: the pre-screen holds or blocks the enquiry; CanRelease: the
+	// user may give the reason to quote or win it anyway.
+	Held, CanRelease bool
 }
 
 // destinationScreen is what the pre-screen found for one destination.
@@ -86,6 +91,8 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
 		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e)}
 	v.Staff.Section = "enquiries"
+	v.Held = e.ComplianceState == store.ComplianceHold || e.ComplianceState == store.ComplianceBlock
+	v.CanRelease = v.Held && web.CurrentUser(c).Can(store.RoleManager)
 	if e.AssigneeID != nil {
 		v.Assignee = store.NamesByID(users)[*e.AssigneeID]
 	}
@@ -172,21 +179,41 @@ func (h *Handlers) act(c echo.Context, done string, do func(id, version int64) e
 	return c.Redirect(http.StatusSeeOther, "/staff/enquiries/"+strconv.FormatInt(id, 10)+"?done="+done)
 }
 
-// SetStatus serves POST /staff/enquiries/{id}/status.
+// SetStatus serves POST /staff/enquiries/{id}/status. Quoting or winning
+// an enquiry the compliance pre-screen holds or blocks takes a manager and
+// a written reason (release), which goes on the timeline and in the audit
+// log.
 func (h *Handlers) SetStatus(c echo.Context) error {
 	status := c.FormValue("status")
 	if !catalog.HasChoice(catalog.Statuses, status) {
 		return echo.NewHTTPError(http.StatusBadRequest, "Choose a status.")
 	}
-	return h.act(c, "status", func(id, version int64) error {
-		return h.store.ChangeStatus(c.Request().Context(), id, version, status, actor(c))
+	release := strings.TrimSpace(c.FormValue("release"))
+	u := web.CurrentUser(c)
+	if release != "" && !u.Can(store.RoleManager) {
+		return echo.NewHTTPError(http.StatusForbidden, "Only a manager can release a compliance hold.")
+	}
+	if len([]rune(release)) > maxNote {
+		return echo.NewHTTPError(http.StatusBadRequest, "The reason is too long.")
+	}
+	err := h.act(c, "status", func(id, version int64) error {
+		err := h.store.ChangeStatus(c.Request().Context(), id, version, status, actor(c), release)
+		if err == nil && release != "" {
+			h.audit(c, u, store.AuditComplianceRelease, fmt.Sprintf("enquiry %d to %s: %s", id, status, release))
+		}
+		return err
 	})
+	if errors.Is(err, store.ErrComplianceHold) {
+		problem := "The compliance pre-screen holds this enquiry: a manager must give a reason to move it to " + status + "."
+		return h.showEnquiry(c, http.StatusUnprocessableEntity, problem)
+	}
+	return err
 }
 
 // MarkSpam serves POST /staff/enquiries/{id}/spam.
 func (h *Handlers) MarkSpam(c echo.Context) error {
 	return h.act(c, "spam", func(id, version int64) error {
-		return h.store.ChangeStatus(c.Request().Context(), id, version, store.StatusSpam, actor(c))
+		return h.store.ChangeStatus(c.Request().Context(), id, version, store.StatusSpam, actor(c), "")
 	})
 }
 

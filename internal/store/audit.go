@@ -29,6 +29,8 @@ const (
 	AuditAccountAdd    = "account_created"
 	AuditAccountChange = "account_changed"
 	AuditErasure       = "erasure"
+	// AuditComplianceRelease: a manager moved a held or blocked enquiry on.
+	AuditComplianceRelease = "compliance_release"
 )
 
 // Audit appends to the audit log (nothing in the application updates or

@@ -101,17 +101,17 @@ func TestEveryFeatureOnBothBackends(t *testing.T) {
 			t.Fatalf("user by email: %v", err)
 		}
 		by := Actor{ID: u.ID, Name: u.Name}
-		if err := s.ChangeStatus(ctx, ids[0], 1, StatusWon, by); err != nil {
+		if err := s.ChangeStatus(ctx, ids[0], 1, StatusWon, by, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ChangeStatus(ctx, ids[0], 1, StatusLost, by); !errors.Is(err, ErrConflict) {
+		if err := s.ChangeStatus(ctx, ids[0], 1, StatusLost, by, ""); !errors.Is(err, ErrConflict) {
 			t.Fatalf("stale version: %v", err)
 		}
 		advance(30 * time.Minute)
 		if err := s.Assign(ctx, ids[1], 1, u, by); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ChangeStatus(ctx, ids[1], 0, StatusLost, by); err != nil {
+		if err := s.ChangeStatus(ctx, ids[1], 0, StatusLost, by, ""); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.AddNote(ctx, ids[1], "called", by); err != nil {

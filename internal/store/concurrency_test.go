@@ -67,7 +67,7 @@ func TestVersionedWritesHaveOneWinnerAcrossStores(t *testing.T) {
 				}
 				wg.Go(func() {
 					<-ready
-					err := st.ChangeStatus(t.Context(), e.ID, version, status, Actor{ID: editor.ID, Name: fmt.Sprint("editor ", g)})
+					err := st.ChangeStatus(t.Context(), e.ID, version, status, Actor{ID: editor.ID, Name: fmt.Sprint("editor ", g)}, "")
 					switch {
 					case err == nil:
 						wins.Add(1)

@@ -18,6 +18,9 @@ var (
 	ErrBusy = errors.New("database busy")
 	// ErrClosed: the store is shutting down.
 	ErrClosed = errors.New("store closed")
+	// ErrComplianceHold: the enquiry's pre-screen holds or blocks it, and
+	// the change needs a manager's written reason.
+	ErrComplianceHold = errors.New("compliance hold")
 )
 
 // classify maps driver errors that mean "try again later" to ErrBusy,

@@ -24,6 +24,7 @@ type Overview struct {
 	Total      int64   // enquiries in the period, spam excluded
 	Unassigned int64   // open and nobody's (whole book, not the period)
 	New        int64   // still new (whole book)
+	OnHold     int64   // open and held or blocked by the compliance pre-screen (whole book)
 	OldestNew  *Enquiry
 	Outbox     OutboxStats
 }
@@ -41,6 +42,9 @@ func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, er
 			return s.queryRow(ctx, "count-open-unassigned", anySlice(OpenStatuses)...).Scan(&o.Unassigned)
 		},
 		func() error { return s.queryRow(ctx, "count-new").Scan(&o.New) },
+		func() error {
+			return s.queryRow(ctx, "count-open-on-hold", append(anySlice(OpenStatuses), ComplianceHold, ComplianceBlock)...).Scan(&o.OnHold)
+		},
 		func() error {
 			var e Enquiry
 			err := s.read.WithContext(ctx).Where("status = ?", StatusNew).Order("created_at, id").Take(&e).Error

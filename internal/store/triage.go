@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -73,9 +74,19 @@ type Actor struct {
 
 // ChangeStatus moves an enquiry to status if it is still at version; a
 // stale version is ErrConflict, so two people never silently overwrite
-// each other.
-func (s *Store) ChangeStatus(ctx context.Context, id, version int64, status string, by Actor) error {
-	return s.Write(ctx, func(tx *Tx) error { return tx.change(id, version, by, toStatus(status)) })
+// each other. An enquiry the compliance pre-screen holds or blocks moves
+// to quoted or won only with release, a manager's written reason (else
+// ErrComplianceHold); the reason goes on the timeline.
+func (s *Store) ChangeStatus(ctx context.Context, id, version int64, status string, by Actor, release string) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.change(id, version, by, toStatus(status, release)) })
+}
+
+// HeldBack reports whether moving an enquiry in compliance state to status
+// needs a manager's reason: a held or blocked enquiry is not quoted or won
+// on anyone's say-so.
+func HeldBack(complianceState, status string) bool {
+	return (complianceState == ComplianceHold || complianceState == ComplianceBlock) &&
+		(status == StatusQuoted || status == StatusWon)
 }
 
 // Assign gives an enquiry to a user (nil: to nobody) if it is still at
@@ -86,9 +97,10 @@ func (s *Store) Assign(ctx context.Context, id, version int64, assignee *User, b
 
 // ChangeStatusOfMany moves every enquiry of ids to status, in one write;
 // ids that no longer exist, or that a colleague changed at the same
-// moment, are skipped. It returns how many it changed or found as asked.
+// moment, and those on compliance hold for quoted or won, are skipped. It
+// returns how many it changed or found as asked.
 func (s *Store) ChangeStatusOfMany(ctx context.Context, ids []int64, status string, by Actor) (int, error) {
-	return s.changeEach(ctx, ids, by, toStatus(status))
+	return s.changeEach(ctx, ids, by, toStatus(status, ""))
 }
 
 // AssignMany gives every enquiry of ids to a user (nil: to nobody), in one
@@ -98,30 +110,37 @@ func (s *Store) AssignMany(ctx context.Context, ids []int64, assignee *User, by 
 }
 
 // change is one change of an enquiry: the columns to set and the event to
-// record, or false when the enquiry already is as asked.
-type change func(e *Enquiry) (map[string]any, Event, bool)
+// record, or nil when the enquiry already is as asked; an error refuses it.
+type change func(e *Enquiry) (map[string]any, Event, error)
 
-func toStatus(status string) change {
-	return func(e *Enquiry) (map[string]any, Event, bool) {
+func toStatus(status, release string) change {
+	return func(e *Enquiry) (map[string]any, Event, error) {
 		if e.Status == status {
-			return nil, Event{}, false
+			return nil, Event{}, nil
 		}
-		return map[string]any{"status": status}, Event{Kind: EventStatusChanged, Detail: e.Status + " → " + status}, true
+		ev := Event{Kind: EventStatusChanged, Detail: e.Status + " → " + status}
+		if HeldBack(e.ComplianceState, status) {
+			if strings.TrimSpace(release) == "" {
+				return nil, Event{}, fmt.Errorf("enquiry %s is on compliance %s: %w", e.Reference, e.ComplianceState, ErrComplianceHold)
+			}
+			ev.Detail += " (compliance " + e.ComplianceState + " released: " + strings.TrimSpace(release) + ")"
+		}
+		return map[string]any{"status": status}, ev, nil
 	}
 }
 
 func toAssignee(assignee *User) change {
-	return func(e *Enquiry) (map[string]any, Event, bool) {
+	return func(e *Enquiry) (map[string]any, Event, error) {
 		if assignee == nil {
 			if e.AssigneeID == nil {
-				return nil, Event{}, false
+				return nil, Event{}, nil
 			}
-			return map[string]any{"assignee_id": nil}, Event{Kind: EventAssigned, Detail: "Unassigned"}, true
+			return map[string]any{"assignee_id": nil}, Event{Kind: EventAssigned, Detail: "Unassigned"}, nil
 		}
 		if e.AssigneeID != nil && *e.AssigneeID == assignee.ID {
-			return nil, Event{}, false
+			return nil, Event{}, nil
 		}
-		return map[string]any{"assignee_id": assignee.ID}, Event{Kind: EventAssigned, Detail: "Assigned to " + assignee.Name}, true
+		return map[string]any{"assignee_id": assignee.ID}, Event{Kind: EventAssigned, Detail: "Assigned to " + assignee.Name}, nil
 	}
 }
 
@@ -131,7 +150,7 @@ func (s *Store) changeEach(ctx context.Context, ids []int64, by Actor, apply cha
 		done = 0
 		for _, id := range ids {
 			err := tx.change(id, 0, by, apply)
-			if errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) {
+			if errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) || errors.Is(err, ErrComplianceHold) {
 				continue
 			}
 			if err != nil {
@@ -158,9 +177,9 @@ func (tx *Tx) change(id, version int64, by Actor, apply change) error {
 	if version != 0 && e.Version != version {
 		return fmt.Errorf("enquiry %s changed since you opened it: %w", e.Reference, ErrConflict)
 	}
-	updates, ev, changed := apply(&e)
-	if !changed {
-		return nil
+	updates, ev, err := apply(&e)
+	if err != nil || updates == nil {
+		return err
 	}
 	updates["version"], updates["updated_at"] = e.Version+1, tx.now().UTC()
 	// The version read above may be stale by now on PostgreSQL, where

@@ -97,6 +97,10 @@ SELECT count(*) FROM enquiries WHERE assignee_id IS NULL AND status IN (?, ?, ?,
 -- name: count-new
 SELECT count(*) FROM enquiries WHERE status = 'new';
 
+-- name: count-open-on-hold
+-- The parameters are the open statuses, then hold and block.
+SELECT count(*) FROM enquiries WHERE status IN (?, ?, ?, ?) AND compliance_state IN (?, ?);
+
 -- ---------------------------------------------------------------- reports
 
 -- name: report-country-status
