@@ -23,19 +23,11 @@ func Load(ctx context.Context, st *store.Store) (*Rules, error) {
 	if _, err := st.SeedRules(ctx, rows); err != nil {
 		return nil, fmt.Errorf("seed compliance rules: %w", err)
 	}
-	current, err := st.CurrentRules(ctx)
-	if err != nil {
+	b := &Book{st: st}
+	if err := b.Reload(ctx); err != nil {
 		return nil, err
 	}
-	rules := make([]*Rule, 0, len(current))
-	for _, row := range current {
-		r, err := fromRow(row)
-		if err != nil {
-			return nil, fmt.Errorf("compliance rule %s v%d: %w", row.ID, row.Version, err)
-		}
-		rules = append(rules, r)
-	}
-	return New(rules)
+	return b.Rules(), nil
 }
 
 func toRow(r *Rule) store.RuleRow {

@@ -33,7 +33,7 @@ type Handlers struct {
 	notifyMail    func()
 	metrics       *web.Metrics
 	fresh         *freshPages
-	rules         *compliance.Rules
+	rules         *compliance.Book
 }
 
 // Deps are what the public handlers need.
@@ -51,7 +51,7 @@ type Deps struct {
 	NotifyMail func()
 	Metrics    *web.Metrics
 	// Rules screen every enquiry at intake.
-	Rules *compliance.Rules
+	Rules *compliance.Book
 }
 
 // NewHandlers builds the public handlers.

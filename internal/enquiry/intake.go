@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"iordesk/internal/compliance"
 	"iordesk/internal/store"
 )
 
@@ -42,10 +41,13 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 	now := h.now()
 	clean := f.Validate(h.cat, now, errs)
 	out := outcome{Errors: errs}
+	// Screened in memory before the write, so the writer waits for no
+	// screening.
 	var findings []store.Finding
-	var state string
+	var e *store.Enquiry
 	if len(errs) == 0 && !reload {
-		findings, state = screen(h.rules, clean)
+		e = clean.enquiry(now, h.noticeVersion, from)
+		findings, e.ComplianceState = h.rules.Rules().ScreenEnquiry(e)
 	}
 	err := h.store.Write(ctx, func(tx *store.Tx) error {
 		refusal, err := h.captcha.check(tx, f.CaptchaID, f.CaptchaSolution)
@@ -58,8 +60,6 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 			errs.Add("captcha_solution", refusal.Error())
 		}
 		if !reload && len(errs) == 0 {
-			e := clean.enquiry(now, h.noticeVersion, from)
-			e.ComplianceState = state
 			ref, err := insertWithFreshReference(tx, e, clean.Destinations)
 			if err != nil {
 				return err
@@ -92,27 +92,6 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 		h.notifyMail()
 	}
 	return out, nil
-}
-
-// screen runs the compliance pre-screen over each destination of a valid
-// enquiry: the findings to store with it and its state. It reads rules in
-// memory only, before the write, so the writer waits for no screening.
-func screen(rules *compliance.Rules, c Clean) ([]store.Finding, string) {
-	if rules == nil {
-		return nil, ""
-	}
-	var out []store.Finding
-	worst := compliance.Severity(0)
-	for _, dest := range c.Destinations {
-		found := rules.Screen(compliance.Facts{Destination: dest, Category: c.ProductCategory, Description: c.ProductDescription,
-			ContainsEncryption: c.ContainsEncryption, WirelessRadio: c.WirelessRadio, LithiumBatteries: c.LithiumBatteries,
-			Condition: c.Condition, EndUserHQ: c.EndUserHQCountry})
-		worst = max(worst, compliance.State(found))
-		for _, f := range found {
-			out = append(out, compliance.Stored(dest, f))
-		}
-	}
-	return out, compliance.StateName(worst)
 }
 
 func insertWithFreshReference(tx *store.Tx, e *store.Enquiry, destinations []string) (string, error) {

@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"iordesk/internal/compliance"
 	"iordesk/internal/pgtest"
 	"iordesk/internal/store"
 )
@@ -383,4 +384,48 @@ func TestOverviewCountsOnHold(t *testing.T) {
 	if got := page.Find(`a.stat[href="/staff/enquiries?status=open&compliance=hold"]`).Text(); !strings.Contains(got, "2") {
 		t.Fatalf("tile %q", got)
 	}
+}
+
+// Screening again applies the rules in force and records what changed on
+// the timeline; the findings made before keep their rule's version.
+func TestRescreenRecordsTheDifference(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, a *app) {
+		e := a.enquiryWith(func(e *store.Enquiry) {
+			e.ProductCategory, e.WirelessRadio, e.Condition = "it_networking", "yes", "new"
+		}, "IN", "DE")
+		agent := a.session(store.RoleAgent)
+		path := fmt.Sprintf("/staff/enquiries/%d/rescreen", e.ID)
+		if rec := a.request("POST", path, url.Values{}, agent); rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "done=rescreen") {
+			t.Fatalf("first screen: %d %s", rec.Code, rec.Header().Get("Location"))
+		}
+		cur, _ := a.st.EnquiryByID(t.Context(), e.ID)
+		if cur.ComplianceState != store.ComplianceAction {
+			t.Fatalf("state %q after screening", cur.ComplianceState)
+		}
+		// A manager makes the WPC rule a hold: the enquiry, screened again,
+		// holds, and the timeline says which rule moved.
+		var wpc *compliance.Rule
+		for _, r := range a.srv.Rules.Rules().All() {
+			if r.ID == "IN-WPC" {
+				copy := *r
+				wpc = &copy
+			}
+		}
+		wpc.Severity = compliance.Hold
+		if err := a.srv.Rules.Save(t.Context(), wpc, false); err != nil {
+			t.Fatal(err)
+		}
+		a.request("POST", path, url.Values{}, agent)
+		cur, _ = a.st.EnquiryByID(t.Context(), e.ID)
+		evs, _ := a.st.Events(t.Context(), e.ID)
+		last := evs[len(evs)-1]
+		if cur.ComplianceState != store.ComplianceHold || last.Kind != store.EventRescreened ||
+			!strings.Contains(last.Detail, "state action → hold") || !strings.Contains(last.Detail, "+ IN: WPC ETA (IN-WPC v2, hold)") ||
+			!strings.Contains(last.Detail, "− IN: WPC ETA (IN-WPC v1)") {
+			t.Fatalf("state %q, last event %+v", cur.ComplianceState, last)
+		}
+		if rec := a.request("POST", path, url.Values{}, agent); !strings.HasSuffix(rec.Header().Get("Location"), "done=rescreen-same") {
+			t.Fatalf("a third screen with no change: %s", rec.Header().Get("Location"))
+		}
+	})
 }

@@ -74,6 +74,7 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.POST("/staff/enquiries/:id/assign", desk.SetAssignee, agent...)
 	e.POST("/staff/enquiries/:id/notes", desk.AddNote, agent...)
 	e.POST("/staff/enquiries/:id/spam", desk.MarkSpam, agent...)
+	e.POST("/staff/enquiries/:id/rescreen", desk.Rescreen, agent...)
 	e.GET("/staff/export.csv", reports.ExportCSV, manager...)
 	e.GET("/staff/export.xlsx", reports.ExportXLSX, manager...)
 	e.GET("/staff/reports", reports.Reports, manager...)

@@ -50,6 +50,9 @@ type Server struct {
 	// Metrics serves the Prometheus figures to anyone who reaches it: for
 	// the listener of IORDESK_METRICS_ADDR, which the operator keeps private.
 	Metrics echo.HandlerFunc
+	// Rules are the compliance rules in force; Run reloads them every few
+	// minutes, to see changes made on other instances.
+	Rules *compliance.Book
 }
 
 // New builds the echo instance with every route.
@@ -84,7 +87,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	captcha := enquiry.NewCaptcha(d.Store, d.Now)
 	// The store is migrated: the rules in force are read once here.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	rules, err := compliance.Load(ctx, d.Store)
+	rules, err := compliance.Open(ctx, d.Store)
 	cancel()
 	if err != nil {
 		return nil, err
@@ -96,10 +99,10 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	})
 	sessions := staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))
 	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log, Metrics: metrics,
-		Sessions: sessions, Sleep: d.Sleep})
+		Sessions: sessions, Sleep: d.Sleep, Rules: rules})
 	reports := report.NewHandlers(d.Store, render, cat, d.Now, d.Log)
 	routes(e, cfg, public, desk, sessions, reports, &operations{store: d.Store, metrics: metrics})
-	return &Server{Echo: e, Captcha: captcha, Outbox: outbox, Metrics: metrics.Handler(false)}, nil
+	return &Server{Echo: e, Captcha: captcha, Outbox: outbox, Metrics: metrics.Handler(false), Rules: rules}, nil
 }
 
 func newOutbox(cfg config.Config, d Deps, cat *catalog.Catalogue) (*mail.Outbox, error) {

@@ -210,6 +210,30 @@ func (h *Handlers) SetStatus(c echo.Context) error {
 	return err
 }
 
+// Rescreen serves POST /staff/enquiries/{id}/rescreen: the enquiry is
+// screened again with the rules in force; what changed goes on its
+// timeline.
+func (h *Handlers) Rescreen(c echo.Context) error {
+	id, err := pathID(c, "enquiry")
+	if err != nil {
+		return err
+	}
+	r, err := h.store.Rescreen(c.Request().Context(), id, actor(c), h.rules.Rules().ScreenEnquiry)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return notFound("enquiry")
+	case errors.Is(err, store.ErrConflict):
+		return h.showEnquiry(c, http.StatusConflict, "Someone else changed this enquiry meanwhile; here it is as it is now.")
+	case err != nil:
+		return err
+	}
+	done := "rescreen-same"
+	if r.Changed {
+		done = "rescreen"
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/enquiries/"+strconv.FormatInt(id, 10)+"?done="+done)
+}
+
 // MarkSpam serves POST /staff/enquiries/{id}/spam.
 func (h *Handlers) MarkSpam(c echo.Context) error {
 	return h.act(c, "spam", func(id, version int64) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/compliance"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 )
@@ -28,6 +29,7 @@ type Handlers struct {
 	log      *slog.Logger
 	metrics  *web.Metrics
 	hashing  *hashSlots
+	rules    *compliance.Book
 }
 
 // Deps are what the staff handlers need.
@@ -42,6 +44,8 @@ type Deps struct {
 	// Sleep waits out a login slowdown; nil means a real wait (tests
 	// record the waits instead).
 	Sleep func(context.Context, time.Duration) error
+	// Rules are the compliance rules in force, for re-screening.
+	Rules *compliance.Book
 }
 
 // hashWait is how long a login waits for a free hashing slot before it is
@@ -54,7 +58,7 @@ func NewHandlers(d Deps) *Handlers {
 		d.Sleep = sleep
 	}
 	return &Handlers{store: d.Store, render: d.Render, cat: d.Catalog, sessions: d.Sessions, now: d.Now, sleep: d.Sleep,
-		log: d.Log, metrics: d.Metrics, hashing: newHashSlots(hashWait)}
+		log: d.Log, metrics: d.Metrics, hashing: newHashSlots(hashWait), rules: d.Rules}
 }
 
 // sleep waits for d, or until ctx ends.

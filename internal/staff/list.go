@@ -163,6 +163,8 @@ func assigneeName(r store.Enquiry, names map[int64]string) string {
 var notices = map[string]string{
 	"status": "Status changed.", "assign": "Assignment changed.", "note": "Note added.",
 	"spam": "Marked as spam.", "bulk": "Done for the selected enquiries.",
+	"rescreen":      "Screened again with the rules in force: the differences are on the timeline.",
+	"rescreen-same": "Screened again with the rules in force: nothing changed.",
 }
 
 // maxBulk bounds one bulk action.

@@ -31,6 +31,7 @@ const (
 	EventAssigned      = "assigned"
 	EventNote          = "note"
 	EventErased        = "erased"
+	EventRescreened    = "rescreened"
 )
 
 // AddEvent appends an event to an enquiry's timeline.

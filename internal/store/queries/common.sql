@@ -260,6 +260,19 @@ FROM compliance_rules r
 WHERE r.version = (SELECT max(v.version) FROM compliance_rules v WHERE v.id = r.id) AND r.retired = ?
 ORDER BY r.id;
 
+-- name: delete-findings
+DELETE FROM enquiry_findings WHERE enquiry_id = ?;
+
+-- name: next-rule-version
+SELECT coalesce(max(version), 0) + 1 FROM compliance_rules WHERE id = ?;
+
+-- name: insert-rule-version
+-- A new version of a rule (the previous versions stay, for the findings
+-- made with them); retired ends the rule.
+INSERT INTO compliance_rules (id, version, destination, categories, conditions, scheme, authority, summary,
+    severity, local_entity, lead_time, source, source_url, verified, reviewed, retired)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
 -- name: insert-finding
 INSERT INTO enquiry_findings (enquiry_id, country, rule_id, rule_version) VALUES (?, ?, ?, ?);
 
