@@ -47,6 +47,7 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 	var e *store.Enquiry
 	if len(errs) == 0 && !reload {
 		e = clean.enquiry(now, h.noticeVersion, from)
+		e.Destinations = clean.Destinations
 		findings, e.ComplianceState = h.rules.Rules().ScreenEnquiry(e)
 	}
 	err := h.store.Write(ctx, func(tx *store.Tx) error {
