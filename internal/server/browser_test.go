@@ -143,6 +143,14 @@ func TestTriageInABrowser(t *testing.T) {
 	run(t, ctx, "add a note", chromedp.SendKeys(chromedp.ID("note"), "Called the prospect; sending a quote."),
 		chromedp.Click(chromedp.CSS(`form[action$="/notes"] button`)))
 	waitFor(t, ctx, notice("Note added"))
+	// The compliance panel: screened on demand, with its standing line.
+	run(t, ctx, "screen again", chromedp.Click(chromedp.CSS(`form[action$="/rescreen"] button`)))
+	waitFor(t, ctx, notice("Screened again"))
+	if !evalBool(t, ctx, `(p => p !== null && p.textContent.includes("Indicative only — not legal advice")
+		&& p.querySelector(".badge-compliance-clear, .badge-compliance-action, .badge-compliance-hold, .badge-compliance-block") !== null)
+		(document.querySelector(".compliance-panel"))`) {
+		t.Fatal("the compliance panel does not show the screen's state and its disclaimer")
+	}
 	shot(t, ctx, "screenshot-enquiry.png", false)
 	timeline, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("ol.timeline")))
 	if err != nil || !strings.Contains(timeline, "→ contacted") || !strings.Contains(timeline, "Called the prospect") {
