@@ -273,10 +273,7 @@ func parseRule(row []string, urls map[string]string) (*Rule, error) {
 	}
 	rule.When = splitNonEmpty(field("when"), "+")
 	for _, cond := range rule.When {
-		switch {
-		case cond == "radio", cond == "encryption", cond == "lithium", cond == "used", cond == "gpu",
-			strings.HasPrefix(cond, "end_user:"):
-		default:
+		if !knownCondition(cond) {
 			return nil, fmt.Errorf("%s: unknown condition %q", rule.ID, cond)
 		}
 	}
@@ -316,4 +313,63 @@ func splitNonEmpty(s, sep string) []string {
 		}
 	}
 	return out
+}
+
+// Check says what is wrong with a rule a person entered, or nil: a
+// destination of known codes or groups, known product categories and
+// conditions, a scheme and a summary, a source address and a review date
+// not in the future.
+func Check(r *Rule, isCountry func(code string) bool, isCategory func(code string) bool, now time.Time) error {
+	switch {
+	case !ruleID.MatchString(r.ID):
+		return fmt.Errorf("the id may hold capital letters, digits and hyphens (up to 40)")
+	case strings.TrimSpace(r.Scheme) == "" || strings.TrimSpace(r.Summary) == "":
+		return fmt.Errorf("a rule needs a scheme and a one-sentence summary")
+	case r.Severity < Info || r.Severity > Block:
+		return fmt.Errorf("choose a severity")
+	case !strings.HasPrefix(r.SourceURL, "https://") && !strings.HasPrefix(r.SourceURL, "http://"):
+		return fmt.Errorf("give the source's web address")
+	case r.Reviewed.IsZero() || r.Reviewed.After(now):
+		return fmt.Errorf("give the date the rule was last checked against its source (not in the future)")
+	}
+	for _, d := range strings.Split(r.Destination, "|") {
+		if _, group := groups[d]; !group && d != "*" && !isCountry(d) {
+			return fmt.Errorf("destination %q is not a country code, a group (EU, GCC, EAEU, D5) or *", d)
+		}
+	}
+	for _, c := range r.Categories {
+		if !isCategory(c) {
+			return fmt.Errorf("unknown product category %q", c)
+		}
+	}
+	for _, cond := range r.When {
+		if !knownCondition(cond) {
+			return fmt.Errorf("unknown condition %q (radio, encryption, lithium, used, gpu, end_user:GROUPS)", cond)
+		}
+	}
+	return nil
+}
+
+var ruleID = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,39}$`)
+
+func knownCondition(cond string) bool {
+	switch cond {
+	case "radio", "encryption", "lithium", "used", "gpu":
+		return true
+	}
+	return strings.HasPrefix(cond, "end_user:") && len(cond) > len("end_user:")
+}
+
+// ReviewDue reports whether a rule was last checked against its source
+// more than ReviewAfter ago.
+func (r *Rule) ReviewDue(now time.Time) bool { return now.Sub(r.Reviewed) > ReviewAfter }
+
+// ReviewAfter is how long a rule may go unchecked before it is flagged.
+const ReviewAfter = 180 * 24 * time.Hour
+
+// Describe is the rule in one line, for the audit log.
+func (r *Rule) Describe() string {
+	return fmt.Sprintf("dest=%s cat=%s when=%s scheme=%q authority=%q severity=%s local=%v lead=%q source=%s verified=%v reviewed=%s summary=%q",
+		r.Destination, strings.Join(r.Categories, "|"), strings.Join(r.When, "+"), r.Scheme, r.Authority, r.Severity,
+		r.LocalEntity, r.LeadTime, r.SourceURL, r.Verified, r.Reviewed.Format(time.DateOnly), r.Summary)
 }

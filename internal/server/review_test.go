@@ -429,3 +429,72 @@ func TestRescreenRecordsTheDifference(t *testing.T) {
 		}
 	})
 }
+
+// Managers keep the rules: a change is a new version in force at once and
+// audited before and after; bad input is refused with the reason; a rule
+// retires; agents may not; a rule long unchecked is flagged.
+func TestManagersKeepTheRules(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, a *app) {
+		manager, agent := a.session(store.RoleManager), a.session(store.RoleAgent)
+		if rec := a.request("GET", "/staff/rules", nil, agent); rec.Code != http.StatusForbidden {
+			t.Fatalf("an agent on the rules page: %d", rec.Code)
+		}
+		page := doc(t, a.request("GET", "/staff/rules?destination=IN", nil, manager))
+		if n := page.Find("table.rules tbody tr").Length(); n < 5 || !strings.Contains(page.Text(), "WPC ETA") {
+			t.Fatalf("India's rules: %d rows", n)
+		}
+		form := url.Values{"id": {"IN-WPC"}, "destination": {"IN"}, "when": {"radio"}, "scheme": {"WPC ETA"},
+			"authority": {"WPC wing"}, "summary": {"Radio equipment needs an ETA; only an Indian entity can apply."},
+			"severity": {"hold"}, "local_entity": {"yes"}, "source_url": {"https://www.spilma.com/en/guides/india-bis-tec-wpc-certification"},
+			"verified": {"yes"}, "reviewed": {"2026-11-30"}}
+		if rec := a.request("POST", "/staff/rules", form, agent); rec.Code != http.StatusForbidden {
+			t.Fatalf("an agent saving a rule: %d", rec.Code)
+		}
+		if rec := a.request("POST", "/staff/rules", form, manager); rec.Code != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", rec.Code, doc(t, rec).Find(".error-summary").Text())
+		}
+		var wpc *compliance.Rule
+		for _, r := range a.srv.Rules.Rules().All() {
+			if r.ID == "IN-WPC" {
+				wpc = r
+			}
+		}
+		if wpc == nil || wpc.Version != 2 || wpc.Severity != compliance.Hold || wpc.Authority != "WPC wing" {
+			t.Fatalf("rule in force: %+v", wpc)
+		}
+		log, _ := a.st.AuditLog(t.Context(), 1)
+		if len(log) != 1 || log[0].Action != store.AuditRuleChange || !strings.Contains(log[0].Detail, "before dest=IN") ||
+			!strings.Contains(log[0].Detail, "severity=action") || !strings.Contains(log[0].Detail, "severity=hold") {
+			t.Fatalf("audit %+v", log)
+		}
+		for field, bad := range map[string]string{"destination": "XX", "when": "moonphase", "severity": "severe",
+			"source_url": "somewhere", "reviewed": "2030-01-01", "categories": "toasters"} {
+			f := url.Values{}
+			for k, v := range form {
+				f[k] = v
+			}
+			f.Set(field, bad)
+			if rec := a.request("POST", "/staff/rules", f, manager); rec.Code != http.StatusUnprocessableEntity {
+				t.Errorf("%s=%q: %d", field, bad, rec.Code)
+			}
+		}
+		// A new rule, long unchecked: flagged for review.
+		added := url.Values{"new": {"yes"}, "id": {"DE-TEST"}, "destination": {"DE"}, "scheme": {"Test scheme"},
+			"summary": {"A test."}, "severity": {"info"}, "source_url": {"https://example.org/"}, "reviewed": {"2025-01-01"}}
+		if rec := a.request("POST", "/staff/rules", added, manager); rec.Code != http.StatusSeeOther {
+			t.Fatalf("add: %d %s", rec.Code, doc(t, rec).Find(".error-summary").Text())
+		}
+		row := doc(t, a.request("GET", "/staff/rules?q=DE-TEST", nil, manager)).Find("table.rules tbody tr")
+		if row.Length() != 1 || !strings.Contains(row.Text(), "review due") || !strings.Contains(row.Text(), "unverified") {
+			t.Fatalf("the new rule's row: %q", row.Text())
+		}
+		if rec := a.request("POST", "/staff/rules/DE-TEST/retire", url.Values{}, manager); rec.Code != http.StatusSeeOther {
+			t.Fatalf("retire: %d", rec.Code)
+		}
+		for _, r := range a.srv.Rules.Rules().All() {
+			if r.ID == "DE-TEST" {
+				t.Fatal("a retired rule is still in force")
+			}
+		}
+	})
+}

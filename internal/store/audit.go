@@ -31,6 +31,8 @@ const (
 	AuditErasure       = "erasure"
 	// AuditComplianceRelease: a manager moved a held or blocked enquiry on.
 	AuditComplianceRelease = "compliance_release"
+	// AuditRuleChange: a compliance rule added, changed or retired.
+	AuditRuleChange = "rule_change"
 )
 
 // Audit appends to the audit log (nothing in the application updates or
