@@ -31,6 +31,7 @@ Commands:
   demo-data  insert realistic fake enquiries: demo-data --count N
   backup     a consistent copy of the live SQLite database: backup -o FILE
   export     the dashboard's export: export --format csv|xlsx [--country XX] [--status S] [--from DATE] [--to DATE] [-o FILE]
+  rules      the compliance rules in force as CSV: rules export [-o FILE], rules import --file FILE
 
 Run "iordesk COMMAND --help" for the flags of a command.
 `
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return export(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return backup(ctx, args, getenv, stdout, stderr)
+	case "rules":
+		return rulesCmd(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

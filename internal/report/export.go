@@ -143,6 +143,41 @@ func (x *Exporter) WriteCSV(ctx context.Context, w io.Writer, f store.Filter, op
 	return n, bw.Flush()
 }
 
+// WriteTable writes a header and rows as the exports write CSV: every field
+// quoted and made safe from formulas (SafeCell), CRLF line ends.
+func WriteTable(w io.Writer, header []string, rows [][]string) error {
+	bw := bufio.NewWriter(w)
+	writeQuoted(bw, header)
+	line := make([]string, len(header))
+	for _, row := range rows {
+		for i, v := range row {
+			line[i] = SafeCell(v)
+		}
+		if err := writeQuoted(bw, line); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// RestoreCell undoes SafeCell: it removes each apostrophe SafeCell put
+// before a formula character, for a file exported here and read back. A
+// value that itself held such an apostrophe loses it.
+func RestoreCell(s string) string {
+	if !strings.Contains(s, "'") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' && i+1 < len(s) && (i == 0 || cellBreak(s[i-1])) &&
+			(formulaStart(s[i+1]) || (i == 0 && (s[1] == '\t' || s[1] == '\r'))) {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
 // writeQuoted writes one CSV record with every field in double quotes
 // (quotes inside doubled) and a CRLF, as RFC 4180 allows.
 func writeQuoted(w *bufio.Writer, fields []string) error {
