@@ -227,6 +227,16 @@ func New(rules []*Rule) (*Rules, error) {
 	return r, nil
 }
 
+// Schemes lists the rules' schemes, each once, sorted.
+func (r *Rules) Schemes() []string {
+	var out []string
+	for _, rule := range r.all {
+		out = append(out, rule.Scheme)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // All lists the rules in the order they were given.
 func (r *Rules) All() []*Rule { return r.all }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/store"
@@ -19,7 +20,7 @@ import (
 // dropped, never guessed.
 type Query struct {
 	Country, Status, Service, Category, Assignee, Q, From, To, Sort string
-	Compliance                                                      string
+	Compliance, Scheme                                              string
 	Page                                                            int
 }
 
@@ -45,6 +46,9 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 	}
 	if s := v.Get("compliance"); slices.Contains(store.ComplianceStates, s) {
 		q.Compliance = s
+	}
+	if s := strings.TrimSpace(v.Get("scheme")); s != "" && len(s) <= 200 && utf8.ValidString(s) {
+		q.Scheme = s
 	}
 	if a := v.Get("assignee"); a == "me" || a == "none" {
 		q.Assignee = a
@@ -73,7 +77,7 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 
 // Filter turns the query into the store's filter; me is the current user.
 func (q Query) Filter(me int64) store.Filter {
-	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category, Compliance: q.Compliance,
+	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category, Compliance: q.Compliance, Scheme: q.Scheme,
 		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * PageSize, Limit: PageSize}
 	switch q.Assignee {
 	case "":
@@ -98,7 +102,7 @@ func (q Query) Values() url.Values {
 	v := url.Values{}
 	for k, val := range map[string]string{"country": q.Country, "status": q.Status, "service": q.Service,
 		"category": q.Category, "assignee": q.Assignee, "q": q.Q, "from": q.From, "to": q.To, "sort": q.Sort,
-		"compliance": q.Compliance} {
+		"compliance": q.Compliance, "scheme": q.Scheme} {
 		if val != "" {
 			v.Set(k, val)
 		}

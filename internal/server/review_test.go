@@ -325,6 +325,16 @@ func TestCompliancePanelAndFilter(t *testing.T) {
 		if badge := list.Find(".badge-compliance-block").Length(); badge != 1 {
 			t.Errorf("%d block badges in the list", badge)
 		}
+		// By scheme: the enquiry with a finding of that scheme, none other.
+		refs = nil
+		doc(t, a.request("GET", "/staff/enquiries?scheme="+url.QueryEscape("End-use check"), nil, agent)).Find("a.ref").
+			Each(func(_ int, s *goquery.Selection) { refs = append(refs, s.Text()) })
+		if len(refs) != 1 || refs[0] != blocked.Reference {
+			t.Errorf("scheme=End-use check lists %v", refs)
+		}
+		if n := doc(t, a.request("GET", "/staff/enquiries?scheme="+url.QueryEscape("WPC ETA"), nil, agent)).Find("a.ref").Length(); n != 0 {
+			t.Errorf("scheme=WPC ETA lists %d", n)
+		}
 	})
 }
 

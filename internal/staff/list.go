@@ -36,6 +36,7 @@ type listView struct {
 	CountryOptions, StatusOptions, ServiceOptions, CategoryOptions, BulkStatusOptions template.HTML
 	Colleagues, ActiveColleagues                                                      []catalog.Choice
 	ComplianceStates                                                                  []string
+	Schemes                                                                           []string // of the rules in force
 	Notice                                                                            string
 	FilterActive                                                                      bool
 	ExportQuery                                                                       string // the filter without the page, for the export links
@@ -89,7 +90,7 @@ func (h *Handlers) List(c echo.Context) error {
 	}
 	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, limit), CountCapped: count > limit,
 		Return: c.Request().URL.RequestURI(), Colleagues: colleagueChoices(users, true),
-		ActiveColleagues: colleagueChoices(users, false), ComplianceStates: store.ComplianceStates, Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
+		ActiveColleagues: colleagueChoices(users, false), ComplianceStates: store.ComplianceStates, Schemes: h.rules.Rules().Schemes(), Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
 	for _, o := range []struct {
 		into     *template.HTML
 		list     string

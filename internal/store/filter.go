@@ -16,6 +16,7 @@ type Filter struct {
 	AssigneeID int64 // 0: anyone
 	Unassigned bool
 	Compliance string    // a compliance state (ComplianceClear…)
+	Scheme     string    // a scheme some finding of the enquiry names
 	Query      string    // free text: reference, email, name, company, description
 	From, To   time.Time // created in [From, To); zero: unbounded
 	Oldest     bool      // oldest first instead of newest
@@ -84,6 +85,9 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 	}
 	if f.Compliance != "" {
 		where("e.compliance_state = ?", f.Compliance)
+	}
+	if f.Scheme != "" {
+		where(s.queries.text["has-scheme"], f.Scheme)
 	}
 	if f.AssigneeID != 0 {
 		where("e.assignee_id = ?", f.AssigneeID)

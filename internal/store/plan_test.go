@@ -73,6 +73,8 @@ func TestListFiltersUseTheirIndexes(t *testing.T) {
 		"date range":      {Filter{From: from, To: from.Add(24 * time.Hour)}, "enquiries_created_at"},
 		"oldest first":    {Filter{Oldest: true}, "enquiries_created_at"},
 		"reference":       {Filter{Query: "enq-p0000042"}, "sqlite_autoindex_enquiries_1"},
+		"compliance":      {Filter{Compliance: ComplianceHold}, "enquiries_compliance_created"},
+		"scheme":          {Filter{Scheme: "WPC ETA"}, "enquiry_findings_rule"},
 	}
 	for name, tc := range cases {
 		plan, err := s.explain(ctx, tc.f)
@@ -82,7 +84,9 @@ func TestListFiltersUseTheirIndexes(t *testing.T) {
 		if !strings.Contains(plan, tc.index) {
 			t.Errorf("%s: plan does not use %s: %s", name, tc.index, plan)
 		}
-		if strings.Contains(plan, "TEMP B-TREE") {
+		// A scheme's enquiries are found through the findings' index, then
+		// put in order: the one filter that sorts.
+		if strings.Contains(plan, "TEMP B-TREE") && name != "scheme" {
 			t.Errorf("%s: plan sorts in a temporary b-tree: %s", name, plan)
 		}
 		for _, part := range strings.Split(plan, " | ") {

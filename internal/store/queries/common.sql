@@ -243,6 +243,12 @@ ROLLBACK TO enquiry;
 
 -- ---------------------------------------------------------------- compliance
 
+-- fragment: has-scheme
+-- The list's filter by scheme: enquiries with a finding of any version of
+-- a rule of that scheme.
+e.id IN (SELECT f.enquiry_id FROM enquiry_findings f
+    JOIN compliance_rules r ON r.id = f.rule_id AND r.version = f.rule_version WHERE r.scheme = ?)
+
 -- name: count-rules
 SELECT count(*) FROM compliance_rules;
 

@@ -33,3 +33,6 @@ CREATE TABLE enquiry_findings (
     rule_version INTEGER NOT NULL,
     PRIMARY KEY (enquiry_id, country, rule_id)
 ) WITHOUT ROWID;
+-- The list's filter by scheme finds the enquiries of a rule's versions.
+CREATE INDEX enquiry_findings_rule ON enquiry_findings (rule_id, rule_version, enquiry_id);
+CREATE INDEX compliance_rules_scheme ON compliance_rules (scheme);
