@@ -17,7 +17,7 @@ import (
 
 // export is `iordesk export --format csv|xlsx [filters] [-o FILE]`: the
 // dashboard's export, to a file or stdout.
-func export(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
+func export(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var format, out, rows string
 	var bom bool
 	filter := map[string]*string{}
@@ -73,28 +73,17 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 	if isTerminal(stderr) {
 		x.Progress = func(n int) { fmt.Fprintf(stderr, "\r%d rows…", n) }
 	}
-	w := stdout
-	if out != "" {
-		f, err := os.Create(out)
-		if err != nil {
-			return err
-		}
-		// A file that did not close whole (a full disk) is not an export.
-		defer func() {
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("write %s: %w", out, cerr)
-			}
-		}()
-		w = f
-	}
 	opts := report.Options{PerDestination: rows == "destination", BOM: bom}
 	var n int
 	f := q.Filter(0)
-	if format == "csv" {
-		n, err = x.WriteCSV(ctx, w, f, opts)
-	} else {
-		n, err = x.WriteXLSX(ctx, w, f, opts)
-	}
+	err = toOutput(out, stdout, func(w io.Writer) (err error) {
+		if format == "csv" {
+			n, err = x.WriteCSV(ctx, w, f, opts)
+		} else {
+			n, err = x.WriteXLSX(ctx, w, f, opts)
+		}
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -106,6 +95,24 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 		fmt.Fprintf(stderr, "\rexported %d rows\n", n)
 	}
 	return nil
+}
+
+// toOutput runs write on the file named by path, or on stdout when path is
+// empty. A file that did not close whole (a full disk) is an error.
+func toOutput(path string, stdout io.Writer, write func(io.Writer) error) (err error) {
+	if path == "" {
+		return write(stdout)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write %s: %w", path, cerr)
+		}
+	}()
+	return write(f)
 }
 
 func isTerminal(w io.Writer) bool {

@@ -55,25 +55,12 @@ func rulesCmd(ctx context.Context, args []string, getenv func(string) string, st
 	return importRules(ctx, st, book, file, stdout)
 }
 
-func exportRules(book *compliance.Book, file string, stdout io.Writer) (err error) {
-	w := stdout
-	if file != "" {
-		f, err := os.Create(file)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = cerr
-			}
-		}()
-		w = f
-	}
+func exportRules(book *compliance.Book, file string, stdout io.Writer) error {
 	var rows [][]string
 	for _, r := range book.Rules().All() {
 		rows = append(rows, compliance.ExchangeRow(r))
 	}
-	return report.WriteTable(w, compliance.ExchangeHeader, rows)
+	return toOutput(file, stdout, func(w io.Writer) error { return report.WriteTable(w, compliance.ExchangeHeader, rows) })
 }
 
 // importRules checks every row first: one bad row and nothing is saved.
