@@ -27,7 +27,7 @@ Commands:
   serve      run the web server until SIGINT/SIGTERM (the default)
   migrate    apply pending database migrations
   route      manage desk-mail routing rules (add, list, remove)
-  user       add a staff account: user add --email E --name N --role agent|manager|admin
+  user       staff accounts: user add --email E --name N --role agent|manager|admin, user reset-password --email E, user list
   demo-data  insert realistic fake enquiries: demo-data --count N
   backup     a consistent copy of the live SQLite database: backup -o FILE
   export     the dashboard's export: export --format csv|xlsx [--country XX] [--status S] [--from DATE] [--to DATE] [-o FILE]

@@ -64,3 +64,29 @@ func TestRulesExportAndImport(t *testing.T) {
 		t.Fatal("a file with a bad row was partly imported")
 	}
 }
+
+// `user list` lists the accounts; `user reset-password` gives a generated
+// password that must be changed, and ends the account's sessions.
+func TestUserListAndResetPassword(t *testing.T) {
+	dir := t.TempDir()
+	env := func(k string) string { return map[string]string{"IORDESK_DB": filepath.Join(dir, "users.db")}[k] }
+	call := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), append([]string{"user"}, args...), env, &out, io.Discard)
+		return out.String(), err
+	}
+	if _, err := call("add", "--email", "ops@ior.example", "--name", "Ops Person", "--role", "manager"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := call("list")
+	if err != nil || !strings.Contains(out, "ops@ior.example\tOps Person\tmanager\tactive") {
+		t.Fatalf("list: %q %v", out, err)
+	}
+	out, err = call("reset-password", "--email", "OPS@ior.example")
+	if err != nil || !strings.Contains(out, "to be changed at the next login") {
+		t.Fatalf("reset: %q %v", out, err)
+	}
+	if _, err := call("reset-password", "--email", "nobody@ior.example"); err == nil {
+		t.Fatal("reset of an unknown account")
+	}
+}

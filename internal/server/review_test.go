@@ -508,3 +508,69 @@ func TestManagersKeepTheRules(t *testing.T) {
 		}
 	})
 }
+
+// Staff set their own password: with the current one, strong, ending their
+// other sessions, audited; a generated password must be changed at the
+// first login before anything else.
+func TestOwnPasswordAndForcedChange(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, a *app) {
+		first, second := a.session(store.RoleAgent), a.session(store.RoleAgent)
+		change := func(session, current, next, again string) *httptest.ResponseRecorder {
+			return a.request("POST", "/staff/account/password", url.Values{"current": {current}, "password": {next}, "repeat": {again}}, session)
+		}
+		for what, rec := range map[string]*httptest.ResponseRecorder{
+			"wrong current":  change(first, "not my password", "violet harbour seven quiet", "violet harbour seven quiet"),
+			"weak new":       change(first, testPassword, "password1234", "password1234"),
+			"mismatched new": change(first, testPassword, "violet harbour seven quiet", "violet harbour seven loud"),
+		} {
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d", what, rec.Code)
+			}
+		}
+		if rec := change(first, testPassword, "violet harbour seven quiet", "violet harbour seven quiet"); rec.Code != http.StatusSeeOther {
+			t.Fatalf("change: %d %s", rec.Code, doc(t, rec).Find(".error-summary").Text())
+		}
+		if rec := a.request("GET", "/staff", nil, first); rec.Code != http.StatusOK {
+			t.Errorf("the session that changed the password ended: %d", rec.Code)
+		}
+		if rec := a.request("GET", "/staff", nil, second); rec.Code != http.StatusSeeOther {
+			t.Errorf("another session survived the change: %d", rec.Code)
+		}
+		if tok, _ := a.login("agent@ior.example", "violet harbour seven quiet"); tok == "" {
+			t.Fatal("the new password does not log in")
+		}
+		log, _ := a.st.AuditLog(t.Context(), 3)
+		found := false
+		for _, e := range log {
+			found = found || e.Action == store.AuditPasswordChange
+		}
+		if !found {
+			t.Errorf("no audit line for the change: %+v", log)
+		}
+
+		// An admin resets a manager's password: generated, to be changed.
+		admin := a.session(store.RoleAdmin)
+		m := a.users[store.RoleManager]
+		rec := a.request("POST", fmt.Sprintf("/staff/users/%d", m.ID), url.Values{"name": {m.Name}, "role": {"manager"}, "reset_password": {"yes"}}, admin)
+		generated := doc(t, rec).Find("code.password").First().Text()
+		if generated == "" {
+			t.Fatalf("no generated password shown: %d", rec.Code)
+		}
+		s, _ := a.login("manager@ior.example", generated)
+		if s == "" {
+			t.Fatal("the generated password does not log in")
+		}
+		if rec := a.request("GET", "/staff/enquiries", nil, s); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/staff/account?must=1" {
+			t.Fatalf("before choosing a password: %d %s", rec.Code, rec.Header().Get("Location"))
+		}
+		if rec := a.request("POST", "/staff/enquiries/bulk", url.Values{}, s); rec.Code != http.StatusForbidden {
+			t.Fatalf("a post before choosing a password: %d", rec.Code)
+		}
+		if rec := change(s, generated, "copper lantern river north", "copper lantern river north"); rec.Code != http.StatusSeeOther {
+			t.Fatalf("forced change: %d", rec.Code)
+		}
+		if rec := a.request("GET", "/staff/enquiries", nil, s); rec.Code != http.StatusOK {
+			t.Fatalf("after choosing a password: %d", rec.Code)
+		}
+	})
+}

@@ -34,6 +34,12 @@ func (h *Handlers) Require(min string) echo.MiddlewareFunc {
 				return echo.NewHTTPError(http.StatusForbidden, "Your role ("+u.Role+") does not allow this page.")
 			}
 			web.SetCurrentUser(c, u)
+			if u.MustChangePassword && !strings.HasPrefix(c.Path(), "/staff/account") {
+				if c.Request().Method == http.MethodGet {
+					return c.Redirect(http.StatusSeeOther, "/staff/account?must=1")
+				}
+				return echo.NewHTTPError(http.StatusForbidden, "Choose your own password first, on the My account page.")
+			}
 			c.Response().Header().Set("Cache-Control", "no-store")
 			return next(c)
 		}

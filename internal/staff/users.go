@@ -67,7 +67,9 @@ func NewAccount(ctx context.Context, s *store.Store, email, name, role, password
 	if err != nil {
 		return nil, "", errors.New("password: " + err.Error())
 	}
-	u := &store.User{Email: email, Name: name, Role: role, PasswordHash: hash}
+	// A generated password was shown to someone else: its owner chooses
+	// one at the first login.
+	u := &store.User{Email: email, Name: name, Role: role, PasswordHash: hash, MustChangePassword: generated != ""}
 	if err := s.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, "", errors.New("an account with that email exists")
@@ -75,6 +77,34 @@ func NewAccount(ctx context.Context, s *store.Store, email, name, role, password
 		return nil, "", err
 	}
 	return u, generated, nil
+}
+
+// ResetPassword gives the account of email a new password — password, or
+// a generated one (returned) that must be changed at the next login — and
+// ends its sessions.
+func ResetPassword(ctx context.Context, s *store.Store, email, password string) (string, error) {
+	u, err := s.UserByEmail(ctx, strings.TrimSpace(email))
+	if errors.Is(err, store.ErrNotFound) {
+		return "", errors.New("no account with that email")
+	}
+	if err != nil {
+		return "", err
+	}
+	generated := ""
+	if password == "" {
+		password = GeneratePassword()
+		generated = password
+	} else if err := CheckPasswordRules(password, u.Email, u.Name); err != nil {
+		return "", errors.New("password: " + err.Error())
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	if generated != "" {
+		return generated, s.UpdateUser(ctx, u.ID, u.Name, u.Role, u.Disabled, hash)
+	}
+	return "", s.SetOwnPassword(ctx, u.ID, hash, "")
 }
 
 // AddUser serves POST /staff/users (admin).

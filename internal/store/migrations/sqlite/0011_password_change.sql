@@ -1,0 +1,3 @@
+-- An account whose password was generated (the first admin, a reset) must
+-- choose its own at the next login.
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
