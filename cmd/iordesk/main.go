@@ -33,14 +33,18 @@ Commands:
   export     the dashboard's export: export --format csv|xlsx [--country XX] [--status S] [--from DATE] [--to DATE] [-o FILE]
   rules      the compliance rules in force as CSV: rules export [-o FILE], rules import --file FILE
 
-Run "iordesk COMMAND --help" for the flags of a command.
+Run "iordesk COMMAND --help" for the flags of a command;
+"iordesk serve --help" also lists the environment variables.
 `
 
 // run picks the subcommand; main only supplies the process's context,
 // arguments, environment and output streams, so tests can call it whole.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		// "iordesk --help" asks about iordesk, not about serve's flags.
+		cmd, args = "help", nil
+	} else if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {

@@ -190,6 +190,12 @@ func TestRunMigrateAndUsage(t *testing.T) {
 	if err == nil || exitCode(err) != 2 {
 		t.Fatalf("unknown command: %v", err)
 	}
+	for _, flag := range []string{"-h", "--help"} {
+		var top bytes.Buffer
+		if err := run(context.Background(), []string{flag}, env, &top, io.Discard); err != nil || !strings.Contains(top.String(), "reset-password") || !strings.Contains(top.String(), "rules export") {
+			t.Fatalf("iordesk %s: %v %q", flag, err, top.String())
+		}
+	}
 	var help bytes.Buffer
 	if err := run(context.Background(), []string{"serve", "--help"}, env, io.Discard, &help); err != nil || !strings.Contains(help.String(), "IORDESK_SMTP_URL") {
 		t.Fatalf("help: %v %q", err, help.String())

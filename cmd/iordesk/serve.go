@@ -19,6 +19,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := newLogger(*cfg, stderr)
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
 	st, err := openStore(ctx, *cfg, log)
 	if err != nil {
 		return err

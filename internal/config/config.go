@@ -60,7 +60,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	settings := []setting{
 		{"addr", "IORDESK_ADDR", ":8080", "listen address", &c.Addr},
 		{"db", "IORDESK_DB", "data/iordesk.db", "SQLite file path, or a postgres:// URL", &c.DB},
-		{"base-url", "IORDESK_BASE_URL", "http://localhost:8080", "public URL, used in emails and API answers", &c.BaseURL},
+		{"base-url", "IORDESK_BASE_URL", "", "public URL, used in emails and API answers (empty: http://localhost and the port of --addr)", &c.BaseURL},
 		{"smtp-url", "IORDESK_SMTP_URL", "", "smtp://user:pass@host:port, smtps://… or smtp+insecure://host:port; empty writes .eml files under data/mail/", &c.SMTPURL},
 		{"mail-from", "IORDESK_MAIL_FROM", "iordesk@localhost", "sender address of all mail", &c.MailFrom},
 		{"desk-email", "IORDESK_DESK_EMAIL", "desk@localhost", "where new-enquiry notifications go when no routing rule matches", &c.DeskEmail},
@@ -118,7 +118,49 @@ func (c *Config) MailDir() string {
 	return filepath.Join(filepath.Dir(c.DB), "mail")
 }
 
+// localBaseURL is the base URL of a server reached on this machine at
+// addr, the default when none is set: "http://localhost:8080" for ":8080".
+func localBaseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return "http://localhost:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// Warnings are settings that are valid but probably not what the operator
+// meant; serve logs them at start.
+func (c *Config) Warnings() []string {
+	var out []string
+	u, err := url.Parse(c.BaseURL)
+	_, addrPort, aerr := net.SplitHostPort(c.Addr)
+	if err == nil && aerr == nil && c.BaseURLIsLocal() && u.Port() != "" && u.Port() != addrPort {
+		out = append(out, fmt.Sprintf("IORDESK_BASE_URL %s names port %s on this machine but the server listens on %s: links in mail will not reach it", c.BaseURL, u.Port(), c.Addr))
+	}
+	return out
+}
+
+// BaseURLIsLocal reports whether the public URL names this machine, that
+// is whether only local users can reach the server through it.
+func (c *Config) BaseURLIsLocal() bool {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return false
+	}
+	if u.Hostname() == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.IsLoopback()
+}
+
 func (c *Config) validate() error {
+	if c.BaseURL == "" {
+		c.BaseURL = localBaseURL(c.Addr)
+	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("IORDESK_BASE_URL %q: want an http:// or https:// URL", c.BaseURL)

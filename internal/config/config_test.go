@@ -55,3 +55,26 @@ func TestHelpNamesTheVariables(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseURLFollowsTheListenAddress(t *testing.T) {
+	for addr, want := range map[string]string{
+		":8080": "http://localhost:8080", ":9000": "http://localhost:9000",
+		"127.0.0.1:7001": "http://127.0.0.1:7001", "[::1]:7002": "http://[::1]:7002", "0.0.0.0:7003": "http://localhost:7003",
+	} {
+		c, _, err := Load("serve", []string{"--addr", addr}, env(nil), io.Discard)
+		if err != nil || c.BaseURL != want || len(c.Warnings()) != 0 {
+			t.Errorf("addr %s: base URL %q, warnings %q, err %v; want %s", addr, c.BaseURL, c.Warnings(), err, want)
+		}
+	}
+	c, _, err := Load("serve", []string{"--addr", ":9000"}, env(map[string]string{"IORDESK_BASE_URL": "http://localhost:8080/"}), io.Discard)
+	if err != nil || c.BaseURL != "http://localhost:8080" {
+		t.Fatalf("explicit base URL: %q %v", c.BaseURL, err)
+	}
+	if w := c.Warnings(); len(w) != 1 || !strings.Contains(w[0], "listens on :9000") {
+		t.Fatalf("a local base URL on another port should warn: %q", w)
+	}
+	c, _, _ = Load("serve", []string{"--addr", ":9000", "--base-url", "https://ior.example.com"}, env(nil), io.Discard)
+	if w := c.Warnings(); len(w) != 0 {
+		t.Fatalf("a public base URL behind a proxy is normal: %q", w)
+	}
+}

@@ -188,7 +188,7 @@ func EnsureAdmin(ctx context.Context, st *store.Store, cfg config.Config, log *s
 	email := cfg.AdminEmail
 	if email == "" {
 		email = "admin@localhost"
-		if u, err := url.Parse(cfg.BaseURL); err == nil && !isLocalHost(u.Hostname()) {
+		if u, err := url.Parse(cfg.BaseURL); err == nil && !cfg.BaseURLIsLocal() {
 			email = "admin-" + strings.ToLower(rand.Text()[:10]) + "@" + u.Hostname()
 		}
 	}
@@ -203,13 +203,4 @@ func EnsureAdmin(ctx context.Context, st *store.Store, cfg config.Config, log *s
 	log.Warn("created the first admin account: log in at /staff/login and change this password (shown once)",
 		"email", u.Email, "password", password)
 	return nil
-}
-
-// isLocalHost reports whether a host name is this machine.
-func isLocalHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -52,6 +53,7 @@ var Funcs = template.FuncMap{
 	// selected code, for the "options" template.
 	"options": func(choices []catalog.Choice, selected string) OptionList { return OptionList{choices, selected} },
 	"year":    func() int { return time.Now().Year() },
+	"count":   GroupDigits,
 	"deref": func(p *int64) int64 {
 		if p == nil {
 			return 0
@@ -192,4 +194,33 @@ func PageFor(c echo.Context, title string) Page {
 			Manager: u.Can(store.RoleManager), Admin: u.Can(store.RoleAdmin)}
 	}
 	return p
+}
+
+// GroupDigits writes a count with its thousands grouped by commas, as the
+// desk reads figures ("1,204,311"); it takes the integer types page data
+// uses.
+func GroupDigits(n any) string {
+	var v int64
+	switch n := n.(type) {
+	case int:
+		v = int64(n)
+	case int64:
+		v = n
+	default:
+		return fmt.Sprint(n)
+	}
+	digits := strconv.FormatInt(v, 10)
+	sign := ""
+	if v < 0 {
+		sign, digits = "-", digits[1:]
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
 }
