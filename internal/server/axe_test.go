@@ -1,0 +1,88 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"iordesk/internal/demo"
+)
+
+// axeSource is axe-core 4.14.1 (axe.min.js from the npm package, MPL-2.0,
+// licence beside it), the accessibility checker most audits use.
+func axeSource(t *testing.T) string {
+	src, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(src)
+}
+
+// axeViolations runs axe-core on the page the browser shows and returns
+// one line per violated rule: the rule, its help and the first offending
+// elements. DevTools evaluation is not bound by the page's CSP, so the
+// pages are checked with their real headers.
+func axeViolations(t *testing.T, ctx context.Context, axe string) []string {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+";true")); err != nil {
+		t.Fatalf("load axe-core: %v", err)
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("run axe-core: %v", err)
+	}
+	var found []struct {
+		ID, Help string
+		Nodes    []string
+	}
+	if err := json.Unmarshal([]byte(out), &found); err != nil {
+		t.Fatalf("axe-core result %q: %v", out, err)
+	}
+	var lines []string
+	for _, v := range found {
+		lines = append(lines, fmt.Sprintf("%s (%s) at %s", v.ID, v.Help, strings.Join(v.Nodes, ", ")))
+	}
+	return lines
+}
+
+// TestEveryPageIsAccessible runs axe-core on every public page and, as an
+// admin who may see them all, every staff page, with realistic data.
+func TestEveryPageIsAccessible(t *testing.T) {
+	ctx := browser(t)
+	axe := axeSource(t)
+	a := newApp(t)
+	if err := demo.Generate(context.Background(), a.st, 300, a.now(), 7, nil); err != nil {
+		t.Fatal(err)
+	}
+	e := a.enquiry("Ada Lovelace", "DE", "CN")
+	ts := httptest.NewServer(a.srv.Echo)
+	defer ts.Close()
+
+	check := func(path string) {
+		t.Helper()
+		run(t, ctx, "open "+path, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("main")))
+		for _, v := range axeViolations(t, ctx, axe) {
+			t.Errorf("%s: %s", path, v)
+		}
+	}
+	for _, p := range []string{"/", "/enquiry", "/enquiry/thanks", "/privacy", "/staff/login"} {
+		check(p)
+	}
+	run(t, ctx, "log in", chromedp.Navigate(ts.URL+"/staff/login"),
+		chromedp.SendKeys(chromedp.ID("email"), "admin@ior.example"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.CSS("form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.ID("by-country")))
+	for _, p := range []string{
+		"/staff", "/staff/enquiries", "/staff/enquiries?country=DE&status=open", fmt.Sprintf("/staff/enquiries/%d", e.ID),
+		"/staff/account", "/staff/reports", "/staff/rules", "/staff/routing", "/staff/users", "/staff/audit", "/staff/privacy",
+	} {
+		check(p)
+	}
+}
