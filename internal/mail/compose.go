@@ -39,6 +39,21 @@ type ComposerConfig struct {
 	From, DeskEmail, BaseURL string
 }
 
+// senderName is shown beside a bare sender address, so that mail clients
+// list "IOR Desk" rather than "iordesk" or the address.
+const senderName = "IOR Desk"
+
+// senderWithName gives a bare From address the sender name; an address
+// configured with a name of its own ("Acme IOR <ior@acme.example>") keeps it.
+func senderWithName(from string) string {
+	a, err := mail.ParseAddress(from)
+	if err != nil || a.Name != "" {
+		return from
+	}
+	a.Name = senderName
+	return a.String()
+}
+
 // NewComposer parses mail/KIND.txt and mail/KIND.html for each kind.
 func NewComposer(files interface {
 	ReadFile(string) ([]byte, error)
@@ -48,7 +63,7 @@ func NewComposer(files interface {
 		return nil, fmt.Errorf("base URL: %w", err)
 	}
 	c := &Composer{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{},
-		cat: cat, from: cfg.From, deskEmail: cfg.DeskEmail, baseURL: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname()}
+		cat: cat, from: senderWithName(cfg.From), deskEmail: cfg.DeskEmail, baseURL: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname()}
 	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement, store.MailWeeklyDigest} {
 		txt, err := files.ReadFile("mail/" + kind + ".txt")
 		if err != nil {

@@ -37,8 +37,15 @@ func TestDeliveryOfBothMessages(t *testing.T) {
 	if desk.Header.Get("Reply-To") != "<grace@example.com>" && desk.Header.Get("Reply-To") != "grace@example.com" {
 		t.Errorf("desk Reply-To %q", desk.Header.Get("Reply-To"))
 	}
-	if from := desk.Header.Get("From"); !strings.Contains(from, "iordesk@ior.example") {
-		t.Errorf("From %q", from)
+	if from := desk.Header.Get("From"); from != `"IOR Desk" <iordesk@ior.example>` {
+		t.Errorf("From %q, want the address with the desk's name", from)
+	}
+	// Mail clients on phones lay out an HTML part without a viewport at
+	// desktop width.
+	for _, want := range []string{`<html lang="en">`, `<meta name="viewport" content="width=device-width, initial-scale=1">`, "<title>New enquiry " + e.Reference + "</title>"} {
+		if !strings.Contains(desk.HTML, want) {
+			t.Errorf("desk HTML lacks %s", want)
+		}
 	}
 	for _, want := range []string{"Grace Hopper", "Compilers & Co", "grace@example.com", "+442079460018",
 		"Importer of Record (IOR)", "United States", "Germany, Brazil, India", "Servers and data-centre hardware",
