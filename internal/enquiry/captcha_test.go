@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"image/png"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -93,11 +95,19 @@ func TestCaptchaReloadWithoutJavaScriptKeepsEverything(t *testing.T) {
 	h := newHarness(t)
 	id, _ := h.challenge()
 	v := validForm(id, "")
-	v.Set("captcha_reload", "1")
 	v.Del("email") // half-filled: a reload must not complain
-	rec := h.postForm(v)
+	formaction := regexp.MustCompile(`formaction="([^"]+)"[^>]*data-captcha-reload`).FindStringSubmatch(h.get("/enquiry").Body.String())
+	if formaction == nil || !strings.HasSuffix(formaction[1], "#captcha") {
+		t.Fatalf("the New code button should post back to the code: %q", formaction)
+	}
+	req := httptest.NewRequest(http.MethodPost, strings.TrimSuffix(formaction[1], "#captcha"), strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := h.do(req)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("reload: %d", rec.Code)
+	}
+	if !strings.Contains(rec.Body.String(), `id="captcha"`) {
+		t.Fatal("no #captcha to land on")
 	}
 	doc := parse(t, rec.Body.String())
 	if doc.Find(".error-summary").Length() != 0 || doc.Find(".field-error").Length() != 0 {

@@ -133,7 +133,8 @@ func (h *Handlers) Submit(c echo.Context) error {
 		h.count("form", "honeypot")
 		return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+NewReference())
 	}
-	reload := r.PostForm.Has("captcha_reload")
+	// A page drawn before the button carried its flag in the URL sends it in the body.
+	reload := IsCaptchaReload(r) || r.PostForm.Has("captcha_reload")
 	out, err := h.intake(r.Context(), f, errs, h.origin(c), reload)
 	if err != nil {
 		return err
@@ -150,6 +151,15 @@ func (h *Handlers) Submit(c echo.Context) error {
 	h.log.Info("enquiry rejected", "fields", fieldNames(out.Errors), "channel", "form")
 	h.count("form", "invalid")
 	return h.showForm(c, http.StatusUnprocessableEntity, "enquiry", f, out.Errors, out.NewCaptchaID, false)
+}
+
+// IsCaptchaReload reports whether a form post is the "New code" button
+// pressed without JavaScript: it posts to /enquiry?captcha_reload=1 (the
+// query lets the rate limits tell it from an enquiry without reading the
+// body). Such a post never stores, so the flag cannot be used to slip
+// enquiries past the limit on posts.
+func IsCaptchaReload(r *http.Request) bool {
+	return r.URL.Query().Has("captcha_reload")
 }
 
 // Thanks serves GET /enquiry/thanks: the reference and what happens next,

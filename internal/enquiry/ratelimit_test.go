@@ -35,6 +35,14 @@ func TestRateLimits(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "Too many enquiries") {
 		t.Fatalf("body %q", rec.Body.String())
 	}
+	// "New code" without JavaScript stores nothing: it is limited as a
+	// challenge, not as an enquiry, so a client at its post limit still
+	// gets a new code.
+	for i := range 3 {
+		if rec := send("POST", "/enquiry?captcha_reload=1", "full_name=x", "198.51.100.7", ""); rec.Code != http.StatusOK {
+			t.Fatalf("new code %d at the post limit: %d", i+1, rec.Code)
+		}
+	}
 	// Another client is not affected; behind the trusted proxy the
 	// forwarded address is the client.
 	if rec := send("POST", "/enquiry", "full_name=x", "198.51.100.8", ""); rec.Code == http.StatusTooManyRequests {
@@ -49,15 +57,23 @@ func TestRateLimits(t *testing.T) {
 	if rec := send("POST", "/enquiry", "full_name=x", "10.0.0.1", "203.0.113.50"); rec.Code != http.StatusTooManyRequests {
 		t.Fatalf("the first client behind the proxy: %d", rec.Code)
 	}
-	// Thirty CAPTCHA-costing requests a minute per client.
+	// Thirty CAPTCHA-costing requests a minute per client, new codes
+	// included; they do not use up enquiry posts.
 	limited := 0
-	for range 35 {
-		if send("GET", "/enquiry", "", "198.51.100.9", "").Code == http.StatusTooManyRequests {
+	for i := range 35 {
+		path, method := "/enquiry", "GET"
+		if i%5 == 0 {
+			path, method = "/enquiry?captcha_reload=1", "POST"
+		}
+		if send(method, path, map[bool]string{true: "full_name=x"}[method == "POST"], "198.51.100.9", "").Code == http.StatusTooManyRequests {
 			limited++
 		}
 	}
 	if limited != 5 {
-		t.Fatalf("%d of 35 form pages limited, want 5", limited)
+		t.Fatalf("%d of 35 form pages and new codes limited, want 5", limited)
+	}
+	if rec := send("POST", "/enquiry", "full_name=x", "198.51.100.9", ""); rec.Code == http.StatusTooManyRequests {
+		t.Fatal("new codes used up the enquiry posts")
 	}
 	if n := h.count(); n != 0 {
 		t.Fatalf("%d rows", n)

@@ -32,7 +32,7 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	// The public enquiry pages.
 	e.GET("/", public.Home, captchas)
 	e.GET("/enquiry", public.Form, captchas)
-	e.POST("/enquiry", public.Submit, posts, limit, web.SameOriginPost)
+	e.POST("/enquiry", public.Submit, postOrReload(posts, captchas), limit, web.SameOriginPost)
 	e.GET("/enquiry/thanks", public.Thanks)
 	e.GET("/privacy", public.Privacy)
 	e.GET("/captcha/:file", public.CaptchaFile, captchas)
@@ -102,6 +102,21 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.GET("/readyz", ops.readyz)
 	if cfg.MetricsAddr == "" {
 		e.GET("/metrics", ops.metrics.Handler(true))
+	}
+}
+
+// postOrReload limits a "New code" press without JavaScript (the form
+// posted to /enquiry?captcha_reload=1, which stores nothing and draws a
+// challenge) as a challenge, and any other post as an enquiry.
+func postOrReload(posts, challenges echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		asPost, asReload := posts(next), challenges(next)
+		return func(c echo.Context) error {
+			if enquiry.IsCaptchaReload(c.Request()) {
+				return asReload(c)
+			}
+			return asPost(c)
+		}
 	}
 }
 
