@@ -86,3 +86,42 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		check(p)
 	}
 }
+
+// TestErrorSummaryLinksShowTheLabel: following a link of the error summary
+// brings the field into view with its label and message above it, not
+// scrolled off the top.
+func TestErrorSummaryLinksShowTheLabel(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t)
+	ts := httptest.NewServer(a.srv.Echo)
+	defer ts.Close()
+	run(t, ctx, "send the empty form", chromedp.Navigate(ts.URL+"/enquiry"),
+		chromedp.Click(chromedp.CSS(`#enquiry-form button[type=submit]:not([formaction])`)),
+		chromedp.WaitVisible(chromedp.ID("error-summary")))
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#error-summary a").length`))
+	if err != nil || n < 3 {
+		t.Fatalf("error links: %d %v", n, err)
+	}
+	for i := range n {
+		js := fmt.Sprintf(`(() => {
+			const a = document.querySelectorAll("#error-summary a")[%d];
+			a.click();
+			const field = document.getElementById(a.hash.slice(1));
+			const group = field.closest(".field");
+			const label = group.querySelector("label, legend");
+			return [a.hash, String(Math.round(label.getBoundingClientRect().top)), String(Math.round(field.getBoundingClientRect().bottom)), String(window.innerHeight)].join(" ");
+		})()`, i)
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hash string
+		var labelTop, fieldBottom, height int
+		if _, err := fmt.Sscan(got, &hash, &labelTop, &fieldBottom, &height); err != nil {
+			t.Fatalf("%q: %v", got, err)
+		}
+		if labelTop < 0 || fieldBottom > height {
+			t.Errorf("after following %s the label's top is at %d px and the field's bottom at %d px of %d", hash, labelTop, fieldBottom, height)
+		}
+	}
+}
