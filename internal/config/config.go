@@ -15,6 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	// The zone database in the binary: IORDESK_TIMEZONE works on hosts and
+	// images without /usr/share/zoneinfo.
+	_ "time/tzdata"
 )
 
 // Config is every setting of the server.
@@ -42,6 +45,8 @@ type Config struct {
 	// AdminEmail is the first admin account's email; empty: admin@localhost
 	// when the public URL is on this machine, else a random address.
 	AdminEmail string
+	// Location is the desk's time zone, in which mail shows times.
+	Location *time.Location
 }
 
 // setting is one flag and its environment variable.
@@ -56,7 +61,7 @@ type setting struct {
 // flag.ErrHelp is returned for --help.
 func Load(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	var c Config
-	var proxies, origins, rates, retention, lease string
+	var proxies, origins, rates, retention, lease, zone string
 	settings := []setting{
 		{"addr", "IORDESK_ADDR", ":8080", "listen address", &c.Addr},
 		{"db", "IORDESK_DB", "data/iordesk.db", "SQLite file path, or a postgres:// URL", &c.DB},
@@ -71,6 +76,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		{"retention", "IORDESK_RETENTION", "spam_days=90,closed_months=0", "delete spam after N days; anonymise won/lost enquiries N months after their last change (0: keep)", &retention},
 		{"metrics-addr", "IORDESK_METRICS_ADDR", "", "listen address of a separate /metrics listener, e.g. 127.0.0.1:9090 (empty: /metrics on the main listener, loopback clients only)", &c.MetricsAddr},
 		{"admin-email", "IORDESK_ADMIN_EMAIL", "", "email of the first admin account, created when there is none (empty: admin@localhost for a localhost URL, else a random address)", &c.AdminEmail},
+		{"timezone", "IORDESK_TIMEZONE", "UTC", "the desk's time zone, an IANA name such as Europe/Berlin: times in mail are shown in it", &zone},
 		{"rate-limits", "IORDESK_RATE_LIMITS", "enquiry=5,captcha=30,login=10", "per-IP limits per minute: enquiry posts, CAPTCHA images and challenges, logins", &rates},
 	}
 	fs := flag.NewFlagSet("iordesk "+name, flag.ContinueOnError)
@@ -105,6 +111,9 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	}
 	if c.MailLease, err = time.ParseDuration(lease); err != nil || c.MailLease < time.Second || c.MailLease > 24*time.Hour {
 		return Config{}, nil, fmt.Errorf("IORDESK_MAIL_LEASE %q: want a duration from 1s to 24h, such as 3m", lease)
+	}
+	if c.Location, err = time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
+		return Config{}, nil, fmt.Errorf("IORDESK_TIMEZONE %q: want an IANA time zone name such as Europe/Berlin or UTC", zone)
 	}
 	return c, fs.Args(), c.validate()
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -32,10 +33,18 @@ func TestInvalidSettingsAreRefused(t *testing.T) {
 		{"IORDESK_TRUSTED_PROXIES": "10.0.0.0/99"},
 		{"IORDESK_CORS_ORIGINS": "not a url"},
 		{"IORDESK_LOG_FORMAT": "xml"},
+		{"IORDESK_TIMEZONE": "Mars/Olympus_Mons"},
+		{"IORDESK_TIMEZONE": "Local"},
 	} {
 		if _, _, err := Load("serve", nil, env(m), io.Discard); err == nil {
 			t.Errorf("%v accepted", m)
 		}
+	}
+	if c, _, err := Load("serve", nil, env(map[string]string{"IORDESK_TIMEZONE": "Asia/Dubai"}), io.Discard); err != nil || c.Location.String() != "Asia/Dubai" {
+		t.Fatalf("time zone: %v %v", c.Location, err)
+	}
+	if c, _, _ := Load("serve", nil, env(nil), io.Discard); c.Location != time.UTC {
+		t.Fatalf("default time zone %v", c.Location)
 	}
 	c, _, err := Load("serve", nil, env(map[string]string{"IORDESK_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7"}), io.Discard)
 	if err != nil || len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.0.2.7/32" {

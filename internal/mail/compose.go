@@ -32,11 +32,14 @@ type Composer struct {
 	deskEmail string
 	baseURL   string
 	host      string // of the base URL, for Message-IDs
+	location  *time.Location
 }
 
 // ComposerConfig is what rendering needs from the configuration.
 type ComposerConfig struct {
 	From, DeskEmail, BaseURL string
+	// Location is the desk's time zone (nil: UTC).
+	Location *time.Location
 }
 
 // senderName is shown beside a bare sender address, so that mail clients
@@ -63,7 +66,10 @@ func NewComposer(files interface {
 		return nil, fmt.Errorf("base URL: %w", err)
 	}
 	c := &Composer{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{},
-		cat: cat, from: senderWithName(cfg.From), deskEmail: cfg.DeskEmail, baseURL: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname()}
+		cat: cat, from: senderWithName(cfg.From), deskEmail: cfg.DeskEmail, baseURL: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname(), location: cfg.Location}
+	if c.location == nil {
+		c.location = time.UTC
+	}
 	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement, store.MailWeeklyDigest} {
 		txt, err := files.ReadFile("mail/" + kind + ".txt")
 		if err != nil {
@@ -114,7 +120,7 @@ func (c *Composer) view(e *store.Enquiry) view {
 		Radio:        catalog.Label(catalog.YesNoUnknown, e.WirelessRadio),
 		Lithium:      catalog.Label(catalog.LithiumOptions, e.LithiumBatteries),
 		Value:        money.Format(e.ShipmentValueCents, e.Currency),
-		Received:     e.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+		Received:     e.CreatedAt.In(c.location).Format("2 Jan 2006 15:04 MST"),
 		DashboardURL: fmt.Sprintf("%s/staff/enquiries/%d", c.baseURL, e.ID),
 		PrivacyURL:   c.baseURL + "/privacy", DeskEmail: c.deskEmail,
 	}

@@ -110,7 +110,7 @@ func newOutbox(cfg config.Config, d Deps, cat *catalog.Catalogue) (*mail.Outbox,
 	if err != nil {
 		return nil, err
 	}
-	composer, err := mail.NewComposer(templates.FS, cat, mail.ComposerConfig{From: cfg.MailFrom, DeskEmail: cfg.DeskEmail, BaseURL: cfg.BaseURL})
+	composer, err := mail.NewComposer(templates.FS, cat, mail.ComposerConfig{From: cfg.MailFrom, DeskEmail: cfg.DeskEmail, BaseURL: cfg.BaseURL, Location: cfg.Location})
 	if err != nil {
 		return nil, err
 	}

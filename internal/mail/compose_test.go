@@ -62,3 +62,36 @@ func FuzzHeaders(f *testing.F) {
 		}
 	})
 }
+
+// TestTimesInTheDeskTimeZone: the desk reads "received 30 Nov 2026 10:00
+// CET" in Berlin, and UTC when no zone is configured.
+func TestTimesInTheDeskTimeZone(t *testing.T) {
+	received := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		zone *time.Location
+		want string
+	}{{nil, "30 Nov 2026 09:00 UTC"}, {berlin, "30 Nov 2026 10:00 CET"}} {
+		composer, err := imail.NewComposer(templates.FS, catalog.New(), imail.ComposerConfig{
+			From: "iordesk@ior.example", DeskEmail: "desk@ior.example", BaseURL: "https://ior.example", Location: c.zone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &store.Enquiry{ID: 1, Reference: "ENQ-TZ", FullName: "Grace Hopper", Email: "grace@example.com", Company: "Compilers & Co",
+			Service: "ior", OriginCountry: "US", CreatedAt: received, Destinations: store.CountryCodes{"DE"}}
+		msg, err := composer.Compose(store.Message{ID: 1, Kind: store.MailDeskNotification}, e, nil, []string{"desk@ior.example"}, received)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := msg.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), c.want) {
+			t.Errorf("zone %v: the mail does not say %q:\n%s", c.zone, c.want, buf.String())
+		}
+	}
+}
