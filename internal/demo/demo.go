@@ -62,7 +62,7 @@ func Generate(ctx context.Context, st *store.Store, n int, now time.Time, seed u
 			created := now.Add(-span + time.Duration(float64(span)*float64(i)/float64(n))).UTC()
 			// 0 and 1 never occur in real references, so these cannot collide.
 			ref := fmt.Sprintf("ENQ-%08d", offset+int64(i)+10_000_000)
-			batch = append(batch, fake(rng, cat, users, created, ref))
+			batch = append(batch, fake(rng, cat, users, created, now.Add(-recentSpam), ref))
 		}
 		if err := st.InsertDemo(ctx, batch); err != nil {
 			return fmt.Errorf("demo data: %w", err)
@@ -82,7 +82,12 @@ func skewed[T any](rng *rand.Rand, list []T) T {
 	return list[int(f*f*float64(len(list)))]
 }
 
-func fake(rng *rand.Rand, cat *catalog.Catalogue, users []store.User, created time.Time, ref string) store.Enquiry {
+// recentSpam is how far back demo data has spam. A desk deletes spam after
+// the retention's spam_days (90 by default), so older spam would be
+// deleted at the first start and make the demo book shrink.
+const recentSpam = 80 * 24 * time.Hour
+
+func fake(rng *rand.Rand, cat *catalog.Catalogue, users []store.User, created, spamSince time.Time, ref string) store.Enquiry {
 	first, last := pick(rng, firstNames), pick(rng, lastNames)
 	company := pick(rng, companyWords) + " " + pick(rng, companyKinds) + " " + pick(rng, suffixes)
 	category := pick(rng, catalog.ProductCategories).Code
@@ -104,6 +109,9 @@ func fake(rng *rand.Rand, cat *catalog.Catalogue, users []store.User, created ti
 		ShipmentValueCents: int64(1000+rng.ExpFloat64()*150000) * 100, Currency: skewed(rng, []string{"USD", "EUR", "GBP", "SGD"}),
 		ConsentAt: created, PrivacyNoticeVersion: "demo", Status: pick(rng, statuses),
 		UTMSource: pick(rng, []string{"", "", "google", "linkedin", "newsletter"}), CreatedAt: created, UpdatedAt: created,
+	}
+	for e.Status == "spam" && created.Before(spamSince) {
+		e.Status = pick(rng, statuses)
 	}
 	if _, ok := cat.Country(e.OriginCountry); !ok {
 		e.OriginCountry = "US"
