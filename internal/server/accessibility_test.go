@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"iordesk/internal/demo"
+	"iordesk/internal/store"
 )
 
 // axeSource is axe-core 4.14.1 (axe.min.js from the npm package, MPL-2.0,
@@ -51,18 +52,41 @@ func axeViolations(t *testing.T, ctx context.Context, axe string) []string {
 	return lines
 }
 
-// TestEveryPageIsAccessible runs axe-core on every public page and, as an
-// admin who may see them all, every staff page, with realistic data.
-func TestEveryPageIsAccessible(t *testing.T) {
-	ctx := browser(t)
-	axe := axeSource(t)
+// staffPages are every staff page an admin may open, e an enquiry's.
+func staffPages(e *store.Enquiry) []string {
+	return []string{
+		"/staff", "/staff/enquiries", "/staff/enquiries?country=DE&status=open", fmt.Sprintf("/staff/enquiries/%d", e.ID),
+		"/staff/account", "/staff/reports", "/staff/rules", "/staff/routing", "/staff/users", "/staff/audit", "/staff/privacy",
+	}
+}
+
+// demoSite serves an app with 300 demo enquiries and one more, returned.
+func demoSite(t *testing.T) (*httptest.Server, *store.Enquiry) {
 	a := newApp(t)
 	if err := demo.Generate(context.Background(), a.st, 300, a.now(), 7, nil); err != nil {
 		t.Fatal(err)
 	}
 	e := a.enquiry("Ada Lovelace", "DE", "CN")
 	ts := httptest.NewServer(a.srv.Echo)
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return ts, e
+}
+
+func logInAsAdmin(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	run(t, ctx, "log in", chromedp.Navigate(base+"/staff/login"),
+		chromedp.SendKeys(chromedp.ID("email"), "admin@ior.example"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.CSS("form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.ID("by-country")))
+}
+
+// TestEveryPageIsAccessible runs axe-core on every public page and, as an
+// admin who may see them all, every staff page, with realistic data.
+func TestEveryPageIsAccessible(t *testing.T) {
+	ctx := browser(t)
+	axe := axeSource(t)
+	ts, e := demoSite(t)
 
 	check := func(path string) {
 		t.Helper()
@@ -74,15 +98,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 	for _, p := range []string{"/", "/enquiry", "/enquiry/thanks", "/privacy", "/staff/login"} {
 		check(p)
 	}
-	run(t, ctx, "log in", chromedp.Navigate(ts.URL+"/staff/login"),
-		chromedp.SendKeys(chromedp.ID("email"), "admin@ior.example"),
-		chromedp.SendKeys(chromedp.ID("password"), testPassword),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.ID("by-country")))
-	for _, p := range []string{
-		"/staff", "/staff/enquiries", "/staff/enquiries?country=DE&status=open", fmt.Sprintf("/staff/enquiries/%d", e.ID),
-		"/staff/account", "/staff/reports", "/staff/rules", "/staff/routing", "/staff/users", "/staff/audit", "/staff/privacy",
-	} {
+	logInAsAdmin(t, ctx, ts.URL)
+	for _, p := range staffPages(e) {
 		check(p)
 	}
 }
@@ -122,6 +139,39 @@ func TestErrorSummaryLinksShowTheLabel(t *testing.T) {
 		}
 		if labelTop < 0 || fieldBottom > height {
 			t.Errorf("after following %s the label's top is at %d px and the field's bottom at %d px of %d", hash, labelTop, fieldBottom, height)
+		}
+	}
+}
+
+// TestStaffPagesFitAPhone: at 390 px every staff page fits the screen
+// without page-level horizontal scrolling (wide tables scroll in their own
+// box), and the staff menu is reachable through its button.
+func TestStaffPagesFitAPhone(t *testing.T) {
+	ctx := browser(t)
+	ts, e := demoSite(t)
+	run(t, ctx, "a phone's screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	logInAsAdmin(t, ctx, ts.URL)
+	// The menu is closed on a phone and opens from its button.
+	if evalBool(t, ctx, `document.querySelector(".staff-menu nav a[href='/staff/enquiries']").checkVisibility()`) {
+		t.Error("the staff menu is open on a phone before it is asked for")
+	}
+	run(t, ctx, "open the menu", chromedp.Click(chromedp.CSS(".staff-menu summary")))
+	if !evalBool(t, ctx, `document.querySelector(".staff-menu nav a[href='/staff/enquiries']").checkVisibility()`) {
+		t.Error("the menu button does not show the staff links")
+	}
+	shot(t, ctx, "staff-phone-menu.png", false)
+	for _, p := range staffPages(e) {
+		run(t, ctx, "open "+p, chromedp.Navigate(ts.URL+p), chromedp.WaitReady(chromedp.CSS("main")))
+		width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if width > 390 {
+			wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("main *")].filter(el => el.getBoundingClientRect().right > 391 && !el.parentElement.closest(".table-scroll, .table")).slice(0, 4).map(el => el.tagName + "." + el.className + " " + Math.round(el.getBoundingClientRect().right) + " " + getComputedStyle(el).display).join(", ")`))
+			t.Errorf("%s is %d px wide at 390 px (widest: %s)", p, width, wide)
+		}
+		if p == "/staff/enquiries" {
+			shot(t, ctx, "staff-phone-list.png", false)
 		}
 	}
 }

@@ -10,6 +10,10 @@
     var q = document.getElementById("q");
     if (q) { e.preventDefault(); q.focus(); q.select(); }
   });
+  // The staff menu is drawn open so that it works without JavaScript; on a
+  // narrow screen it starts closed behind its button.
+  var menu = document.querySelector(".staff-menu");
+  if (menu && window.matchMedia("(max-width: 760px)").matches) menu.open = false;
   document.addEventListener("change", function (e) {
     var form = e.target && e.target.form;
     if (form && form.hasAttribute("data-autosubmit")) form.submit();
