@@ -135,6 +135,26 @@ func TestStoredPayloadsRenderInertOnStaffPages(t *testing.T) {
 	}
 }
 
+// TestContactDetailsAreLinks: one tap mails or calls the prospect; a
+// number that is not E.164 (an older row, say) is shown but not linked.
+func TestContactDetailsAreLinks(t *testing.T) {
+	a := newApp(t)
+	s := a.session(store.RoleAgent)
+	e := a.enquiryWith(func(e *store.Enquiry) { e.Email, e.Phone = "grace+ior@example.com", "+442079460018" })
+	d := doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d", e.ID), nil, s))
+	if href, _ := d.Find(`.fields a[href^="mailto:"]`).Attr("href"); href != "mailto:grace+ior@example.com" {
+		t.Errorf("mail link %q", href)
+	}
+	if href, _ := d.Find(`.fields a[href^="tel:"]`).Attr("href"); href != "tel:+442079460018" {
+		t.Errorf("phone link %q", href)
+	}
+	odd := a.enquiryWith(func(e *store.Enquiry) { e.Phone = "020 7946 0018 ext. 2" })
+	d = doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d", odd.ID), nil, s))
+	if d.Find(`.fields a[href^="tel:"]`).Length() != 0 || !strings.Contains(d.Find(".fields").Text(), "020 7946 0018 ext. 2") {
+		t.Error("a number that is not E.164 should be shown as text only")
+	}
+}
+
 func TestOverviewCountsAndLinks(t *testing.T) { onBothEngines(t, testOverviewCountsAndLinks) }
 
 func testOverviewCountsAndLinks(t *testing.T, a *app) {

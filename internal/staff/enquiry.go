@@ -3,7 +3,10 @@ package staff
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -43,7 +46,28 @@ type destinationScreen struct {
 	Findings      []store.Finding
 }
 
-type fieldRow struct{ Label, Value string }
+// fieldRow is one line of the enquiry's details; Link, when set, makes the
+// value a link (the prospect's mail address and phone number).
+type fieldRow struct {
+	Label, Value string
+	Link         template.URL
+}
+
+// e164 is how the intake stores a phone number.
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{5,14}$`)
+
+// contactLinks are the mailto: and tel: URLs of a stored address and
+// number. html/template passes only http(s) and mailto links, so tel: must
+// be vouched for: it is built only from a number that is E.164 exactly.
+func contactLinks(email, phone string) (mailto, tel template.URL) {
+	if email != "" {
+		mailto = template.URL((&url.URL{Scheme: "mailto", Opaque: url.PathEscape(email)}).String())
+	}
+	if e164.MatchString(phone) {
+		tel = template.URL("tel:" + phone)
+	}
+	return mailto, tel
+}
 
 type eventRow struct {
 	When, Who, Kind, Detail string
@@ -133,24 +157,26 @@ func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
 		}
 		return s
 	}
+	mailto, tel := contactLinks(e.Email, e.Phone)
 	return []fieldRow{
-		{"Name", e.FullName}, {"Company", e.Company}, {"Email", e.Email}, {"Phone", or(e.Phone)},
-		{"Service", catalog.Label(catalog.Services, e.Service)},
-		{"Shipping from", h.cat.CountryName(e.OriginCountry)},
-		{"Destinations", strings.Join(countries, ", ")},
-		{"Category", catalog.Label(catalog.ProductCategories, e.ProductCategory)},
-		{"Condition", catalog.Label(catalog.Conditions, e.Condition)},
-		{"Value", money.Format(e.ShipmentValueCents, e.Currency)},
-		{"Needed by", or(e.TargetDate)}, {"HS code", or(e.HSCode)},
-		{"End user headquarters", or(h.cat.CountryName(e.EndUserHQCountry))},
-		{"Encryption", catalog.Label(catalog.YesNoUnknown, e.ContainsEncryption)},
-		{"Radio", catalog.Label(catalog.YesNoUnknown, e.WirelessRadio)},
-		{"Lithium batteries", catalog.Label(catalog.LithiumOptions, e.LithiumBatteries)},
-		{"Description", e.ProductDescription}, {"Message", or(e.Message)},
-		{"Received", e.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC")},
-		{"Consent", e.ConsentAt.UTC().Format("2 Jan 2006 15:04 UTC") + ", privacy notice " + e.PrivacyNoticeVersion},
-		{"Source", or(strings.Trim(e.UTMSource+" / "+e.UTMMedium+" / "+e.UTMCampaign, " /"))},
-		{"Referrer", or(e.Referrer)},
+		{Label: "Name", Value: e.FullName}, {Label: "Company", Value: e.Company},
+		{Label: "Email", Value: e.Email, Link: mailto}, {Label: "Phone", Value: or(e.Phone), Link: tel},
+		{Label: "Service", Value: catalog.Label(catalog.Services, e.Service)},
+		{Label: "Shipping from", Value: h.cat.CountryName(e.OriginCountry)},
+		{Label: "Destinations", Value: strings.Join(countries, ", ")},
+		{Label: "Category", Value: catalog.Label(catalog.ProductCategories, e.ProductCategory)},
+		{Label: "Condition", Value: catalog.Label(catalog.Conditions, e.Condition)},
+		{Label: "Value", Value: money.Format(e.ShipmentValueCents, e.Currency)},
+		{Label: "Needed by", Value: or(e.TargetDate)}, {Label: "HS code", Value: or(e.HSCode)},
+		{Label: "End user headquarters", Value: or(h.cat.CountryName(e.EndUserHQCountry))},
+		{Label: "Encryption", Value: catalog.Label(catalog.YesNoUnknown, e.ContainsEncryption)},
+		{Label: "Radio", Value: catalog.Label(catalog.YesNoUnknown, e.WirelessRadio)},
+		{Label: "Lithium batteries", Value: catalog.Label(catalog.LithiumOptions, e.LithiumBatteries)},
+		{Label: "Description", Value: e.ProductDescription}, {Label: "Message", Value: or(e.Message)},
+		{Label: "Received", Value: e.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC")},
+		{Label: "Consent", Value: e.ConsentAt.UTC().Format("2 Jan 2006 15:04 UTC") + ", privacy notice " + e.PrivacyNoticeVersion},
+		{Label: "Source", Value: or(strings.Trim(e.UTMSource+" / "+e.UTMMedium+" / "+e.UTMCampaign, " /"))},
+		{Label: "Referrer", Value: or(e.Referrer)},
 	}
 }
 
