@@ -155,6 +155,39 @@ func TestContactDetailsAreLinks(t *testing.T) {
 	}
 }
 
+// TestMyQueueIsOneClickAway: every staff page links to the agent's open
+// enquiries, oldest first, and the link shows exactly those.
+func TestMyQueueIsOneClickAway(t *testing.T) {
+	a := newApp(t)
+	s := a.session(store.RoleAgent)
+	mine, others, closed := a.enquiry("Mine"), a.enquiry("Someone else's"), a.enquiry("Mine but lost")
+	ctx := context.Background()
+	me, other := a.users[store.RoleAgent], a.users[store.RoleManager]
+	by := store.Actor{ID: me.ID, Name: me.Name}
+	if _, err := a.st.AssignMany(ctx, []int64{mine.ID, closed.ID}, me, by); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.AssignMany(ctx, []int64{others.ID}, other, by); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.ChangeStatusOfMany(ctx, []int64{closed.ID}, "lost", by); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/staff", "/staff/account", fmt.Sprintf("/staff/enquiries/%d", mine.ID)} {
+		href, ok := doc(t, a.request("GET", path, nil, s)).Find(`nav a:contains("My queue")`).Attr("href")
+		if !ok {
+			t.Fatalf("%s has no My queue link", path)
+		}
+		if path != "/staff" {
+			continue
+		}
+		rows := doc(t, a.request("GET", href, nil, s)).Find("table.list tbody").Text()
+		if !strings.Contains(rows, mine.Reference) || strings.Contains(rows, others.Reference) || strings.Contains(rows, closed.Reference) {
+			t.Errorf("My queue (%s) shows %q", href, rows)
+		}
+	}
+}
+
 func TestOverviewCountsAndLinks(t *testing.T) { onBothEngines(t, testOverviewCountsAndLinks) }
 
 func testOverviewCountsAndLinks(t *testing.T, a *app) {
