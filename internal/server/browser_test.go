@@ -143,13 +143,13 @@ func TestTriageInABrowser(t *testing.T) {
 		next = "quoted"
 	}
 	run(t, ctx, "change status", chromedp.SetValue(chromedp.ID("status"), next),
-		chromedp.Click(chromedp.CSS(`form[action$="/status"] button`)))
+		chromedp.Click(chromedp.CSS(`form[action*="/status"] button`)))
 	waitFor(t, ctx, notice("Status changed"))
 	run(t, ctx, "add a note", chromedp.SendKeys(chromedp.ID("note"), "Called the prospect; sending a quote."),
-		chromedp.Click(chromedp.CSS(`form[action$="/notes"] button`)))
+		chromedp.Click(chromedp.CSS(`form[action*="/notes"] button`)))
 	waitFor(t, ctx, notice("Note added"))
 	// The compliance panel: screened on demand, with its standing line.
-	run(t, ctx, "screen again", chromedp.Click(chromedp.CSS(`form[action$="/rescreen"] button`)))
+	run(t, ctx, "screen again", chromedp.Click(chromedp.CSS(`form[action*="/rescreen"] button`)))
 	waitFor(t, ctx, notice("Screened again"))
 	if !evalBool(t, ctx, `(p => p !== null && p.textContent.includes("Indicative only — not legal advice")
 		&& p.querySelector(".badge-compliance-clear, .badge-compliance-action, .badge-compliance-hold, .badge-compliance-block") !== null)
@@ -160,6 +160,11 @@ func TestTriageInABrowser(t *testing.T) {
 	timeline, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("ol.timeline")))
 	if err != nil || !strings.Contains(timeline, "→ "+next) || !strings.Contains(timeline, "Called the prospect") {
 		t.Fatalf("timeline %q (%v)", timeline, err)
+	}
+
+	// After three changes the page still leads back to the filtered list.
+	if !evalBool(t, ctx, `[...document.querySelectorAll("a")].some(a => a.textContent.includes("Back to the list") && a.getAttribute("href") === "/staff/enquiries?country=DE")`) {
+		t.Fatal("the enquiry page lost the list's filter")
 	}
 
 	// A script in a prospect's name is text, and runs nothing.

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -185,6 +186,33 @@ func TestMyQueueIsOneClickAway(t *testing.T) {
 		if !strings.Contains(rows, mine.Reference) || strings.Contains(rows, others.Reference) || strings.Contains(rows, closed.Reference) {
 			t.Errorf("My queue (%s) shows %q", href, rows)
 		}
+	}
+}
+
+// TestEnquiryLeadsBackToItsList: the list's links carry its filter and
+// page; the enquiry page leads back there, keeping only filters the list
+// knows.
+func TestEnquiryLeadsBackToItsList(t *testing.T) {
+	a := newApp(t)
+	s := a.session(store.RoleAgent)
+	e := a.enquiry("Back and forth", "DE")
+	href, _ := doc(t, a.request("GET", "/staff/enquiries?country=DE&sort=oldest", nil, s)).Find("table.list a.ref").First().Attr("href")
+	if want := fmt.Sprintf("/staff/enquiries/%d?list=country%%3DDE%%26sort%%3Doldest", e.ID); !strings.EqualFold(href, want) { // html/template writes %3d
+		t.Fatalf("row link %q, want %q", href, want)
+	}
+	back := func(path string) string {
+		d := doc(t, a.request("GET", path, nil, s))
+		h, _ := d.Find(`a:contains("Back to the list")`).Attr("href")
+		return h
+	}
+	if got := back(href); got != "/staff/enquiries?country=DE&sort=oldest" {
+		t.Errorf("back link %q", got)
+	}
+	if got := back(fmt.Sprintf("/staff/enquiries/%d?list=%s", e.ID, url.QueryEscape("country=DE&status=bogus&x=javascript:alert(1)"))); got != "/staff/enquiries?country=DE" {
+		t.Errorf("back link from a doctored list %q", got)
+	}
+	if got := back(fmt.Sprintf("/staff/enquiries/%d", e.ID)); got != "/staff/enquiries" {
+		t.Errorf("back link without a list %q", got)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
+	"iordesk/internal/listing"
 	"iordesk/internal/money"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
@@ -38,6 +39,9 @@ type enquiryView struct {
 	// Held: the pre-screen holds or blocks the enquiry; CanRelease: the
 	// user may give the reason to quote or win it anyway.
 	Held, CanRelease bool
+	// List is the filtered list the enquiry was opened from, as URL
+	// parameters (empty: the whole list); ListURL leads back to it.
+	List, ListURL string
 }
 
 // destinationScreen is what the pre-screen found for one destination.
@@ -75,6 +79,26 @@ type eventRow struct {
 
 // maxNote bounds a staff note.
 const maxNote = 5000
+
+// listParam is the "list" parameter (the list the enquiry was opened
+// from) as the list itself would write it: unknown filters dropped.
+func (h *Handlers) listParam(c echo.Context) string {
+	v, err := url.ParseQuery(c.QueryParam("list"))
+	if err != nil {
+		return ""
+	}
+	return listing.Parse(v, h.cat).Values().Encode()
+}
+
+// afterAction is where a change on the enquiry page leads: the page again
+// with the confirmation named by done, still knowing the list it came from.
+func (h *Handlers) afterAction(c echo.Context, id int64, done string) string {
+	to := "/staff/enquiries/" + strconv.FormatInt(id, 10) + "?done=" + done
+	if list := h.listParam(c); list != "" {
+		to += "&list=" + url.QueryEscape(list)
+	}
+	return to
+}
 
 // Enquiry serves GET /staff/enquiries/{id}: every field, the timeline and
 // the actions.
@@ -115,6 +139,11 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
 		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e)}
 	v.Staff.Section = "enquiries"
+	v.List = h.listParam(c)
+	v.ListURL = "/staff/enquiries"
+	if v.List != "" {
+		v.ListURL += "?" + v.List
+	}
 	v.Held = e.ComplianceState == store.ComplianceHold || e.ComplianceState == store.ComplianceBlock
 	v.CanRelease = v.Held && web.CurrentUser(c).Can(store.RoleManager)
 	if e.AssigneeID != nil {
@@ -202,7 +231,7 @@ func (h *Handlers) act(c echo.Context, done string, do func(id, version int64) e
 	case err != nil:
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/enquiries/"+strconv.FormatInt(id, 10)+"?done="+done)
+	return c.Redirect(http.StatusSeeOther, h.afterAction(c, id, done))
 }
 
 // SetStatus serves POST /staff/enquiries/{id}/status. Quoting or winning
@@ -257,7 +286,7 @@ func (h *Handlers) Rescreen(c echo.Context) error {
 	if r.Changed {
 		done = "rescreen"
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/enquiries/"+strconv.FormatInt(id, 10)+"?done="+done)
+	return c.Redirect(http.StatusSeeOther, h.afterAction(c, id, done))
 }
 
 // MarkSpam serves POST /staff/enquiries/{id}/spam.

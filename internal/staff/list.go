@@ -30,6 +30,7 @@ type listView struct {
 	CountCapped bool
 	Prev, Next  string
 	Return      string
+	ListParams  string // the filter and page as URL parameters, for the rows' links
 	// The options of the filters and the bulk bar that never change but
 	// for the one selected, drawn once by the "options" template (see
 	// web.Renderer.Fragment), and the colleagues to choose from.
@@ -89,7 +90,7 @@ func (h *Handlers) List(c echo.Context) error {
 		}
 	}
 	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, limit), CountCapped: count > limit,
-		Return: c.Request().URL.RequestURI(), Colleagues: colleagueChoices(users, true),
+		Return: c.Request().URL.RequestURI(), ListParams: q.Values().Encode(), Colleagues: colleagueChoices(users, true),
 		ActiveColleagues: colleagueChoices(users, false), ComplianceStates: store.ComplianceStates, Schemes: h.rules.Rules().Schemes(), Notice: notices[c.QueryParam("done")], FilterActive: len(q.Values()) > 0}
 	for _, o := range []struct {
 		into     *template.HTML
