@@ -117,6 +117,9 @@ func TestCaptchaReloadWithoutJavaScriptKeepsEverything(t *testing.T) {
 	if newID == id {
 		t.Fatal("reload kept the old challenge")
 	}
+	if src, _ := doc.Find("audio.captcha-player").Attr("src"); src != "/captcha/"+newID+".wav" {
+		t.Errorf("the audio player plays %q, not the new code", src)
+	}
 	assertKept(t, doc, v)
 	if got := h.get("/captcha/" + id + ".png").Code; got != http.StatusNotFound {
 		t.Fatalf("old challenge image after reload: %d", got)

@@ -104,6 +104,31 @@ func TestEveryPageIsAccessible(t *testing.T) {
 	}
 }
 
+// TestNewCodeInPlace: with JavaScript "New code" changes the image and the
+// audio player together, without leaving the page.
+func TestNewCodeInPlace(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t)
+	ts := httptest.NewServer(a.srv.Echo)
+	defer ts.Close()
+	same := `(() => { const img = document.querySelector(".captcha-image").getAttribute("src"), au = document.querySelector("audio.captcha-player").getAttribute("src");
+		return img.replace(/\.png$/, "") + " " + au.replace(/\.wav$/, ""); })()`
+	run(t, ctx, "open the form", chromedp.Navigate(ts.URL+"/enquiry"), chromedp.WaitVisible(chromedp.CSS(".captcha-image")))
+	before, err := chromedp.Run(ctx, chromedp.Evaluate[string](same))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "ask for a new code", chromedp.Click(chromedp.CSS("[data-captcha-reload]")))
+	waitFor(t, ctx, fmt.Sprintf(`document.querySelector(".captcha-image").getAttribute("src") !== %q`, strings.Fields(before)[0]+".png"))
+	after, err := chromedp.Run(ctx, chromedp.Evaluate[string](same))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := strings.Fields(after); len(f) != 2 || f[0] != f[1] || !strings.HasPrefix(f[0], "/captcha/") {
+		t.Errorf("after a new code the image and the audio are %q", after)
+	}
+}
+
 // TestErrorSummaryLinksShowTheLabel: following a link of the error summary
 // brings the field into view with its label and message above it, not
 // scrolled off the top.
@@ -143,7 +168,8 @@ func TestErrorSummaryLinksShowTheLabel(t *testing.T) {
 	}
 }
 
-// TestStaffPagesFitAPhone: at 390 px every staff page fits the screen
+// TestStaffPagesFitAPhone: at 390 px every staff page (and the public
+// form) fits the screen
 // without page-level horizontal scrolling (wide tables scroll in their own
 // box), and the staff menu is reachable through its button.
 func TestStaffPagesFitAPhone(t *testing.T) {
@@ -160,7 +186,7 @@ func TestStaffPagesFitAPhone(t *testing.T) {
 		t.Error("the menu button does not show the staff links")
 	}
 	shot(t, ctx, "staff-phone-menu.png", false)
-	for _, p := range staffPages(e) {
+	for _, p := range append(staffPages(e), "/", "/enquiry", "/privacy") {
 		run(t, ctx, "open "+p, chromedp.Navigate(ts.URL+p), chromedp.WaitReady(chromedp.CSS("main")))
 		width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 		if err != nil {

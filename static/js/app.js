@@ -50,6 +50,8 @@
           idInput.value = c.captcha_id;
           img.src = "/captcha/" + c.captcha_id + ".png";
           if (audio) audio.href = "/captcha/" + c.captcha_id + ".wav";
+          var player = form.querySelector(".captcha-player");
+          if (player) player.src = "/captcha/" + c.captcha_id + ".wav";
           var answer = form.querySelector("#captcha_solution");
           if (answer) { answer.value = ""; answer.focus(); }
         })
