@@ -166,6 +166,13 @@ func TestTriageInABrowser(t *testing.T) {
 	if !evalBool(t, ctx, `[...document.querySelectorAll("a")].some(a => a.textContent.includes("Back to the list") && a.getAttribute("href") === "/staff/enquiries?country=DE")`) {
 		t.Fatal("the enquiry page lost the list's filter")
 	}
+	// "j" opens the next enquiry of the same filtered list.
+	here, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "press j", chromedp.KeyEvent("j"))
+	waitFor(t, ctx, fmt.Sprintf(`location.pathname !== %q && location.search === "?list=country%%3DDE" && document.getElementById("timeline") !== null`, here))
 
 	// A script in a prospect's name is text, and runs nothing.
 	run(t, ctx, "open the hostile enquiry", chromedp.Navigate(fmt.Sprintf("%s/staff/enquiries/%d", ts.URL, evil.ID)),

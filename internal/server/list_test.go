@@ -216,6 +216,49 @@ func TestEnquiryLeadsBackToItsList(t *testing.T) {
 	}
 }
 
+// TestPreviousAndNextFollowTheList: from a filtered list, an enquiry links
+// to its neighbours in that list's order, across a page boundary too, and
+// the first and last have only one.
+func TestPreviousAndNextFollowTheList(t *testing.T) {
+	a := newApp(t)
+	var de []*store.Enquiry // oldest first
+	for i := range 52 {
+		de = append(de, a.enquiry(fmt.Sprintf("Neighbour %d", i), "DE"))
+		a.advance(time.Minute)
+		if i%10 == 0 {
+			a.enquiry("Elsewhere", "FR")
+		}
+	}
+	s := a.session(store.RoleAgent) // after the clock moved past the idle timeout
+	nav := func(path string) (prev, next string) {
+		d := doc(t, a.request("GET", path, nil, s))
+		prev, _ = d.Find(`.queue-nav a[rel="prev"]`).Attr("href")
+		next, _ = d.Find(`.queue-nav a[rel="next"]`).Attr("href")
+		return prev, next
+	}
+	at := func(e *store.Enquiry, list string) string {
+		return fmt.Sprintf("/staff/enquiries/%d?list=%s", e.ID, url.QueryEscape(list))
+	}
+	// Newest first: de[51] leads page 1, de[2] ends it, de[1] opens page 2.
+	prev, next := nav(at(de[2], "country=DE"))
+	if prev != at(de[3], "country=DE") || next != at(de[1], "country=DE&page=2") {
+		t.Errorf("last row of page 1: prev %q next %q", prev, next)
+	}
+	prev, next = nav(at(de[1], "country=DE&page=2"))
+	if prev != at(de[2], "country=DE") || next != at(de[0], "country=DE&page=2") {
+		t.Errorf("first row of page 2: prev %q next %q", prev, next)
+	}
+	if prev, next = nav(at(de[51], "country=DE")); prev != "" || next != at(de[50], "country=DE") {
+		t.Errorf("the newest: prev %q next %q", prev, next)
+	}
+	if prev, next = nav(at(de[0], "country=DE&page=2")); next != "" || prev != at(de[1], "country=DE&page=2") {
+		t.Errorf("the oldest: prev %q next %q", prev, next)
+	}
+	if prev, next = nav(fmt.Sprintf("/staff/enquiries/%d", de[5].ID)); prev != "" || next != "" {
+		t.Errorf("opened directly, not from a list: prev %q next %q", prev, next)
+	}
+}
+
 func TestOverviewCountsAndLinks(t *testing.T) { onBothEngines(t, testOverviewCountsAndLinks) }
 
 func testOverviewCountsAndLinks(t *testing.T, a *app) {

@@ -40,8 +40,11 @@ type enquiryView struct {
 	// user may give the reason to quote or win it anyway.
 	Held, CanRelease bool
 	// List is the filtered list the enquiry was opened from, as URL
-	// parameters (empty: the whole list); ListURL leads back to it.
+	// parameters (empty: the whole list); FromList says it was opened from
+	// one; ListURL leads back to it, Prev and Next to its neighbours there.
 	List, ListURL string
+	FromList      bool
+	Prev, Next    string
 }
 
 // destinationScreen is what the pre-screen found for one destination.
@@ -94,10 +97,41 @@ func (h *Handlers) listParam(c echo.Context) string {
 // with the confirmation named by done, still knowing the list it came from.
 func (h *Handlers) afterAction(c echo.Context, id int64, done string) string {
 	to := "/staff/enquiries/" + strconv.FormatInt(id, 10) + "?done=" + done
-	if list := h.listParam(c); list != "" {
-		to += "&list=" + url.QueryEscape(list)
+	if c.QueryParams().Has("list") {
+		to += "&list=" + url.QueryEscape(h.listParam(c))
 	}
 	return to
+}
+
+// neighbours are the links to the enquiries before and after id in the
+// list it was opened from, each keeping that list (with the page the row
+// is on). It reads the enquiry's page of the list and one row either side.
+func (h *Handlers) neighbours(c echo.Context, id int64) (prev, next string, err error) {
+	v, _ := url.ParseQuery(c.QueryParam("list"))
+	q := listing.Parse(v, h.cat)
+	f := q.Filter(web.CurrentUser(c).ID)
+	first := max(0, f.Offset-1)
+	f.Offset, f.Limit = first, listing.PageSize+2
+	rows, _, err := h.store.ListEnquiries(c.Request().Context(), f)
+	if err != nil {
+		return "", "", err
+	}
+	link := func(i int) string {
+		q.Page = (first+i)/listing.PageSize + 1
+		return "/staff/enquiries/" + strconv.FormatInt(rows[i].ID, 10) + "?list=" + url.QueryEscape(q.Values().Encode())
+	}
+	for i, r := range rows {
+		if r.ID != id {
+			continue
+		}
+		if i > 0 {
+			prev = link(i - 1)
+		}
+		if i+1 < len(rows) {
+			next = link(i + 1)
+		}
+	}
+	return prev, next, nil
 }
 
 // Enquiry serves GET /staff/enquiries/{id}: every field, the timeline and
@@ -139,10 +173,15 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
 		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e)}
 	v.Staff.Section = "enquiries"
-	v.List = h.listParam(c)
+	v.List, v.FromList = h.listParam(c), c.QueryParams().Has("list")
 	v.ListURL = "/staff/enquiries"
 	if v.List != "" {
 		v.ListURL += "?" + v.List
+	}
+	if v.FromList {
+		if v.Prev, v.Next, err = h.neighbours(c, id); err != nil {
+			return err
+		}
 	}
 	v.Held = e.ComplianceState == store.ComplianceHold || e.ComplianceState == store.ComplianceBlock
 	v.CanRelease = v.Held && web.CurrentUser(c).Can(store.RoleManager)

@@ -3,12 +3,19 @@
 (function () {
   "use strict";
   document.addEventListener("keydown", function (e) {
-    // "/" focuses the search, as in most web apps.
-    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
     if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
-    var q = document.getElementById("q");
-    if (q) { e.preventDefault(); q.focus(); q.select(); }
+    // "/" focuses the search, as in most web apps; on an enquiry opened
+    // from the list, "j" and "k" go to the next and previous one.
+    if (e.key === "/") {
+      var q = document.getElementById("q");
+      if (q) { e.preventDefault(); q.focus(); q.select(); }
+      return;
+    }
+    var rel = e.key === "j" ? "next" : e.key === "k" ? "prev" : "";
+    var link = rel && document.querySelector('.queue-nav a[rel="' + rel + '"]');
+    if (link) { e.preventDefault(); window.location.href = link.href; }
   });
   // The staff menu is drawn open so that it works without JavaScript; on a
   // narrow screen it starts closed behind its button.
