@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,6 +15,7 @@ import (
 // (no network), on 20,000 demo enquiries or, with IORDESK_BENCH_DB, on a
 // copy of a book made by `iordesk demo-data` (the copy gets the staff
 // accounts; the book is left as it was).
+// It also opens one enquiry, directly and from the list.
 func BenchmarkListPage(b *testing.B) {
 	var a *app
 	if path := os.Getenv("IORDESK_BENCH_DB"); path != "" {
@@ -36,8 +38,16 @@ func BenchmarkListPage(b *testing.B) {
 		}
 	}
 	s := a.session(store.RoleManager)
+	rows, _, err := a.st.ListEnquiries(context.Background(), store.Filter{Country: "DE"})
+	if err != nil || len(rows) < 2 {
+		b.Fatalf("no enquiry to Germany to open: %v", err)
+	}
+	one := fmt.Sprintf("/%d", rows[1].ID)
 	for _, page := range []struct{ name, query string }{
 		{"all", ""}, {"country", "?country=DE"}, {"status", "?status=quoted"},
+		// One enquiry, opened directly and from the list (which adds its
+		// neighbours in that list).
+		{"enquiry", one}, {"enquiry-from-list", one + "?list=country%3DDE"},
 	} {
 		b.Run(page.name, func(b *testing.B) {
 			b.ReportAllocs()
