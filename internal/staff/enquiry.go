@@ -45,6 +45,8 @@ type enquiryView struct {
 	List, ListURL string
 	FromList      bool
 	Prev, Next    string
+	// NextID is the next enquiry's, for "save and next" (0: none).
+	NextID int64
 }
 
 // destinationScreen is what the pre-screen found for one destination.
@@ -95,7 +97,12 @@ func (h *Handlers) listParam(c echo.Context) string {
 
 // afterAction is where a change on the enquiry page leads: the page again
 // with the confirmation named by done, still knowing the list it came from.
+// "Save and next" names the next enquiry of the list (as the page found it
+// before the change, which may take this one out of the list) in "then".
 func (h *Handlers) afterAction(c echo.Context, id int64, done string) string {
+	if next, err := strconv.ParseInt(c.FormValue("then"), 10, 64); err == nil && next > 0 {
+		id, done = next, "saved-next"
+	}
 	to := "/staff/enquiries/" + strconv.FormatInt(id, 10) + "?done=" + done
 	if c.QueryParams().Has("list") {
 		to += "&list=" + url.QueryEscape(h.listParam(c))
@@ -106,7 +113,7 @@ func (h *Handlers) afterAction(c echo.Context, id int64, done string) string {
 // neighbours are the links to the enquiries before and after id in the
 // list it was opened from, each keeping that list (with the page the row
 // is on). It reads the enquiry's page of the list and one row either side.
-func (h *Handlers) neighbours(c echo.Context, id int64) (prev, next string, err error) {
+func (h *Handlers) neighbours(c echo.Context, id int64) (prev, next string, nextID int64, err error) {
 	v, _ := url.ParseQuery(c.QueryParam("list"))
 	q := listing.Parse(v, h.cat)
 	f := q.Filter(web.CurrentUser(c).ID)
@@ -114,7 +121,7 @@ func (h *Handlers) neighbours(c echo.Context, id int64) (prev, next string, err 
 	f.Offset, f.Limit = first, listing.PageSize+2
 	rows, _, err := h.store.ListEnquiries(c.Request().Context(), f)
 	if err != nil {
-		return "", "", err
+		return "", "", 0, err
 	}
 	link := func(i int) string {
 		q.Page = (first+i)/listing.PageSize + 1
@@ -128,10 +135,10 @@ func (h *Handlers) neighbours(c echo.Context, id int64) (prev, next string, err 
 			prev = link(i - 1)
 		}
 		if i+1 < len(rows) {
-			next = link(i + 1)
+			next, nextID = link(i+1), rows[i+1].ID
 		}
 	}
-	return prev, next, nil
+	return prev, next, nextID, nil
 }
 
 // Enquiry serves GET /staff/enquiries/{id}: every field, the timeline and
@@ -179,7 +186,7 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 		v.ListURL += "?" + v.List
 	}
 	if v.FromList {
-		if v.Prev, v.Next, err = h.neighbours(c, id); err != nil {
+		if v.Prev, v.Next, v.NextID, err = h.neighbours(c, id); err != nil {
 			return err
 		}
 	}

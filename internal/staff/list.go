@@ -165,6 +165,7 @@ func assigneeName(r store.Enquiry, names map[int64]string) string {
 var notices = map[string]string{
 	"status": "Status changed.", "assign": "Assignment changed.", "note": "Note added.",
 	"spam": "Marked as spam.", "bulk": "Done for the selected enquiries.",
+	"saved-next":    "Saved. Here is the next enquiry of the list.",
 	"rescreen":      "Screened again with the rules in force: the differences are on the timeline.",
 	"rescreen-same": "Screened again with the rules in force: nothing changed.",
 }
