@@ -19,6 +19,7 @@ import (
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
 	"iordesk/internal/money"
+	"iordesk/internal/phone"
 	"iordesk/internal/store"
 )
 
@@ -96,6 +97,7 @@ type view struct {
 	Destinations                         string
 	Origin, Service, Category, Condition string
 	EndUserHQ                            string // "" when not stated
+	Phone                                string // grouped for reading; "" when not given
 	// Screen is the compliance pre-screen's findings, most severe first
 	// (desk notification only).
 	Screen                              []screenLine
@@ -120,6 +122,7 @@ func (c *Composer) view(e *store.Enquiry) view {
 		Radio:        catalog.Label(catalog.YesNoUnknown, e.WirelessRadio),
 		Lithium:      catalog.Label(catalog.LithiumOptions, e.LithiumBatteries),
 		Value:        money.Format(e.ShipmentValueCents, e.Currency),
+		Phone:        phone.Display(e.Phone),
 		Received:     e.CreatedAt.In(c.location).Format("2 Jan 2006 15:04 MST"),
 		DashboardURL: fmt.Sprintf("%s/staff/enquiries/%d", c.baseURL, e.ID),
 		PrivacyURL:   c.baseURL + "/privacy", DeskEmail: c.deskEmail,

@@ -47,7 +47,7 @@ func TestDeliveryOfBothMessages(t *testing.T) {
 			t.Errorf("desk HTML lacks %s", want)
 		}
 	}
-	for _, want := range []string{"Grace Hopper", "Compilers & Co", "grace@example.com", "+442079460018",
+	for _, want := range []string{"Grace Hopper", "Compilers & Co", "grace@example.com", "+44 20 7946 0018",
 		"Importer of Record (IOR)", "United States", "Germany, Brazil, India", "Servers and data-centre hardware",
 		"New", "1,250,000.50 EUR", "2027-03-01", "847150", "40 rack servers with GPUs", "Contained in the equipment",
 		"End user HQ:    Singapore",

@@ -147,8 +147,8 @@ func TestContactDetailsAreLinks(t *testing.T) {
 	if href, _ := d.Find(`.fields a[href^="mailto:"]`).Attr("href"); href != "mailto:grace+ior@example.com" {
 		t.Errorf("mail link %q", href)
 	}
-	if href, _ := d.Find(`.fields a[href^="tel:"]`).Attr("href"); href != "tel:+442079460018" {
-		t.Errorf("phone link %q", href)
+	if a := d.Find(`.fields a[href^="tel:"]`); a.AttrOr("href", "") != "tel:+442079460018" || a.Text() != "+44 20 7946 0018" {
+		t.Errorf("phone link %q reading %q, want the number grouped", a.AttrOr("href", ""), a.Text())
 	}
 	odd := a.enquiryWith(func(e *store.Enquiry) { e.Phone = "020 7946 0018 ext. 2" })
 	d = doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d", odd.ID), nil, s))

@@ -17,6 +17,7 @@ import (
 	"iordesk/internal/compliance"
 	"iordesk/internal/listing"
 	"iordesk/internal/money"
+	"iordesk/internal/phone"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 )
@@ -85,14 +86,14 @@ type eventRow struct {
 // maxNote bounds a staff note.
 const maxNote = 5000
 
-// listParam is the "list" parameter (the list the enquiry was opened
-// from) as the list itself would write it: unknown filters dropped.
-func (h *Handlers) listParam(c echo.Context) string {
+// listQuery is the "list" parameter: the list the enquiry was opened from,
+// unknown filters dropped (a malformed one is the whole list).
+func (h *Handlers) listQuery(c echo.Context) listing.Query {
 	v, err := url.ParseQuery(c.QueryParam("list"))
 	if err != nil {
-		return ""
+		v = nil
 	}
-	return listing.Parse(v, h.cat).Values().Encode()
+	return listing.Parse(v, h.cat)
 }
 
 // afterAction is where a change on the enquiry page leads: the page again
@@ -105,7 +106,7 @@ func (h *Handlers) afterAction(c echo.Context, id int64, done string) string {
 	}
 	to := "/staff/enquiries/" + strconv.FormatInt(id, 10) + "?done=" + done
 	if c.QueryParams().Has("list") {
-		to += "&list=" + url.QueryEscape(h.listParam(c))
+		to += "&list=" + url.QueryEscape(h.listQuery(c).Values().Encode())
 	}
 	return to
 }
@@ -113,9 +114,7 @@ func (h *Handlers) afterAction(c echo.Context, id int64, done string) string {
 // neighbours are the links to the enquiries before and after id in the
 // list it was opened from, each keeping that list (with the page the row
 // is on). It reads the enquiry's page of the list and one row either side.
-func (h *Handlers) neighbours(c echo.Context, id int64) (prev, next string, nextID int64, err error) {
-	v, _ := url.ParseQuery(c.QueryParam("list"))
-	q := listing.Parse(v, h.cat)
+func (h *Handlers) neighbours(c echo.Context, q listing.Query, id int64) (prev, next string, nextID int64, err error) {
 	f := q.Filter(web.CurrentUser(c).ID)
 	first := max(0, f.Offset-1)
 	f.Offset, f.Limit = first, listing.PageSize+2
@@ -180,13 +179,14 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
 		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e)}
 	v.Staff.Section = "enquiries"
-	v.List, v.FromList = h.listParam(c), c.QueryParams().Has("list")
+	list := h.listQuery(c)
+	v.List, v.FromList = list.Values().Encode(), c.QueryParams().Has("list")
 	v.ListURL = "/staff/enquiries"
 	if v.List != "" {
 		v.ListURL += "?" + v.List
 	}
 	if v.FromList {
-		if v.Prev, v.Next, v.NextID, err = h.neighbours(c, id); err != nil {
+		if v.Prev, v.Next, v.NextID, err = h.neighbours(c, list, id); err != nil {
 			return err
 		}
 	}
@@ -235,7 +235,7 @@ func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
 	mailto, tel := contactLinks(e.Email, e.Phone)
 	return []fieldRow{
 		{Label: "Name", Value: e.FullName}, {Label: "Company", Value: e.Company},
-		{Label: "Email", Value: e.Email, Link: mailto}, {Label: "Phone", Value: or(e.Phone), Link: tel},
+		{Label: "Email", Value: e.Email, Link: mailto}, {Label: "Phone", Value: or(phone.Display(e.Phone)), Link: tel},
 		{Label: "Service", Value: catalog.Label(catalog.Services, e.Service)},
 		{Label: "Shipping from", Value: h.cat.CountryName(e.OriginCountry)},
 		{Label: "Destinations", Value: strings.Join(countries, ", ")},
