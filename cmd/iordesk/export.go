@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"time"
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/listing"
@@ -75,7 +76,7 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	opts := report.Options{PerDestination: rows == "destination", BOM: bom}
 	var n int
-	f := q.Filter(0)
+	f := q.Filter(0, listing.Today(time.Now(), cfg.Location))
 	err = toOutput(out, stdout, func(w io.Writer) (err error) {
 		if format == "csv" {
 			n, err = x.WriteCSV(ctx, w, f, opts)

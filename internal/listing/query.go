@@ -21,7 +21,10 @@ import (
 type Query struct {
 	Country, Status, Service, Category, Assignee, Q, From, To, Sort string
 	Compliance, Scheme                                              string
-	Page                                                            int
+	// Due is "today": open enquiries whose next action is planned for
+	// today or earlier.
+	Due  string
+	Page int
 }
 
 // PageSize is how many enquiries a page of the list shows.
@@ -66,6 +69,9 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 	if _, err := time.Parse(time.DateOnly, v.Get("to")); err == nil {
 		q.To = v.Get("to")
 	}
+	if v.Get("due") == "today" {
+		q.Due = "today"
+	}
 	if v.Get("sort") == "oldest" {
 		q.Sort = "oldest"
 	}
@@ -75,8 +81,9 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 	return q
 }
 
-// Filter turns the query into the store's filter; me is the current user.
-func (q Query) Filter(me int64) store.Filter {
+// Filter turns the query into the store's filter; me is the current user
+// and today the date in the desk's time zone (YYYY-MM-DD).
+func (q Query) Filter(me int64, today string) store.Filter {
 	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category, Compliance: q.Compliance, Scheme: q.Scheme,
 		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * PageSize, Limit: PageSize}
 	switch q.Assignee {
@@ -88,6 +95,9 @@ func (q Query) Filter(me int64) store.Filter {
 	default:
 		f.AssigneeID, _ = strconv.ParseInt(q.Assignee, 10, 64)
 	}
+	if q.Due == "today" {
+		f.DueBy = today
+	}
 	if t, err := time.Parse(time.DateOnly, q.From); err == nil {
 		f.From = t
 	}
@@ -97,12 +107,21 @@ func (q Query) Filter(me int64) store.Filter {
 	return f
 }
 
+// Today is the date at now in the desk's time zone loc (nil: UTC), as
+// the next actions are planned.
+func Today(now time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return now.In(loc).Format(time.DateOnly)
+}
+
 // Values writes the query back as URL parameters, without empty ones.
 func (q Query) Values() url.Values {
 	v := url.Values{}
 	for k, val := range map[string]string{"country": q.Country, "status": q.Status, "service": q.Service,
 		"category": q.Category, "assignee": q.Assignee, "q": q.Q, "from": q.From, "to": q.To, "sort": q.Sort,
-		"compliance": q.Compliance, "scheme": q.Scheme} {
+		"compliance": q.Compliance, "scheme": q.Scheme, "due": q.Due} {
 		if val != "" {
 			v.Set(k, val)
 		}

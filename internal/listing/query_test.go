@@ -35,7 +35,7 @@ func FuzzListQuery(f *testing.F) {
 		if again := Parse(q.Values(), cat); again != q {
 			t.Fatalf("round trip: %+v → %+v", q, again)
 		}
-		f := q.Filter(1)
+		f := q.Filter(1, "2026-12-01")
 		if f.Limit != PageSize || f.Offset < 0 {
 			t.Fatalf("filter %+v", f)
 		}

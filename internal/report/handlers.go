@@ -22,12 +22,13 @@ type Handlers struct {
 	render *web.Renderer
 	cat    *catalog.Catalogue
 	now    func() time.Time
+	loc    *time.Location // the desk's time zone, which decides "today"
 	log    *slog.Logger
 }
 
 // NewHandlers builds the report handlers.
-func NewHandlers(s *store.Store, render *web.Renderer, cat *catalog.Catalogue, now func() time.Time, log *slog.Logger) *Handlers {
-	return &Handlers{store: s, render: render, cat: cat, now: now, log: log}
+func NewHandlers(s *store.Store, render *web.Renderer, cat *catalog.Catalogue, now func() time.Time, loc *time.Location, log *slog.Logger) *Handlers {
+	return &Handlers{store: s, render: render, cat: cat, now: now, loc: loc, log: log}
 }
 
 // ExportCSV serves GET /staff/export.csv with the list's query string;
@@ -41,7 +42,7 @@ func (h *Handlers) export(c echo.Context, format string) error {
 	u := web.CurrentUser(c)
 	q := listing.Parse(c.QueryParams(), h.cat)
 	q.Page = 1
-	f := q.Filter(u.ID)
+	f := q.Filter(u.ID, listing.Today(h.now(), h.loc))
 	opts := Options{PerDestination: c.QueryParam("rows") == "destination", BOM: c.QueryParam("bom") == "1"}
 	x, err := NewExporter(c.Request().Context(), h.store, h.cat)
 	if err != nil {

@@ -142,12 +142,10 @@ func TestTriageInABrowser(t *testing.T) {
 	if evalBool(t, ctx, `document.getElementById("status").value === "contacted"`) {
 		next = "quoted"
 	}
-	run(t, ctx, "change status", chromedp.SetValue(chromedp.ID("status"), next),
-		chromedp.Click(chromedp.CSS(`form[action*="/status"] button`)))
-	waitFor(t, ctx, notice("Status changed"))
-	run(t, ctx, "add a note", chromedp.SendKeys(chromedp.ID("note"), "Called the prospect; sending a quote."),
-		chromedp.Click(chromedp.CSS(`form[action*="/notes"] button`)))
-	waitFor(t, ctx, notice("Note added"))
+	run(t, ctx, "change status and add a note", chromedp.SetValue(chromedp.ID("status"), next),
+		chromedp.SendKeys(chromedp.ID("note"), "Called the prospect; sending a quote."),
+		chromedp.Click(chromedp.CSS(`form[action*="/update"] button:not([name])`)))
+	waitFor(t, ctx, notice("Saved."))
 	// The compliance panel: screened on demand, with its standing line.
 	run(t, ctx, "screen again", chromedp.Click(chromedp.CSS(`form[action*="/rescreen"] button`)))
 	waitFor(t, ctx, notice("Screened again"))

@@ -45,9 +45,12 @@ type app struct {
 func newApp(t testing.TB) *app { return newAppOn(t, filepath.Join(t.TempDir(), "iordesk.db")) }
 
 // onBothEngines runs a test on SQLite and on PostgreSQL.
-func onBothEngines(t *testing.T, fn func(t *testing.T, a *app)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, newApp(t)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, newAppOn(t, pgtest.DSN(t))) })
+func onBothEngines(t *testing.T, fn func(t *testing.T, a *app)) { onBothEnginesWith(t, nil, fn) }
+
+// onBothEnginesWith is onBothEngines with settings (IORDESK_… variables).
+func onBothEnginesWith(t *testing.T, env map[string]string, fn func(t *testing.T, a *app)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, newAppWith(t, filepath.Join(t.TempDir(), "iordesk.db"), env)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, newAppWith(t, pgtest.DSN(t), env)) })
 }
 
 func newAppOn(t testing.TB, dsn string) *app { return newAppWith(t, dsn, nil) }

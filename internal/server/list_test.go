@@ -258,15 +258,15 @@ func TestPreviousAndNextFollowTheList(t *testing.T) {
 	if prev, next = nav(fmt.Sprintf("/staff/enquiries/%d", de[5].ID)); prev != "" || next != "" {
 		t.Errorf("opened directly, not from a list: prev %q next %q", prev, next)
 	}
-	// "Change and next" on the list of new enquiries: the change takes this
+	// "Save and next" on the list of new enquiries: the change takes this
 	// one out of the list, and the next is still the one the page showed.
 	page := doc(t, a.request("GET", at(de[10], "country=DE&status=new"), nil, s))
-	then, ok := page.Find(`form[action*="/status"] button[name="then"]`).Attr("value")
+	then, ok := page.Find(`form[action*="/update"] button[name="then"]`).Attr("value")
 	if !ok || then != fmt.Sprint(de[9].ID) {
 		t.Fatalf("save and next names %q, want %d", then, de[9].ID)
 	}
-	action, _ := page.Find(`form[action*="/status"]`).Attr("action")
-	rec := a.request("POST", action, url.Values{"status": {"contacted"}, "version": {"1"}, "then": {then}}, s)
+	action, _ := page.Find(`form[action*="/update"]`).Attr("action")
+	rec := a.request("POST", action, url.Values{"status": {"contacted"}, "assignee": {"none"}, "version": {"1"}, "then": {then}}, s)
 	want := fmt.Sprintf("/staff/enquiries/%d?done=saved-next&list=%s", de[9].ID, url.QueryEscape("country=DE&status=new"))
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
 		t.Fatalf("change and next: %d to %q, want %q", rec.Code, rec.Header().Get("Location"), want)

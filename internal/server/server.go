@@ -99,8 +99,8 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	})
 	sessions := staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))
 	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log, Metrics: metrics,
-		Sessions: sessions, Sleep: d.Sleep, Rules: rules})
-	reports := report.NewHandlers(d.Store, render, cat, d.Now, d.Log)
+		Sessions: sessions, Sleep: d.Sleep, Rules: rules, Location: cfg.Location})
+	reports := report.NewHandlers(d.Store, render, cat, d.Now, cfg.Location, d.Log)
 	routes(e, cfg, public, desk, sessions, reports, &operations{store: d.Store, metrics: metrics})
 	return &Server{Echo: e, Captcha: captcha, Outbox: outbox, Metrics: metrics.Handler(false), Rules: rules}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -48,6 +49,11 @@ type enquiryView struct {
 	Prev, Next    string
 	// NextID is the next enquiry's, for "save and next" (0: none).
 	NextID int64
+	// Note is the note the form sends back when it could not be saved,
+	// kept for the next try.
+	Note string
+	// Today is the desk's date, the earliest next action the form offers.
+	Today string
 }
 
 // destinationScreen is what the pre-screen found for one destination.
@@ -102,7 +108,12 @@ func (h *Handlers) listQuery(c echo.Context) listing.Query {
 // before the change, which may take this one out of the list) in "then".
 func (h *Handlers) afterAction(c echo.Context, id int64, done string) string {
 	if next, err := strconv.ParseInt(c.FormValue("then"), 10, 64); err == nil && next > 0 {
-		id, done = next, "saved-next"
+		id = next
+		if done == "unchanged" {
+			done = "next"
+		} else {
+			done = "saved-next"
+		}
 	}
 	to := "/staff/enquiries/" + strconv.FormatInt(id, 10) + "?done=" + done
 	if c.QueryParams().Has("list") {
@@ -115,7 +126,7 @@ func (h *Handlers) afterAction(c echo.Context, id int64, done string) string {
 // list it was opened from, each keeping that list (with the page the row
 // is on). It reads the enquiry's page of the list and one row either side.
 func (h *Handlers) neighbours(c echo.Context, q listing.Query, id int64) (prev, next string, nextID int64, err error) {
-	f := q.Filter(web.CurrentUser(c).ID)
+	f := q.Filter(web.CurrentUser(c).ID, h.today())
 	first := max(0, f.Offset-1)
 	f.Offset, f.Limit = first, listing.PageSize+2
 	rows, _, err := h.store.ListEnquiries(c.Request().Context(), f)
@@ -147,6 +158,12 @@ func (h *Handlers) Enquiry(c echo.Context) error {
 }
 
 func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error {
+	return h.showEnquiryWith(c, status, problem, "")
+}
+
+// showEnquiryWith shows the enquiry as it is now, with a problem and the
+// note that could not be saved.
+func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note string) error {
 	id, err := pathID(c, "enquiry")
 	if err != nil {
 		return err
@@ -177,7 +194,7 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 	}
 	v := enquiryView{Disclaimer: compliance.Disclaimer, Screen: h.screenByDestination(e, findings), Page: h.page(c, e.Reference+" · "+e.Company), E: e, Mail: msgs, Users: users,
 		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
-		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e)}
+		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e), Note: note, Today: h.today()}
 	v.Staff.Section = "enquiries"
 	list := h.listQuery(c)
 	v.List, v.FromList = list.Values().Encode(), c.QueryParams().Has("list")
@@ -255,17 +272,26 @@ func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
 	}
 }
 
+// enquiryAndVersion are the enquiry of the URL and the version its form
+// showed.
+func enquiryAndVersion(c echo.Context) (id, version int64, err error) {
+	if id, err = pathID(c, "enquiry"); err != nil {
+		return 0, 0, err
+	}
+	version, _ = strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if version <= 0 {
+		return 0, 0, echo.NewHTTPError(http.StatusBadRequest, "The form is missing the enquiry's version; reload the page.")
+	}
+	return id, version, nil
+}
+
 // act runs one action on the enquiry of the URL and answers the usual way:
 // back to the enquiry with a notice, 409 with the fresh page when someone
 // else changed it first.
 func (h *Handlers) act(c echo.Context, done string, do func(id, version int64) error) error {
-	id, err := pathID(c, "enquiry")
+	id, version, err := enquiryAndVersion(c)
 	if err != nil {
 		return err
-	}
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	if version <= 0 {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form is missing the enquiry's version; reload the page.")
 	}
 	err = do(id, version)
 	switch {
@@ -309,6 +335,69 @@ func (h *Handlers) SetStatus(c echo.Context) error {
 		return h.showEnquiry(c, http.StatusUnprocessableEntity, problem)
 	}
 	return err
+}
+
+// Update serves POST /staff/enquiries/{id}/update: the page's one form
+// (status, assignee, next action, note) saved in one write. When it cannot
+// be saved the page comes back with the reason and the note kept.
+func (h *Handlers) Update(c echo.Context) error {
+	id, version, err := enquiryAndVersion(c)
+	if err != nil {
+		return err
+	}
+	u := web.CurrentUser(c)
+	up := store.Update{Status: c.FormValue("status"), Release: strings.TrimSpace(c.FormValue("release")),
+		FollowUpOn: strings.TrimSpace(c.FormValue("follow_up_on")), Note: strings.TrimSpace(c.FormValue("note"))}
+	if up.Assignee, err = h.assignee(c, c.FormValue("assignee")); err != nil {
+		return err
+	}
+	invalid := func(problem string) error {
+		return h.showEnquiryWith(c, http.StatusUnprocessableEntity, problem, up.Note)
+	}
+	switch {
+	case !catalog.HasChoice(catalog.Statuses, up.Status):
+		return invalid("Choose a status.")
+	case !validText(up.Note, 0) || !validText(up.Release, 0):
+		return invalid("A note or reason is at most 5000 characters of text.")
+	case up.Release != "" && !u.Can(store.RoleManager):
+		return echo.NewHTTPError(http.StatusForbidden, "Only a manager can release a compliance hold.")
+	case up.FollowUpOn != "" && !plausibleDay(up.FollowUpOn, h.now()):
+		return invalid("Give the next action's date as a day within the next five years, or leave it empty.")
+	}
+	saved, err := h.store.UpdateEnquiry(c.Request().Context(), id, version, up, actor(c))
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return h.showEnquiryWith(c, http.StatusConflict,
+			"Someone else changed this enquiry while you were looking at it. Here it is as it is now; your note is kept below. Please check and save again.", up.Note)
+	case errors.Is(err, store.ErrComplianceHold):
+		return invalid("The compliance pre-screen holds this enquiry: a manager must give a reason to move it to " + up.Status + ". Nothing was saved.")
+	case errors.Is(err, store.ErrNotFound):
+		return notFound("enquiry")
+	case err != nil:
+		return err
+	}
+	if up.Release != "" && saved {
+		h.audit(c, u, store.AuditComplianceRelease, fmt.Sprintf("enquiry %d to %s: %s", id, up.Status, up.Release))
+	}
+	done := "saved"
+	if !saved {
+		done = "unchanged"
+	}
+	return c.Redirect(http.StatusSeeOther, h.afterAction(c, id, done))
+}
+
+// validText reports whether s is text a note may hold: valid UTF-8, no NUL,
+// at least min and at most maxNote characters.
+func validText(s string, min int) bool {
+	n := utf8.RuneCountInString(s)
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0) && n >= min && n <= maxNote
+}
+
+// plausibleDay reports whether day (YYYY-MM-DD) is a date from a year ago
+// to five years after now: a next action outside that is a typing slip.
+func plausibleDay(day string, now time.Time) bool {
+	t, err := time.Parse(time.DateOnly, day)
+	return err == nil && t.After(now.AddDate(-1, 0, 0)) && t.Before(now.AddDate(5, 0, 0))
 }
 
 // Rescreen serves POST /staff/enquiries/{id}/rescreen: the enquiry is
@@ -356,7 +445,7 @@ func (h *Handlers) SetAssignee(c echo.Context) error {
 // AddNote serves POST /staff/enquiries/{id}/notes.
 func (h *Handlers) AddNote(c echo.Context) error {
 	text := strings.TrimSpace(c.FormValue("note"))
-	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > maxNote || strings.ContainsRune(text, 0) {
+	if !validText(text, 1) {
 		return echo.NewHTTPError(http.StatusBadRequest, "Write a note of 1 to 5000 characters.")
 	}
 	return h.act(c, "note", func(id, _ int64) error {

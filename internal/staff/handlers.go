@@ -11,6 +11,7 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
+	"iordesk/internal/listing"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 )
@@ -30,6 +31,7 @@ type Handlers struct {
 	metrics  *web.Metrics
 	hashing  *hashSlots
 	rules    *compliance.Book
+	loc      *time.Location
 }
 
 // Deps are what the staff handlers need.
@@ -46,6 +48,9 @@ type Deps struct {
 	Sleep func(context.Context, time.Duration) error
 	// Rules are the compliance rules in force, for re-screening.
 	Rules *compliance.Book
+	// Location is the desk's time zone: it decides which day is today
+	// for the next actions due.
+	Location *time.Location
 }
 
 // hashWait is how long a login waits for a free hashing slot before it is
@@ -57,8 +62,11 @@ func NewHandlers(d Deps) *Handlers {
 	if d.Sleep == nil {
 		d.Sleep = sleep
 	}
+	if d.Location == nil {
+		d.Location = time.UTC
+	}
 	return &Handlers{store: d.Store, render: d.Render, cat: d.Catalog, sessions: d.Sessions, now: d.Now, sleep: d.Sleep,
-		log: d.Log, metrics: d.Metrics, hashing: newHashSlots(hashWait), rules: d.Rules}
+		log: d.Log, metrics: d.Metrics, hashing: newHashSlots(hashWait), rules: d.Rules, loc: d.Location}
 }
 
 // sleep waits for d, or until ctx ends.
@@ -78,6 +86,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // page fills the layout's data for a staff page.
 func (h *Handlers) page(c echo.Context, title string) Page { return web.PageFor(c, title) }
+
+// today is the date in the desk's time zone.
+func (h *Handlers) today() string { return listing.Today(h.now(), h.loc) }
 
 // pathID is the {id} of the URL; anything but a positive number is a 404
 // that names what was looked for ("enquiry", "account", "rule").

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,9 +20,17 @@ import (
 	"iordesk/internal/web"
 )
 
-// countCap bounds the count shown above the list ("more than 1000"): past
-// it a number helps nobody triage, and counting costs a scan of the index.
-const countCap = 1000
+// The count above the list is exact up to countCap ("more than 100,000"
+// past it), so an export can be checked against it. Counting that far walks
+// up to 100,000 index entries (a join each with a country filter: ~0.1 s at
+// a million enquiries), so the page itself counts only to quickCountCap and,
+// when there are more, the exact count follows in a second request
+// (count=exact, which the page asks for as it loads). Rollups will make
+// every count cheap (docs/DESIGN.md, "The list").
+const (
+	countCap      = 100_000
+	quickCountCap = 1000
+)
 
 type listView struct {
 	Page
@@ -28,9 +38,18 @@ type listView struct {
 	Rows        []listRow
 	Count       int64
 	CountCapped bool
-	Prev, Next  string
-	Return      string
-	ListParams  string // the filter and page as URL parameters, for the rows' links
+	// CountPending: the count stopped at quickCountCap and ExactCountURL
+	// counts on.
+	CountPending  bool
+	ExactCountURL string
+	Prev, Next    string
+	// Pages are the page links around this one; LastPage is the number of
+	// pages (0 when not counted or more than the cap), PagesCounted the
+	// pages the cap holds.
+	Pages                  []pageLink
+	LastPage, PagesCounted int
+	Return                 string
+	ListParams             string // the filter and page as URL parameters, for the rows' links
 	// The options of the filters and the bulk bar that never change but
 	// for the one selected, drawn once by the "options" template (see
 	// web.Renderer.Fragment), and the colleagues to choose from.
@@ -50,6 +69,40 @@ type listRow struct {
 	Destinations, Service, Value       string
 	Status, StatusLabel, Assignee      string
 	Compliance                         string // action, hold or block; "" when nothing to flag
+	// FollowUp is the next action's day ("3 Dec"), Due "due" or
+	// "overdue" when that day has come for an open enquiry.
+	FollowUp, Due string
+}
+
+// pageLink is one link of the pager; Gap is an ellipsis between two.
+type pageLink struct {
+	Number  int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+// pageLinks are the first and last pages and two either side of the
+// current one, with gaps between; last 0 means the last is not known.
+func pageLinks(q listing.Query, last int) []pageLink {
+	if last == 1 {
+		return nil
+	}
+	var out []pageLink
+	add := func(n int) {
+		if len(out) > 0 && out[len(out)-1].Number < n-1 {
+			out = append(out, pageLink{Gap: true})
+		}
+		out = append(out, pageLink{Number: n, URL: q.With("page", strconv.Itoa(n)), Current: n == q.Page})
+	}
+	add(1)
+	for n := max(2, q.Page-2); n <= q.Page+2 && (last == 0 || n < last); n++ {
+		add(n)
+	}
+	if last > 1 {
+		add(last)
+	}
+	return out
 }
 
 // List serves GET /staff/enquiries: the filtered, paged list.
@@ -57,12 +110,16 @@ func (h *Handlers) List(c echo.Context) error {
 	me := web.CurrentUser(c)
 	q := listing.Parse(c.QueryParams(), h.cat)
 	ctx := c.Request().Context()
-	f := q.Filter(me.ID)
+	f := q.Filter(me.ID, h.today())
 
 	// The count and the colleagues are read beside the page's rows, on a
 	// second read connection: the page waits for the slower, not the sum.
 	// A free-text search scans; counting its matches would scan again, so
 	// it shows "more than 50" instead of a count.
+	limit := int64(quickCountCap)
+	if c.QueryParam("count") == "exact" {
+		limit = countCap
+	}
 	var (
 		users    []store.User
 		count    int64
@@ -74,7 +131,7 @@ func (h *Handlers) List(c echo.Context) error {
 	wg.Go(func() {
 		users, usersErr = h.store.Users(ctx)
 		if counted {
-			count, countErr = h.store.CountEnquiriesUpTo(ctx, f, countCap+1)
+			count, countErr = h.store.CountEnquiriesUpTo(ctx, f, int(limit)+1)
 		}
 	})
 	rows, more, err := h.store.ListEnquiries(ctx, f)
@@ -82,7 +139,6 @@ func (h *Handlers) List(c echo.Context) error {
 	if err = errors.Join(err, usersErr, countErr); err != nil {
 		return err
 	}
-	limit := int64(countCap)
 	if !counted {
 		count, limit = int64(len(rows)), int64(len(rows))
 		if more {
@@ -112,7 +168,20 @@ func (h *Handlers) List(c echo.Context) error {
 	exportQ := q
 	exportQ.Page = 1
 	v.ExportQuery = exportQ.Values().Encode()
-	v.Rows = h.listRows(rows, store.NamesByID(users))
+	v.Rows = h.listRows(rows, store.NamesByID(users), h.today())
+	if counted && !v.CountCapped {
+		v.LastPage = max(1, int((v.Count+listing.PageSize-1)/listing.PageSize))
+	}
+	if counted {
+		v.Pages = pageLinks(q, v.LastPage)
+		v.PagesCounted = int(limit) / listing.PageSize
+		if v.CountPending = v.CountCapped && limit < countCap; v.CountPending {
+			v.ExactCountURL = q.With("count", "exact")
+			if q.Page > 1 {
+				v.ExactCountURL += "&page=" + strconv.Itoa(q.Page)
+			}
+		}
+	}
 	if q.Page > 1 {
 		v.Prev = q.With("page", strconv.Itoa(q.Page-1))
 	}
@@ -123,7 +192,7 @@ func (h *Handlers) List(c echo.Context) error {
 }
 
 // listRows puts each enquiry's values in the words the list shows.
-func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string) []listRow {
+func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, today string) []listRow {
 	out := make([]listRow, len(rows))
 	countries := make([]string, 0, 8)
 	for i, r := range rows {
@@ -138,8 +207,29 @@ func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string) []list
 		if r.ComplianceState != store.ComplianceClear {
 			out[i].Compliance = r.ComplianceState
 		}
+		out[i].FollowUp, out[i].Due = followUp(r, today)
 	}
 	return out
+}
+
+// followUp is an enquiry's next action as the list shows it: the day, and
+// whether it is due today or overdue while the enquiry is open.
+func followUp(e store.Enquiry, today string) (day, due string) {
+	t, err := time.Parse(time.DateOnly, e.FollowUpOn)
+	if err != nil {
+		return "", ""
+	}
+	day = t.Format("2 Jan")
+	if !slices.Contains(store.OpenStatuses, e.Status) {
+		return day, ""
+	}
+	switch {
+	case e.FollowUpOn < today:
+		due = "overdue"
+	case e.FollowUpOn == today:
+		due = "due"
+	}
+	return day, due
 }
 
 // colleagueChoices lists colleagues to choose from, disabled accounts only
@@ -166,6 +256,9 @@ var notices = map[string]string{
 	"status": "Status changed.", "assign": "Assignment changed.", "note": "Note added.",
 	"spam": "Marked as spam.", "bulk": "Done for the selected enquiries.",
 	"saved-next":    "Saved. Here is the next enquiry of the list.",
+	"saved":         "Saved.",
+	"next":          "Nothing to save on the last one. Here is the next enquiry of the list.",
+	"unchanged":     "Nothing to save: the form was as the enquiry already is.",
 	"rescreen":      "Screened again with the rules in force: the differences are on the timeline.",
 	"rescreen-same": "Screened again with the rules in force: nothing changed.",
 }

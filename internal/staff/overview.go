@@ -33,6 +33,9 @@ type overviewView struct {
 	Sort         string
 	From         string
 	OldestNewAge string
+	// Due and MyDue count the open enquiries whose next action is today
+	// or overdue: everyone's, and the current user's.
+	Due, MyDue int64
 }
 
 // countryRow is one line of a summary table, with the list it links to.
@@ -66,6 +69,13 @@ func (h *Handlers) Overview(c echo.Context) error {
 		return err
 	}
 	v := overviewView{Page: h.page(c, "Overview"), Period: period, O: o, From: fromParam, Sort: c.QueryParam("sort")}
+	ctx, today := c.Request().Context(), h.today()
+	if v.Due, err = h.store.CountEnquiriesUpTo(ctx, store.Filter{DueBy: today}, countCap); err != nil {
+		return err
+	}
+	if v.MyDue, err = h.store.CountEnquiriesUpTo(ctx, store.Filter{DueBy: today, AssigneeID: web.CurrentUser(c).ID}, countCap); err != nil {
+		return err
+	}
 	v.Staff.Section = "overview"
 	for _, p := range periods {
 		v.Periods = append(v.Periods, catalog.Choice{Code: p.Code, Label: p.Label})

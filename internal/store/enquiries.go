@@ -47,9 +47,12 @@ type Enquiry struct {
 	ClientIP             string `gorm:"column:client_ip"`
 	UserAgent            string
 	AssigneeID           *int64
-	Version              int64
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	// FollowUpOn is the date of the next action the desk planned
+	// (YYYY-MM-DD in the desk's time zone), or empty.
+	FollowUpOn string `gorm:"column:follow_up_on"`
+	Version    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 
 	// Destinations are the ISO alpha-2 destination countries in the order
 	// the prospect gave them (the enquiry's own column;

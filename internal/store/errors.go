@@ -21,6 +21,8 @@ var (
 	// ErrComplianceHold: the enquiry's pre-screen holds or blocks it, and
 	// the change needs a manager's written reason.
 	ErrComplianceHold = errors.New("compliance hold")
+	// ErrInvalid: a value the caller should have checked does not parse.
+	ErrInvalid = errors.New("invalid value")
 )
 
 // classify maps driver errors that mean "try again later" to ErrBusy,

@@ -32,6 +32,7 @@ const (
 	EventNote          = "note"
 	EventErased        = "erased"
 	EventRescreened    = "rescreened"
+	EventFollowUp      = "follow_up"
 )
 
 // AddEvent appends an event to an enquiry's timeline.

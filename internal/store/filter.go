@@ -17,6 +17,7 @@ type Filter struct {
 	Unassigned bool
 	Compliance string    // a compliance state (ComplianceClear…)
 	Scheme     string    // a scheme some finding of the enquiry names
+	DueBy      string    // open, with a next action planned on or before this date (YYYY-MM-DD)
 	Query      string    // free text: reference, email, name, company, description
 	From, To   time.Time // created in [From, To); zero: unbounded
 	Oldest     bool      // oldest first instead of newest
@@ -88,6 +89,14 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 	}
 	if f.Scheme != "" {
 		where(s.queries.text["has-scheme"], f.Scheme)
+	}
+	if f.DueBy != "" {
+		// Implies follow_up_on IS NOT NULL: both engines walk the partial
+		// index of planned actions.
+		where("e.follow_up_on <= ?", f.DueBy)
+		if f.Status == "" {
+			where("e.status IN (?, ?, ?, ?)", anySlice(OpenStatuses)...)
+		}
 	}
 	if f.AssigneeID != 0 {
 		where("e.assignee_id = ?", f.AssigneeID)

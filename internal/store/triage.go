@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -32,15 +33,17 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 	for sqlRows.Next() {
 		var r Enquiry
 		var assignee sql.NullInt64
+		var followUp sql.NullString
 		err := sqlRows.Scan(&r.ID, &r.Reference, &r.Status, &r.FullName, &r.Company, &r.Email, &r.Service,
 			&r.ProductCategory, &r.ShipmentValueCents, &r.Currency, &assignee, &r.Version, &r.CreatedAt, &r.Destinations,
-			&r.ComplianceState)
+			&r.ComplianceState, &followUp)
 		if err != nil {
 			return nil, false, fmt.Errorf("list enquiries: %w", err)
 		}
 		if assignee.Valid {
 			r.AssigneeID = &assignee.Int64
 		}
+		r.FollowUpOn = followUp.String
 		rows = append(rows, r)
 	}
 	if err := sqlRows.Err(); err != nil {
@@ -109,38 +112,110 @@ func (s *Store) AssignMany(ctx context.Context, ids []int64, assignee *User, by 
 	return s.changeEach(ctx, ids, by, toAssignee(assignee))
 }
 
-// change is one change of an enquiry: the columns to set and the event to
+// change is one change of an enquiry: the columns to set and the events to
 // record, or nil when the enquiry already is as asked; an error refuses it.
-type change func(e *Enquiry) (map[string]any, Event, error)
+type change func(e *Enquiry) (map[string]any, []Event, error)
+
+// Update is one save of the enquiry page's form: the status (with a
+// manager's release of a compliance hold), the assignee (nil: nobody), the
+// next action's date (empty: none) and a note (empty: none). What differs
+// from the enquiry changes, all in one write and one new version.
+type Update struct {
+	Status, Release string
+	Assignee        *User
+	FollowUpOn      string
+	Note            string
+}
+
+// UpdateEnquiry saves the form if the enquiry is still at version (else
+// ErrConflict, so a colleague's change made meanwhile is never reverted by
+// the values this form showed). It reports whether anything was saved.
+func (s *Store) UpdateEnquiry(ctx context.Context, id, version int64, u Update, by Actor) (bool, error) {
+	saved := false
+	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		saved, err = tx.apply(id, version, by, all(toStatus(u.Status, u.Release), toAssignee(u.Assignee), toFollowUp(u.FollowUpOn)))
+		if err != nil || u.Note == "" {
+			return err
+		}
+		saved = true
+		return tx.AddEvent(Event{EnquiryID: id, Kind: EventNote, Actor: by.Name, ActorID: &by.ID, Detail: u.Note})
+	})
+	return saved, err
+}
+
+// SetFollowUp plans the next action on an enquiry (on: YYYY-MM-DD, empty
+// for none) if it is still at version.
+func (s *Store) SetFollowUp(ctx context.Context, id, version int64, on string, by Actor) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.change(id, version, by, toFollowUp(on)) })
+}
+
+// all is several changes as one: their columns and events together.
+func all(changes ...change) change {
+	return func(e *Enquiry) (map[string]any, []Event, error) {
+		var updates map[string]any
+		var events []Event
+		for _, c := range changes {
+			u, evs, err := c(e)
+			if err != nil {
+				return nil, nil, err
+			}
+			for k, v := range u {
+				if updates == nil {
+					updates = map[string]any{}
+				}
+				updates[k] = v
+			}
+			events = append(events, evs...)
+		}
+		return updates, events, nil
+	}
+}
+
+func toFollowUp(on string) change {
+	return func(e *Enquiry) (map[string]any, []Event, error) {
+		switch {
+		case e.FollowUpOn == on:
+			return nil, nil, nil
+		case on == "":
+			return map[string]any{"follow_up_on": nil}, []Event{{Kind: EventFollowUp, Detail: "Next action: none planned"}}, nil
+		}
+		day, err := time.Parse(time.DateOnly, on)
+		if err != nil {
+			return nil, nil, fmt.Errorf("next action date %q: %w", on, ErrInvalid)
+		}
+		return map[string]any{"follow_up_on": on}, []Event{{Kind: EventFollowUp, Detail: "Next action on " + day.Format("Mon 2 Jan 2006")}}, nil
+	}
+}
 
 func toStatus(status, release string) change {
-	return func(e *Enquiry) (map[string]any, Event, error) {
+	return func(e *Enquiry) (map[string]any, []Event, error) {
 		if e.Status == status {
-			return nil, Event{}, nil
+			return nil, nil, nil
 		}
 		ev := Event{Kind: EventStatusChanged, Detail: e.Status + " → " + status}
 		if HeldBack(e.ComplianceState, status) {
 			if strings.TrimSpace(release) == "" {
-				return nil, Event{}, fmt.Errorf("enquiry %s is on compliance %s: %w", e.Reference, e.ComplianceState, ErrComplianceHold)
+				return nil, nil, fmt.Errorf("enquiry %s is on compliance %s: %w", e.Reference, e.ComplianceState, ErrComplianceHold)
 			}
 			ev.Detail += " (compliance " + e.ComplianceState + " released: " + strings.TrimSpace(release) + ")"
 		}
-		return map[string]any{"status": status}, ev, nil
+		return map[string]any{"status": status}, []Event{ev}, nil
 	}
 }
 
 func toAssignee(assignee *User) change {
-	return func(e *Enquiry) (map[string]any, Event, error) {
+	return func(e *Enquiry) (map[string]any, []Event, error) {
 		if assignee == nil {
 			if e.AssigneeID == nil {
-				return nil, Event{}, nil
+				return nil, nil, nil
 			}
-			return map[string]any{"assignee_id": nil}, Event{Kind: EventAssigned, Detail: "Unassigned"}, nil
+			return map[string]any{"assignee_id": nil}, []Event{{Kind: EventAssigned, Detail: "Unassigned"}}, nil
 		}
 		if e.AssigneeID != nil && *e.AssigneeID == assignee.ID {
-			return nil, Event{}, nil
+			return nil, nil, nil
 		}
-		return map[string]any{"assignee_id": assignee.ID}, Event{Kind: EventAssigned, Detail: "Assigned to " + assignee.Name}, nil
+		return map[string]any{"assignee_id": assignee.ID}, []Event{{Kind: EventAssigned, Detail: "Assigned to " + assignee.Name}}, nil
 	}
 }
 
@@ -163,23 +238,29 @@ func (s *Store) changeEach(ctx context.Context, ids []int64, by Actor, apply cha
 	return done, err
 }
 
-// change applies one versioned update and its timeline event. version 0
+// change applies one versioned update and its timeline events. version 0
 // skips the check against what the caller saw (bulk actions act on what
 // is there), but not against a concurrent write.
-func (tx *Tx) change(id, version int64, by Actor, apply change) error {
+func (tx *Tx) change(id, version int64, by Actor, c change) error {
+	_, err := tx.apply(id, version, by, c)
+	return err
+}
+
+// apply is change, reporting whether anything changed.
+func (tx *Tx) apply(id, version int64, by Actor, c change) (bool, error) {
 	var e Enquiry
 	if err := tx.db.Where("id = ?", id).Take(&e).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ErrNotFound
+			return false, ErrNotFound
 		}
-		return err
+		return false, err
 	}
 	if version != 0 && e.Version != version {
-		return fmt.Errorf("enquiry %s changed since you opened it: %w", e.Reference, ErrConflict)
+		return false, fmt.Errorf("enquiry %s changed since you opened it: %w", e.Reference, ErrConflict)
 	}
-	updates, ev, err := apply(&e)
+	updates, events, err := c(&e)
 	if err != nil || updates == nil {
-		return err
+		return false, err
 	}
 	updates["version"], updates["updated_at"] = e.Version+1, tx.now().UTC()
 	// The version read above may be stale by now on PostgreSQL, where
@@ -187,13 +268,18 @@ func (tx *Tx) change(id, version int64, by Actor, apply change) error {
 	// the update that still finds the version wins.
 	res := tx.db.Model(&Enquiry{}).Where("id = ? AND version = ?", id, e.Version).Updates(updates)
 	if res.Error != nil {
-		return res.Error
+		return false, res.Error
 	}
 	if res.RowsAffected != 1 {
-		return fmt.Errorf("enquiry %s changed meanwhile: %w", e.Reference, ErrConflict)
+		return false, fmt.Errorf("enquiry %s changed meanwhile: %w", e.Reference, ErrConflict)
 	}
-	ev.EnquiryID, ev.Actor, ev.ActorID = id, by.Name, &by.ID
-	return tx.AddEvent(ev)
+	for _, ev := range events {
+		ev.EnquiryID, ev.Actor, ev.ActorID = id, by.Name, &by.ID
+		if err := tx.AddEvent(ev); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // AddNote appends a staff note to an enquiry's timeline.

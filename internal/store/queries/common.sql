@@ -69,7 +69,7 @@ DELETE FROM captcha_challenges WHERE id IN
 -- {from}, {where} and {order} come from the filter (filter.go).
 SELECT e.id, e.reference, e.status, e.full_name, e.company, e.email, e.service,
     e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at, e.destinations,
-    e.compliance_state
+    e.compliance_state, e.follow_up_on
 FROM {from} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?;
 
 -- name: count-enquiries-capped
