@@ -68,6 +68,9 @@ type Country struct {
 	Code   string
 	Name   string
 	Region string
+	// Aliases are other names people type for it ("UAE", "Holland"),
+	// which the destination picker matches too.
+	Aliases []string
 }
 
 // CountryRegion groups countries for the destination picker.
@@ -82,10 +85,14 @@ type Catalogue struct {
 	Countries []Country // sorted by name
 	// CountryChoices are Countries as select options.
 	CountryChoices []Choice
-	Regions        []CountryRegion
-	Currencies     []Choice // the common ones first, then the rest by code
-	countryIdx     map[string]Country
-	currency       map[string]bool
+	// Regions group the destinations a shipment can go to: Countries but
+	// the uninhabited and military-only territories.
+	Regions []CountryRegion
+	// DestinationCount is how many countries and territories Regions hold.
+	DestinationCount int
+	Currencies       []Choice // the common ones first, then the rest by code
+	countryIdx       map[string]Country
+	currency         map[string]bool
 }
 
 // withdrawn codes the country library still lists but ISO 3166-1 no longer
@@ -107,6 +114,32 @@ var displayNames = map[string]string{
 	"BQ": "Caribbean Netherlands",
 }
 
+// noImporter are the territories no shipment can be imported into: no
+// population, no customs, or a military base only. They stay known (an
+// old enquiry may name one) but are not offered or accepted as
+// destinations.
+var noImporter = map[string]bool{
+	"AQ": true, // Antarctica
+	"BV": true, // Bouvet Island
+	"HM": true, // Heard Island and McDonald Islands
+	"GS": true, // South Georgia and the South Sandwich Islands
+	"TF": true, // French Southern Territories
+	"UM": true, // United States Minor Outlying Islands
+	"IO": true, // British Indian Ocean Territory
+}
+
+// aliases are the names people type for a country beside the one shown:
+// abbreviations, former and informal names.
+var aliases = map[string][]string{
+	"AE": {"UAE", "Emirates", "Dubai", "Abu Dhabi"}, "GB": {"UK", "Britain", "Great Britain", "England", "Scotland", "Wales", "Northern Ireland"},
+	"US": {"USA", "America", "United States of America"}, "KR": {"Korea"}, "NL": {"Holland"}, "CZ": {"Czech Republic"},
+	"CI": {"Ivory Coast"}, "RU": {"Russian Federation"}, "VN": {"Vietnam"}, "TR": {"Turkey"}, "SZ": {"Swaziland"},
+	"MK": {"Macedonia"}, "CD": {"DR Congo", "DRC", "Congo-Kinshasa"}, "CG": {"Congo-Brazzaville"}, "MM": {"Burma"},
+	"TL": {"East Timor"}, "CV": {"Cape Verde"}, "VA": {"Holy See"}, "SA": {"KSA"}, "CN": {"PRC"}, "TW": {"ROC"},
+	"BA": {"Bosnia"}, "LA": {"Lao"}, "SY": {"Syrian Arab Republic"}, "IR": {"Persia"}, "DE": {"Deutschland"},
+	"ES": {"España"}, "CH": {"Schweiz", "Suisse"}, "NZ": {"Aotearoa"},
+}
+
 // commonCurrencies come first in the currency select.
 var commonCurrencies = []string{"USD", "EUR", "GBP", "CHF", "JPY", "CNY", "SGD", "AUD", "CAD", "AED", "INR"}
 
@@ -126,16 +159,23 @@ func New() *Catalogue {
 		if name == "" {
 			name = cc.String()
 		}
-		country := Country{Code: code, Name: name, Region: cc.Region().String()}
+		country := Country{Code: code, Name: name, Region: cc.Region().String(), Aliases: aliases[code]}
+		if name != cc.String() && !slices.Contains(country.Aliases, cc.String()) {
+			// The formal name is how some people look for it ("Korea, Republic of").
+			country.Aliases = append(country.Aliases, cc.String())
+		}
 		c.Countries = append(c.Countries, country)
 		c.countryIdx[code] = country
 	}
 	sort.Slice(c.Countries, func(i, j int) bool { return c.Countries[i].Name < c.Countries[j].Name })
 	for _, country := range c.Countries {
-		byRegion[country.Region] = append(byRegion[country.Region], country)
+		if !noImporter[country.Code] {
+			byRegion[country.Region] = append(byRegion[country.Region], country)
+			c.DestinationCount++
+		}
 		c.CountryChoices = append(c.CountryChoices, Choice{Code: country.Code, Label: country.Name})
 	}
-	for _, r := range []string{"Africa", "Asia", "Europe", "North America", "South America", "Oceania", "Antarctica"} {
+	for _, r := range []string{"Africa", "Asia", "Europe", "North America", "South America", "Oceania"} {
 		if len(byRegion[r]) > 0 {
 			c.Regions = append(c.Regions, CountryRegion{Name: r, Countries: byRegion[r]})
 		}
@@ -169,6 +209,13 @@ func New() *Catalogue {
 func (c *Catalogue) Country(code string) (Country, bool) {
 	country, ok := c.countryIdx[code]
 	return country, ok
+}
+
+// IsDestination reports whether a shipment can be imported into the
+// country of code: one the destination picker offers.
+func (c *Catalogue) IsDestination(code string) bool {
+	_, ok := c.countryIdx[code]
+	return ok && !noImporter[code]
 }
 
 // CountryName is the display name of a code, or the code itself.

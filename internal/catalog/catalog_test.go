@@ -1,6 +1,9 @@
 package catalog
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestCatalogue(t *testing.T) {
 	cat := New()
@@ -40,5 +43,34 @@ func TestRegions(t *testing.T) {
 	}
 	if !IsRegion("eu") || IsRegion("DE") {
 		t.Error("IsRegion")
+	}
+}
+
+// The picker offers where a shipment can be imported, and the explainer's
+// count is that list's.
+func TestDestinationsAreWhereGoodsCanBeImported(t *testing.T) {
+	cat := New()
+	n := 0
+	for _, r := range cat.Regions {
+		for _, c := range r.Countries {
+			n++
+			if !cat.IsDestination(c.Code) {
+				t.Errorf("%s offered but refused", c.Code)
+			}
+		}
+	}
+	if n != cat.DestinationCount || n < 230 {
+		t.Fatalf("%d destinations offered, count says %d", n, cat.DestinationCount)
+	}
+	for _, code := range []string{"AQ", "BV", "HM", "GS", "TF", "UM", "IO"} {
+		if cat.IsDestination(code) {
+			t.Errorf("%s accepted as a destination", code)
+		}
+		if _, ok := cat.Country(code); !ok {
+			t.Errorf("%s no longer known: old enquiries naming it lose its name", code)
+		}
+	}
+	if ae, _ := cat.Country("AE"); !slices.Contains(ae.Aliases, "UAE") {
+		t.Errorf("AE aliases %v", ae.Aliases)
 	}
 }

@@ -3,6 +3,7 @@ package enquiry
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -104,7 +105,7 @@ func (h *Handlers) view(page string, f *Form, errs Errors, captchaID string, rel
 		checked[strings.ToUpper(strings.TrimSpace(code))] = true
 	}
 	v := &formView{
-		Page: web.Page{Title: "Send an enquiry", Description: "Ask for an Importer of Record quote for regulated equipment in about 160 countries."},
+		Page: web.Page{Title: "Send an enquiry", Description: fmt.Sprintf("Ask for an Importer of Record quote for regulated equipment in %d countries and territories.", h.cat.DestinationCount)},
 		Form: f.withDefaults(), Errors: errs, CaptchaID: captchaID, Reloaded: reloaded, Cat: h.cat, Checked: checked,
 		Services: catalog.Services, Categories: catalog.ProductCategories, Conditions: catalog.Conditions, YesNo: catalog.YesNoUnknown, Lithium: catalog.LithiumOptions,
 	}

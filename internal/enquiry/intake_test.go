@@ -92,6 +92,7 @@ var fieldCases = []fieldCase{
 	{"destinations missing", del("destination_countries"), "destination_countries", "at least one"},
 	{"destinations unknown", set("destination_countries", "DE", "QQ"), "destination_countries", "not a country"},
 	{"destinations duplicate", set("destination_countries", "DE", "FR", "DE"), "destination_countries", "only once"},
+	{"destinations without an importer", set("destination_countries", "DE", "AQ"), "destination_countries", "Antarctica has no importer"},
 	{"destinations duplicate by case", set("destination_countries", "DE", "de"), "destination_countries", "only once"},
 	{"destinations 20", set("destination_countries", "AE", "AR", "AU", "BR", "CA", "CL", "CN", "DE", "EG", "ES", "FR", "GB", "ID", "IN", "JP", "KR", "MX", "NG", "SA", "ZA"), "", ""},
 	{"destinations 21", set("destination_countries", "AE", "AR", "AU", "BR", "CA", "CL", "CN", "DE", "EG", "ES", "FR", "GB", "ID", "IN", "JP", "KR", "MX", "NG", "SA", "ZA", "US"), "destination_countries", "at most 20"},

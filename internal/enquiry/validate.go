@@ -239,6 +239,10 @@ func destinations(cat *catalog.Catalogue, errs Errors, raw []string) []string {
 			errs.Add(field, "One of the destinations is not a country we know.")
 			continue
 		}
+		if !cat.IsDestination(code) {
+			errs.Add(field, cat.CountryName(code)+" has no importer or customs: choose where the goods will be used.")
+			continue
+		}
 		if seen[code] {
 			errs.Add(field, "Each destination may be chosen only once.")
 			continue

@@ -72,7 +72,18 @@ func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Act
 
 func evalBool(t *testing.T, ctx context.Context, js string) bool {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+	return evaluate[bool](t, ctx, js)
+}
+
+func evalString(t *testing.T, ctx context.Context, js string) string {
+	t.Helper()
+	return evaluate[string](t, ctx, js)
+}
+
+// evaluate runs JavaScript in the page and returns its value.
+func evaluate[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
 	if err != nil {
 		t.Fatalf("evaluate %s: %v", js, err)
 	}

@@ -54,6 +54,7 @@ var Funcs = template.FuncMap{
 	"options": func(choices []catalog.Choice, selected string) OptionList { return OptionList{choices, selected} },
 	"year":    func() int { return time.Now().Year() },
 	"count":   GroupDigits,
+	"join":    strings.Join,
 	"deref": func(p *int64) int64 {
 		if p == nil {
 			return 0
