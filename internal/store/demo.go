@@ -7,22 +7,49 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// InsertDemo stores made-up enquiries as they are (status, times and
-// assignee included), each with its destinations, in one transaction.
-func (s *Store) InsertDemo(ctx context.Context, batch []Enquiry) error {
+// DemoEnquiry is a made-up enquiry with its timeline.
+type DemoEnquiry struct {
+	Enquiry
+	Events []Event // EnquiryID is filled in when stored
+}
+
+// InsertDemo stores made-up enquiries as they are (status, times, assignee
+// and next action included), each with its destinations and timeline, in
+// one transaction.
+func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 	return s.Write(ctx, func(tx *Tx) error {
 		rows := make([]*Enquiry, len(batch))
 		for i := range batch {
-			batch[i].Version = 1
-			rows[i] = &batch[i]
+			if batch[i].Version == 0 {
+				batch[i].Version = 1
+			}
+			rows[i] = &batch[i].Enquiry
 		}
-		if err := tx.db.Omit(clause.Associations).CreateInBatches(rows, 400).Error; err != nil {
+		// follow_up_on is NULL unless planned, and gorm would write "".
+		if err := tx.db.Omit(clause.Associations, "follow_up_on").CreateInBatches(rows, 400).Error; err != nil {
 			return fmt.Errorf("insert demo enquiries: %w", err)
 		}
-		for _, e := range rows {
+		var events []*Event
+		for i, e := range rows {
 			if err := tx.insertDestinations(e.ID, e.CreatedAt, e.Destinations); err != nil {
 				return fmt.Errorf("insert demo destinations: %w", err)
 			}
+			if e.FollowUpOn != "" {
+				if err := tx.db.Model(&Enquiry{}).Where("id = ?", e.ID).Update("follow_up_on", e.FollowUpOn).Error; err != nil {
+					return fmt.Errorf("plan demo next action: %w", err)
+				}
+			}
+			for j := range batch[i].Events {
+				ev := &batch[i].Events[j]
+				ev.EnquiryID = e.ID
+				events = append(events, ev)
+			}
+		}
+		if len(events) == 0 {
+			return nil
+		}
+		if err := tx.db.CreateInBatches(events, 500).Error; err != nil {
+			return fmt.Errorf("insert demo timelines: %w", err)
 		}
 		return nil
 	})
