@@ -11,19 +11,25 @@ import (
 	"iordesk/internal/store"
 )
 
+// newStore is an empty, migrated SQLite book.
+func newStore(t *testing.T) *store.Store {
+	st, err := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // TestDemoDataSurvivesRetention: the first start after demo-data applies
 // the default retention (spam after 90 days) and must find nothing to
 // delete, while the demo still has spam to look at.
 func TestDemoDataSurvivesRetention(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := newStore(t)
 	if err := demo.Generate(ctx, st, 3000, time.Now(), 1, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -42,14 +48,7 @@ func TestDemoDataSurvivesRetention(t *testing.T) {
 // same enquiries as their conversion.
 func TestDemoDataHasTriageHistories(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := newStore(t)
 	agent := &store.User{Email: "agent@ior.example", Name: "Agent", Role: store.RoleAgent, PasswordHash: "x"}
 	if err := st.CreateUser(ctx, agent); err != nil {
 		t.Fatal(err)
