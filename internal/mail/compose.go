@@ -21,6 +21,7 @@ import (
 	"iordesk/internal/money"
 	"iordesk/internal/phone"
 	"iordesk/internal/store"
+	"iordesk/internal/web"
 )
 
 // Composer renders the outbox's messages from templates/mail: a text and
@@ -76,14 +77,14 @@ func NewComposer(files interface {
 		if err != nil {
 			return nil, err
 		}
-		if c.text[kind], err = texttemplate.New(kind).Parse(string(txt)); err != nil {
+		if c.text[kind], err = texttemplate.New(kind).Funcs(texttemplate.FuncMap{"count": web.GroupDigits}).Parse(string(txt)); err != nil {
 			return nil, fmt.Errorf("parse mail/%s.txt: %w", kind, err)
 		}
 		html, err := files.ReadFile("mail/" + kind + ".html")
 		if err != nil {
 			return nil, err
 		}
-		if c.html[kind], err = htmltemplate.New(kind).Parse(string(html)); err != nil {
+		if c.html[kind], err = htmltemplate.New(kind).Funcs(htmltemplate.FuncMap{"count": web.GroupDigits}).Parse(string(html)); err != nil {
 			return nil, fmt.Errorf("parse mail/%s.html: %w", kind, err)
 		}
 	}

@@ -95,3 +95,29 @@ func TestTimesInTheDeskTimeZone(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestGroupsThousands: the weekly digest reads 12,345, not 12345.
+func TestDigestGroupsThousands(t *testing.T) {
+	composer, err := imail.NewComposer(templates.FS, catalog.New(), imail.ComposerConfig{
+		From: "iordesk@ior.example", DeskEmail: "desk@ior.example", BaseURL: "https://ior.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &store.Report{ByService: []store.Count{{Key: "ior", N: 12345}}, Won: 1500, Lost: 2500,
+		CountryStatus: []store.CountryStatus{{Country: "DE", Status: "won", N: 4321}}}
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	msg, err := composer.ComposeDigest(store.Message{ID: 1, Kind: store.MailWeeklyDigest}, &store.User{Name: "Boss", Email: "boss@ior.example"}, r, now.AddDate(0, 0, -7), now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	for _, want := range []string{"12,345", "1,500 / 2,500", "Germany: 4,321"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the digest does not read %q", want)
+		}
+	}
+}
