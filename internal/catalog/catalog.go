@@ -55,6 +55,12 @@ var (
 		{"new", "New"}, {"triaged", "Triaged"}, {"contacted", "Contacted"}, {"quoted", "Quoted"},
 		{"won", "Won"}, {"lost", "Lost"}, {"spam", "Spam"},
 	}
+	// LineStates of a destination line, in the order of its life (the codes
+	// are store's Line constants).
+	LineStates = []Choice{
+		{"open", "Open"}, {"feasible", "Feasible"}, {"needs_certification", "Needs certification"},
+		{"not_serviceable", "Not serviceable"}, {"quoted", "Quoted"}, {"won", "Won"}, {"lost", "Lost"},
+	}
 	LithiumOptions = []Choice{
 		{"none", "No batteries"},
 		{"in_equipment", "Contained in the equipment"},

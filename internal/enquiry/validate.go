@@ -1,6 +1,7 @@
 package enquiry
 
 import (
+	"errors"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/money"
 	"iordesk/internal/personname"
 
 	"github.com/nyaruka/phonenumbers"
@@ -45,10 +47,6 @@ type Clean struct {
 // urlPattern finds web addresses where a name should be: a scheme, a
 // "www.", or a host followed by a path.
 var urlPattern = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://|www\.|[a-z0-9-]+\.[a-z]{2,}/)`)
-
-// valuePattern is a decimal amount with at most two decimals, optionally
-// with comma thousands separators in their proper places.
-var valuePattern = regexp.MustCompile(`^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$`)
 
 // Validate checks every rule of the form and returns the cleaned values.
 // errs (from decoding) is extended in place; the result is only meaningful
@@ -282,17 +280,12 @@ func shipmentValue(errs Errors, raw string) int64 {
 		errs.Add("shipment_value", "Enter the approximate value of the shipment.")
 		return 0
 	}
-	if len(v) > 20 || !valuePattern.MatchString(v) {
+	cents, err := money.Parse(v, maxShipmentCents)
+	switch {
+	case errors.Is(err, money.ErrNotAmount):
 		errs.Add("shipment_value", "Enter a number with at most two decimals, e.g. 25000 or 25,000.50.")
 		return 0
-	}
-	whole, frac, _ := strings.Cut(strings.ReplaceAll(v, ",", ""), ".")
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	cents, err := strconv.ParseInt(whole+frac, 10, 64)
-	switch {
-	case err != nil || cents > maxShipmentCents:
+	case err != nil:
 		errs.Add("shipment_value", "Enter a value of at most 1,000,000,000.")
 		return 0
 	case cents <= 0:

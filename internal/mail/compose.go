@@ -239,7 +239,7 @@ func (c *Composer) ComposeDigest(m store.Message, u *store.User, r *store.Report
 	for _, b := range r.ByService {
 		v.Total += b.N
 	}
-	for _, cs := range r.CountryStatus {
+	for _, cs := range r.CountryLines {
 		totals[cs.Country] += cs.N
 	}
 	for country, n := range totals {

@@ -104,7 +104,7 @@ func TestDigestGroupsThousands(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &store.Report{ByService: []store.Count{{Key: "ior", N: 12345}}, Won: 1500, Lost: 2500,
-		CountryStatus: []store.CountryStatus{{Country: "DE", Status: "won", N: 4321}}}
+		CountryLines: []store.CountryLine{{Country: "DE", State: "won", N: 4321}}}
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	msg, err := composer.ComposeDigest(store.Message{ID: 1, Kind: store.MailWeeklyDigest}, &store.User{Name: "Boss", Email: "boss@ior.example"}, r, now.AddDate(0, 0, -7), now, now)
 	if err != nil {

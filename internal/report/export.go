@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,8 +22,11 @@ import (
 
 // Options shape an export.
 type Options struct {
-	// PerDestination writes one row per destination instead of one per
-	// enquiry, for pivot tables.
+	// PerDestination writes one row per destination line instead of one
+	// per enquiry, for pivot tables: the Destinations columns name the
+	// line's country and the line's own columns follow. Rows come by
+	// destination, then oldest first; with a country filter, only that
+	// country's lines.
 	PerDestination bool
 	// BOM starts a CSV with a UTF-8 byte-order mark, so Excel reads UTF-8.
 	BOM bool
@@ -55,12 +59,44 @@ var header = []string{"Reference", "Received (UTC)", "Status", "Full name", "Com
 	"Assignee", "UTM source", "UTM medium", "UTM campaign", "Referrer", "Consent (UTC)", "Privacy notice",
 	"End user HQ"}
 
+// lineHeader are the columns an export per line adds.
+var lineHeader = []string{"Line state", "Quoted fee", "Fee currency", "Line assignee"}
+
+// columns are the export's column names.
+func columns(opts Options) []string {
+	if opts.PerDestination {
+		return append(slices.Clone(header), lineHeader...)
+	}
+	return header
+}
+
 // Column positions that are not plain text in XLSX.
 const (
 	colReceived = 1
 	colValue    = 18
 	colConsent  = 27
+	colFee      = 31 // in an export per line
 )
+
+// name is an assignee's name, or the id of an account no longer known.
+func (x *Exporter) name(id int64) string {
+	if n := x.Assignees[id]; n != "" {
+		return n
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// lineRecord fills the line columns of an export per line.
+func (x *Exporter) lineRecord(cols []string, l store.Line) {
+	fee, assignee := "", ""
+	if l.FeeCents != nil {
+		fee = money.Decimal(*l.FeeCents)
+	}
+	if l.AssigneeID != nil {
+		assignee = x.name(*l.AssigneeID)
+	}
+	copy(cols, []string{catalog.Label(catalog.LineStates, l.State), fee, l.FeeCurrency, assignee})
+}
 
 // record fills line with one export row as text.
 func (x *Exporter) record(line []string, r *store.ExportRow, countries []string) {
@@ -71,9 +107,7 @@ func (x *Exporter) record(line []string, r *store.ExportRow, countries []string)
 	}
 	assignee := ""
 	if r.AssigneeID != 0 {
-		if assignee = x.Assignees[r.AssigneeID]; assignee == "" {
-			assignee = strconv.FormatInt(r.AssigneeID, 10)
-		}
+		assignee = x.name(r.AssigneeID)
 	}
 	copy(line, []string{r.Reference, r.CreatedAt, r.Status, r.FullName, r.Company, r.Email, phoneCell(r.Phone),
 		catalog.Label(catalog.Services, r.Service), r.OriginCountry, strings.Join(countries, " "), strings.Join(names, ", "),
@@ -94,29 +128,25 @@ func phoneCell(e164 string) string {
 }
 
 // each calls fn with every row of the filter, once per enquiry or once per
-// destination.
+// destination line.
 func (x *Exporter) each(ctx context.Context, f store.Filter, opts Options, fn func(line []string, r *store.ExportRow) error) (int, error) {
 	n := 0
-	line := make([]string, len(header))
+	line := make([]string, len(columns(opts)))
 	one := make([]string, 1)
+	f.PerLine = opts.PerDestination
 	err := x.Store.ExportEnquiries(ctx, f, func(r *store.ExportRow) error {
 		if x.Progress != nil && n%10000 == 0 && n > 0 {
 			x.Progress(n)
 		}
+		n++
 		if !opts.PerDestination {
-			n++
 			x.record(line, r, r.Destinations)
 			return fn(line, r)
 		}
-		for _, c := range r.Destinations {
-			n++
-			one[0] = c
-			x.record(line, r, one)
-			if err := fn(line, r); err != nil {
-				return err
-			}
-		}
-		return nil
+		one[0] = r.Line.Country
+		x.record(line, r, one)
+		x.lineRecord(line[len(header):], r.Line)
+		return fn(line, r)
 	})
 	return n, err
 }
@@ -130,7 +160,7 @@ func (x *Exporter) WriteCSV(ctx context.Context, w io.Writer, f store.Filter, op
 	if opts.BOM {
 		bw.WriteString("\uFEFF")
 	}
-	writeQuoted(bw, header)
+	writeQuoted(bw, columns(opts))
 	n, err := x.each(ctx, f, opts, func(line []string, _ *store.ExportRow) error {
 		for i, v := range line {
 			line[i] = SafeCell(v)
@@ -266,15 +296,16 @@ func (x *Exporter) WriteXLSX(ctx context.Context, w io.Writer, f store.Filter, o
 	for col, width := range map[int]float64{1: 14, 2: 17, 4: 20, 5: 26, 6: 28, 10: 14, 11: 26, 13: 40, 19: 14, 22: 40} {
 		sw.SetColWidth(col, col, width)
 	}
-	head := make([]any, len(header))
-	for i, h := range header {
+	cols := columns(opts)
+	head := make([]any, len(cols))
+	for i, h := range cols {
 		head[i] = h
 	}
 	if err := sw.SetRow("A1", head, excelize.RowOpts{StyleID: bold}); err != nil {
 		return 0, err
 	}
 	row := 1
-	cells := make([]any, len(header))
+	cells := make([]any, len(cols))
 	n, err := x.each(ctx, f, opts, func(line []string, r *store.ExportRow) error {
 		row++
 		for i, v := range line {
@@ -287,6 +318,12 @@ func (x *Exporter) WriteXLSX(ctx context.Context, w io.Writer, f store.Filter, o
 				cells[i] = excelize.Cell{StyleID: dateStyle, Value: t}
 			case colValue:
 				cells[i] = excelize.Cell{StyleID: moneyStyle, Value: float64(r.ShipmentValueCents) / 100}
+			case colFee:
+				if r.Line.FeeCents == nil {
+					cells[i] = ""
+				} else {
+					cells[i] = excelize.Cell{StyleID: moneyStyle, Value: float64(*r.Line.FeeCents) / 100}
+				}
 			default:
 				cells[i] = v // a string cell: excelize never turns it into a formula
 			}
@@ -297,7 +334,7 @@ func (x *Exporter) WriteXLSX(ctx context.Context, w io.Writer, f store.Filter, o
 	if err != nil {
 		return n, err
 	}
-	last, _ := excelize.CoordinatesToCellName(len(header), max(row, 2))
+	last, _ := excelize.CoordinatesToCellName(len(cols), max(row, 2))
 	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Enquiries", StyleName: "TableStyleLight1"}); err != nil {
 		return n, err
 	}

@@ -58,6 +58,18 @@ func seeded(t testing.TB) (*store.Store, time.Time) {
 		if err := st.Write(context.Background(), func(tx *store.Tx) error { return tx.InsertEnquiry(e, r.countries) }); err != nil {
 			t.Fatal(err)
 		}
+		if r.ref == "ENQ-GOLD0001" {
+			// Brazil quoted by an account no longer known (its id shows).
+			fee, gone := int64(450050), &store.User{ID: 99, Name: "Gone"}
+			edit := store.LineEdit{Country: "BR", State: store.LineQuoted, SetFee: true, FeeCents: &fee, FeeCurrency: "USD", SetAssignee: true, Assignee: gone}
+			agent := &store.User{Email: "agent@ior.example", Name: "Agent", Role: store.RoleAgent, PasswordHash: "x"}
+			if err := st.CreateUser(context.Background(), agent); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.UpdateLines(context.Background(), e.ID, 0, []store.LineEdit{edit}, store.Actor{ID: agent.ID, Name: agent.Name}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		clock = clock.Add(time.Hour)
 	}
 	return st, now

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/money"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 )
@@ -20,9 +21,36 @@ import (
 type Table struct {
 	Title  string
 	Header []string
-	Rows   [][]string
+	Rows   [][]Cell
 	Links  []string // per row, may be empty
 	Chart  web.Chart
+}
+
+// Cell is one cell of a report table: the text the page shows and, for a
+// figure, its value for the spreadsheet (int64 or float64; nil for text).
+type Cell struct {
+	Text  string
+	Value any
+}
+
+// count is a whole number's cell ("12,345" on the page).
+func count(n int64) Cell { return Cell{Text: web.GroupDigits(n), Value: n} }
+
+// text is a cell of words, a string in the spreadsheet too (never a
+// formula).
+func text(s string) Cell { return Cell{Text: s} }
+
+// amount is a sum of money's cell, in its currency's units.
+func amount(cents int64, currency string) Cell {
+	return Cell{Text: money.Format(cents, currency), Value: float64(cents) / 100}
+}
+
+// percent is a ratio's cell, "—" when there is nothing to divide.
+func percent(part, whole int64) Cell {
+	if whole == 0 {
+		return text("—")
+	}
+	return Cell{Text: fmt.Sprintf("%.1f%%", 100*float64(part)/float64(whole)), Value: float64(part) / float64(whole)}
 }
 
 type reportView struct {
@@ -36,9 +64,6 @@ type reportView struct {
 	Digest               bool // the viewer gets the weekly digest
 	Notice               string
 }
-
-// statusCols are the statuses of the destination × status table.
-var statusCols = []string{store.StatusNew, store.StatusTriaged, store.StatusContacted, store.StatusQuoted, store.StatusWon, store.StatusLost}
 
 // period reads from/to (YYYY-MM-DD, "to" inclusive); the default is the
 // last 12 months.
@@ -76,52 +101,16 @@ func (h *Handlers) build(r *store.Report, fromS, toS string) reportView {
 		}
 		return "/staff/enquiries?" + q.Encode()
 	}
-	// Destination × status, busiest destinations first.
-	byCountry := map[string]map[string]int64{}
-	totals := map[string]int64{}
-	for _, cs := range r.CountryStatus {
-		if byCountry[cs.Country] == nil {
-			byCountry[cs.Country] = map[string]int64{}
-		}
-		byCountry[cs.Country][cs.Status] += cs.N
-		totals[cs.Country] += cs.N
-	}
-	countries := make([]string, 0, len(totals))
-	for c := range totals {
-		countries = append(countries, c)
-	}
-	sort.Slice(countries, func(i, j int) bool {
-		return totals[countries[i]] > totals[countries[j]] || totals[countries[i]] == totals[countries[j]] && countries[i] < countries[j]
-	})
-	cs := Table{Title: "Destinations by status", Header: []string{"Destination"}}
-	for _, s := range statusCols {
-		cs.Header = append(cs.Header, catalog.Label(catalog.Statuses, s))
-	}
-	cs.Header = append(cs.Header, "Total")
-	var bars []web.Bar
-	for _, c := range countries {
-		row := []string{h.cat.CountryName(c) + " (" + c + ")"}
-		for _, s := range statusCols {
-			row = append(row, fmt.Sprint(byCountry[c][s]))
-		}
-		row = append(row, fmt.Sprint(totals[c]))
-		cs.Rows = append(cs.Rows, row)
-		cs.Links = append(cs.Links, list(url.Values{"country": {c}}))
-		if len(bars) < 15 {
-			bars = append(bars, web.Bar{Label: h.cat.CountryName(c), N: totals[c], Link: list(url.Values{"country": {c}})})
-		}
-	}
-	cs.Chart = web.HBarChart("Enquiries by destination", bars)
-	v.Tables = append(v.Tables, cs)
+	v.Tables = append(v.Tables, h.linesTable(r, list), h.feesTable(r, list))
 	v.Tables = append(v.Tables, h.counts("By month", "Month", r.ByMonth, func(k string) string { return k }, nil, true))
 	v.Tables = append(v.Tables, h.counts("By service", "Service", r.ByService,
 		func(k string) string { return catalog.Label(catalog.Services, k) }, func(k string) string { return list(url.Values{"service": {k}}) }, false))
 	v.Tables = append(v.Tables, h.counts("By product category", "Category", r.ByCategory,
 		func(k string) string { return catalog.Label(catalog.ProductCategories, k) }, func(k string) string { return list(url.Values{"category": {k}}) }, false))
 	lanes := Table{Title: "Top lanes (origin → destination)", Header: []string{"Origin", "Destination", "Enquiries"}}
-	bars = nil
+	var bars []web.Bar
 	for _, l := range r.Lanes {
-		lanes.Rows = append(lanes.Rows, []string{h.cat.CountryName(l.Origin), h.cat.CountryName(l.Destination), fmt.Sprint(l.N)})
+		lanes.Rows = append(lanes.Rows, []Cell{text(h.cat.CountryName(l.Origin)), text(h.cat.CountryName(l.Destination)), count(l.N)})
 		lanes.Links = append(lanes.Links, list(url.Values{"country": {l.Destination}}))
 		bars = append(bars, web.Bar{Label: l.Origin + " → " + l.Destination, N: l.N, Link: list(url.Values{"country": {l.Destination}})})
 	}
@@ -130,11 +119,63 @@ func (h *Handlers) build(r *store.Report, fromS, toS string) reportView {
 	return v
 }
 
+// linesTable is the destinations' lines by state, busiest destinations
+// first, with each destination's conversion (lines won ÷ lines decided).
+func (h *Handlers) linesTable(r *store.Report, list func(url.Values) string) Table {
+	byCountry := map[string]map[string]int64{}
+	totals := map[string]int64{}
+	for _, cl := range r.CountryLines {
+		if byCountry[cl.Country] == nil {
+			byCountry[cl.Country] = map[string]int64{}
+		}
+		byCountry[cl.Country][cl.State] += cl.N
+		totals[cl.Country] += cl.N
+	}
+	countries := make([]string, 0, len(totals))
+	for c := range totals {
+		countries = append(countries, c)
+	}
+	sort.Slice(countries, func(i, j int) bool {
+		return totals[countries[i]] > totals[countries[j]] || totals[countries[i]] == totals[countries[j]] && countries[i] < countries[j]
+	})
+	t := Table{Title: "Destination lines by state", Header: []string{"Destination"}}
+	for _, s := range catalog.LineStates {
+		t.Header = append(t.Header, s.Label)
+	}
+	t.Header = append(t.Header, "Lines", "Conversion")
+	var bars []web.Bar
+	for _, c := range countries {
+		n := byCountry[c]
+		row := []Cell{text(h.cat.CountryName(c) + " (" + c + ")")}
+		for _, s := range catalog.LineStates {
+			row = append(row, count(n[s.Code]))
+		}
+		row = append(row, count(totals[c]), percent(n[store.LineWon], n[store.LineWon]+n[store.LineLost]))
+		t.Rows = append(t.Rows, row)
+		t.Links = append(t.Links, list(url.Values{"country": {c}}))
+		if len(bars) < 15 {
+			bars = append(bars, web.Bar{Label: h.cat.CountryName(c), N: totals[c], Link: list(url.Values{"country": {c}})})
+		}
+	}
+	t.Chart = web.HBarChart("Destination lines", bars)
+	return t
+}
+
+// feesTable is the fees quoted per destination, in each currency.
+func (h *Handlers) feesTable(r *store.Report, list func(url.Values) string) Table {
+	t := Table{Title: "Quoted fees by destination", Header: []string{"Destination", "Currency", "Lines quoted", "Quoted fees"}}
+	for _, q := range r.QuotedFees {
+		t.Rows = append(t.Rows, []Cell{text(h.cat.CountryName(q.Country) + " (" + q.Country + ")"), text(q.Currency), count(q.Lines), amount(q.Cents, q.Currency)})
+		t.Links = append(t.Links, list(url.Values{"country": {q.Country}}))
+	}
+	return t
+}
+
 func (h *Handlers) counts(title, label string, counts []store.Count, name, link func(string) string, columns bool) Table {
 	t := Table{Title: title, Header: []string{label, "Enquiries"}}
 	var bars []web.Bar
 	for _, c := range counts {
-		t.Rows = append(t.Rows, []string{name(c.Key), fmt.Sprint(c.N)})
+		t.Rows = append(t.Rows, []Cell{text(name(c.Key)), count(c.N)})
 		l := ""
 		if link != nil {
 			l = link(c.Key)
@@ -216,15 +257,11 @@ func (h *Handlers) ReportsXLSX(c echo.Context) error {
 		book.SetRowStyle(name, 1, 1, bold)
 		for i, row := range t.Rows {
 			vals := make([]any, len(row))
-			for j, s := range row {
-				if j > 0 && t.Header[j] != "Destination" && t.Header[j] != "Origin" {
-					var n int64
-					if _, err := fmt.Sscan(s, &n); err == nil {
-						vals[j] = n
-						continue
-					}
+			for j, cell := range row {
+				vals[j] = cell.Value
+				if cell.Value == nil {
+					vals[j] = cell.Text // a string cell, never a formula
 				}
-				vals[j] = s // a string cell, never a formula
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, i+2)
 			book.SetSheetRow(name, cell, &vals)

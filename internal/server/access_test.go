@@ -37,7 +37,7 @@ func TestEveryStaffRouteChecksTheRole(t *testing.T) {
 		{"POST", "/staff/enquiries/bulk", url.Values{"ids": {id}, "action": {"status"}, "value": {"triaged"}}, "agent", 303, ""},
 		{"GET", "/staff/export.csv?country=DE", nil, "manager", 200, `"Reference","Received (UTC)"`},
 		{"GET", "/staff/export.xlsx", nil, "manager", 200, "PK"},
-		{"GET", "/staff/reports", nil, "manager", 200, "Destinations by status"},
+		{"GET", "/staff/reports", nil, "manager", 200, "Destination lines by state"},
 		{"GET", "/staff/reports.xlsx", nil, "manager", 200, "PK"},
 		{"GET", "/staff/audit", nil, "admin", 200, "Audit log"},
 		{"GET", "/staff/privacy", nil, "admin", 200, "Privacy requests"},

@@ -81,11 +81,24 @@ func testReportFigures(t *testing.T, a *app) {
 		{[]string{"JP"}, 2 * time.Hour, store.StatusWon},
 		{[]string{"DE"}, 0, ""},
 	}
-	for _, p := range plan {
+	for i, p := range plan {
 		e := a.enquiry("Report", p.countries...)
 		if p.after > 0 {
 			a.advance(p.after)
 			a.st.ChangeStatus(ctx, e.ID, 0, p.status, by, "")
+			// The lines take the enquiry's outcome, but for the first
+			// enquiry's France: lost, after a quote of 1,000 EUR.
+			var edits []store.LineEdit
+			for _, c := range p.countries {
+				edits = append(edits, store.LineEdit{Country: c, State: p.status})
+			}
+			if i == 0 {
+				fee := int64(100000)
+				edits[1] = store.LineEdit{Country: "FR", State: store.LineLost, SetFee: true, FeeCents: &fee, FeeCurrency: "EUR"}
+			}
+			if _, err := a.st.UpdateLines(ctx, e.ID, 0, edits, by); err != nil {
+				t.Fatal(err)
+			}
 			a.advance(-p.after)
 		}
 	}
@@ -105,12 +118,15 @@ func testReportFigures(t *testing.T, a *app) {
 		t.Errorf("p90 first response %s, want 2h", got)
 	}
 	cells := map[string]int64{}
-	for _, cs := range r.CountryStatus {
-		cells[cs.Country+"/"+cs.Status] = cs.N
+	for _, cs := range r.CountryLines {
+		cells[cs.Country+"/"+cs.State] = cs.N
 	}
-	want := map[string]int64{"DE/won": 1, "DE/lost": 1, "DE/new": 1, "FR/won": 1, "JP/won": 1}
+	want := map[string]int64{"DE/won": 1, "DE/lost": 1, "DE/open": 1, "FR/lost": 1, "JP/won": 1}
 	if len(cells) != len(want) {
-		t.Errorf("country × status %v, want %v", cells, want)
+		t.Errorf("country × line state %v, want %v", cells, want)
+	}
+	if len(r.QuotedFees) != 1 || r.QuotedFees[0] != (store.QuotedFee{Country: "FR", Currency: "EUR", Lines: 1, Cents: 100000}) {
+		t.Errorf("quoted fees %+v", r.QuotedFees)
 	}
 	for k, n := range want {
 		if cells[k] != n {

@@ -280,19 +280,32 @@ func TestOverviewCountsAndLinks(t *testing.T) { onBothEngines(t, testOverviewCou
 
 func testOverviewCountsAndLinks(t *testing.T, a *app) {
 	s := a.session(store.RoleManager)
-	for range 3 {
-		a.enquiry("Ger", "DE")
+	by := store.Actor{ID: a.users[store.RoleAgent].ID, Name: "Agent"}
+	// Germany's lines: won, lost, and two open; Brazil's: feasible.
+	for _, state := range []string{store.LineWon, store.LineLost, ""} {
+		e := a.enquiry("Ger", "DE")
+		if state != "" {
+			if _, err := a.st.UpdateLines(context.Background(), e.ID, 0, []store.LineEdit{{Country: "DE", State: state}}, by); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	a.enquiry("Mixed", "DE", "BR")
+	mixed := a.enquiry("Mixed", "DE", "BR")
+	if _, err := a.st.UpdateLines(context.Background(), mixed.ID, 0, []store.LineEdit{{Country: "BR", State: store.LineFeasible}}, by); err != nil {
+		t.Fatal(err)
+	}
 	spam := a.enquiry("Spam", "US")
 	a.st.ChangeStatus(context.Background(), spam.ID, 0, store.StatusSpam, store.Actor{ID: 1, Name: "x"}, "")
 	rec := a.request("GET", "/staff", nil, s)
 	d := doc(t, rec)
 	counts := map[string]string{}
 	d.Find("#country-table").Parent().Find("tbody tr").Each(func(_ int, r *goquery.Selection) {
-		counts[r.Find("td").First().Find(".muted").Text()] = strings.TrimSpace(r.Find("td.num").Text())
+		var cells []string
+		r.Find("td.num").Each(func(_ int, c *goquery.Selection) { cells = append(cells, strings.TrimSpace(c.Text())) })
+		counts[r.Find("td").First().Find(".muted").Text()] = strings.Join(cells, " ")
 	})
-	if counts["DE"] != "4" || counts["BR"] != "1" || counts["US"] != "" {
+	// Lines, open, feasible, not serviceable, won, lost, conversion.
+	if counts["DE"] != "4 2 0 0 1 1 50%" || counts["BR"] != "1 0 1 0 0 0 —" || counts["US"] != "" {
 		t.Fatalf("country table %v", counts)
 	}
 	if href, _ := d.Find(`#country-table`).Parent().Find(`a[href*="country=DE"]`).Attr("href"); !strings.Contains(href, "/staff/enquiries?country=DE") {

@@ -74,6 +74,8 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.POST("/staff/enquiries/bulk", desk.Bulk, agent...)
 	e.GET("/staff/enquiries/:id", desk.Enquiry, agent...)
 	e.POST("/staff/enquiries/:id/update", desk.Update, agent...)
+	e.POST("/staff/enquiries/:id/lines", desk.UpdateLine, agent...)
+	e.POST("/staff/enquiries/:id/lines/all", desk.UpdateAllLines, agent...)
 	e.POST("/staff/enquiries/:id/status", desk.SetStatus, agent...)
 	e.POST("/staff/enquiries/:id/assign", desk.SetAssignee, agent...)
 	e.POST("/staff/enquiries/:id/notes", desk.AddNote, agent...)

@@ -54,6 +54,14 @@ type enquiryView struct {
 	Note string
 	// Today is the desk's date, the earliest next action the form offers.
 	Today string
+	// Lines are the destinations as lines of work; LineStates and
+	// Currencies their choices.
+	Lines      []lineRow
+	LineStates []catalog.Choice
+	Currencies []catalog.Choice
+	// CanReleaseLines: the user may give the reason to quote or win a
+	// line whose destination is held.
+	CanReleaseLines bool
 }
 
 // destinationScreen is what the pre-screen found for one destination.
@@ -194,7 +202,13 @@ func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note str
 	}
 	v := enquiryView{Disclaimer: compliance.Disclaimer, Screen: h.screenByDestination(e, findings), Page: h.page(c, e.Reference+" · "+e.Company), E: e, Mail: msgs, Users: users,
 		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
-		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e), Note: note, Today: h.today()}
+		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e), Note: note, Today: h.today(),
+		LineStates: catalog.LineStates, Currencies: h.cat.Currencies}
+	lines, err := h.store.Lines(ctx, e)
+	if err != nil {
+		return err
+	}
+	v.Lines = h.lineRows(e, lines, findings, store.NamesByID(users))
 	v.Staff.Section = "enquiries"
 	list := h.listQuery(c)
 	v.List, v.FromList = list.Values().Encode(), c.QueryParams().Has("list")
@@ -209,6 +223,7 @@ func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note str
 	}
 	v.Held = e.ComplianceState == store.ComplianceHold || e.ComplianceState == store.ComplianceBlock
 	v.CanRelease = v.Held && web.CurrentUser(c).Can(store.RoleManager)
+	v.CanReleaseLines = web.CurrentUser(c).Can(store.RoleManager)
 	if e.AssigneeID != nil {
 		v.Assignee = store.NamesByID(users)[*e.AssigneeID]
 	}

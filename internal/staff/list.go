@@ -257,6 +257,7 @@ var notices = map[string]string{
 	"spam": "Marked as spam.", "bulk": "Done for the selected enquiries.",
 	"saved-next":    "Saved. Here is the next enquiry of the list.",
 	"saved":         "Saved.",
+	"lines":         "Destination lines saved.",
 	"next":          "Nothing to save on the last one. Here is the next enquiry of the list.",
 	"unchanged":     "Nothing to save: the form was as the enquiry already is.",
 	"rescreen":      "Screened again with the rules in force: the differences are on the timeline.",

@@ -38,11 +38,15 @@ type overviewView struct {
 	Due, MyDue int64
 }
 
-// countryRow is one line of a summary table, with the list it links to.
+// countryRow is one line of a summary table, with the list it links to;
+// for a destination, its lines by state and its conversion (lines won ÷
+// lines decided).
 type countryRow struct {
 	Code, Name, Region string
 	N                  int64
 	Link               string
+	States             map[string]int64
+	Conversion         string
 }
 
 // Overview serves GET /staff: where enquiries are going, for a period.
@@ -88,10 +92,22 @@ func (h *Handlers) Overview(c echo.Context) error {
 		return "/staff/enquiries?" + q.Encode()
 	}
 	regions := map[string]int64{}
+	states := map[string]map[string]int64{}
+	for _, l := range o.Lines {
+		if states[l.Country] == nil {
+			states[l.Country] = map[string]int64{}
+		}
+		states[l.Country][l.State] += l.N
+	}
 	for _, cnt := range o.ByCountry {
 		country, _ := h.cat.Country(cnt.Key)
-		v.Countries = append(v.Countries, countryRow{Code: cnt.Key, Name: h.cat.CountryName(cnt.Key),
-			Region: country.Region, N: cnt.N, Link: link("country", cnt.Key)})
+		s := states[cnt.Key]
+		row := countryRow{Code: cnt.Key, Name: h.cat.CountryName(cnt.Key), Region: country.Region, N: cnt.N,
+			Link: link("country", cnt.Key), States: s, Conversion: "—"}
+		if decided := s[store.LineWon] + s[store.LineLost]; decided > 0 {
+			row.Conversion = fmt.Sprintf("%.0f%%", 100*float64(s[store.LineWon])/float64(decided))
+		}
+		v.Countries = append(v.Countries, row)
 		regions[country.Region] += cnt.N
 	}
 	var chart []web.Bar

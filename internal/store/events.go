@@ -14,6 +14,9 @@ type Event struct {
 	Actor     string
 	ActorID   *int64
 	Detail    string
+	// Country names the destination line the event concerns; empty for
+	// the enquiry as a whole.
+	Country   string
 	CreatedAt time.Time
 }
 
@@ -33,13 +36,15 @@ const (
 	EventErased        = "erased"
 	EventRescreened    = "rescreened"
 	EventFollowUp      = "follow_up"
+	EventLineState     = "line_state"
+	EventLineFee       = "line_fee"
 )
 
 // AddEvent appends an event to an enquiry's timeline.
 func (tx *Tx) AddEvent(ev Event) error {
 	ev.ID = 0
 	ev.CreatedAt = tx.now().UTC()
-	if _, err := tx.exec("insert-event", ev.EnquiryID, ev.Kind, ev.Actor, ev.ActorID, ev.Detail, ev.CreatedAt); err != nil {
+	if _, err := tx.exec("insert-event", ev.EnquiryID, ev.Kind, ev.Actor, ev.ActorID, ev.Detail, ev.Country, ev.CreatedAt); err != nil {
 		return fmt.Errorf("add %s event: %w", ev.Kind, err)
 	}
 	return nil

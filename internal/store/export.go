@@ -11,10 +11,12 @@ import (
 )
 
 // fieldSep joins the fields into one column (see export-enquiries in the
-// query files); exportFieldCount is how many.
+// query files); exportFieldCount is how many, lineFieldCount how many more
+// a row per line has.
 const (
 	fieldSep         = "\x1f"
 	exportFieldCount = 30
+	lineFieldCount   = 5
 )
 
 // ExportBaselineSQL is the SQLite export of every enquiry but spam with
@@ -26,7 +28,7 @@ func ExportBaselineSQL() (string, error) {
 		return "", err
 	}
 	q := book.sql("export-enquiries", "{from}", "enquiries AS e", "{where}", "e.status <> 'spam'",
-		"{order}", "e.created_at DESC, e.id DESC")
+		"{order}", "e.created_at DESC, e.id DESC", "{line}", "")
 	return regexp.MustCompile(`\s*\|\|\s*char\(31\)\s*\|\|\s*`).ReplaceAllString(q, ", "), nil
 }
 
@@ -48,6 +50,8 @@ type ExportRow struct {
 	EndUserHQCountry                                   string // "" when not stated
 	// Destinations are the destination codes in the prospect's order.
 	Destinations CountryCodes
+	// Line is the row's destination line, in an export per line.
+	Line Line
 }
 
 // ExportEnquiries streams every enquiry of the filter, in the list's order,
@@ -153,11 +157,11 @@ func drain(batches <-chan []string, readErr <-chan error) error {
 func (r *ExportRow) parse(line string) error {
 	// Split by hand into a fixed array: strings.Split would allocate a
 	// slice for every row of a million-row export.
-	var f [exportFieldCount]string
+	var f [exportFieldCount + lineFieldCount]string
 	n := 0
 	for rest := line; ; n++ {
 		field, after, found := strings.Cut(rest, fieldSep)
-		if n < exportFieldCount {
+		if n < len(f) {
 			f[n] = field
 		}
 		if !found {
@@ -165,8 +169,13 @@ func (r *ExportRow) parse(line string) error {
 		}
 		rest = after
 	}
-	if n+1 != exportFieldCount {
+	if n+1 != exportFieldCount && n+1 != exportFieldCount+lineFieldCount {
 		return fmt.Errorf("export: a row has %d fields, want %d (a control character in the data?)", n+1, exportFieldCount)
+	}
+	if n+1 > exportFieldCount {
+		if err := r.Line.parse(f[exportFieldCount:]); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
 	}
 	var err1, err2, err3 error
 	r.ID, err1 = strconv.ParseInt(f[0], 10, 64)
@@ -185,6 +194,27 @@ func (r *ExportRow) parse(line string) error {
 	r.EndUserHQCountry = f[29]
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+// parse reads a line's exported fields: country, state, fee in cents
+// (empty: none), its currency, the assignee's id (empty: the enquiry's).
+func (l *Line) parse(f []string) error {
+	l.Country, l.State, l.FeeCurrency, l.FeeCents, l.AssigneeID = f[0], f[1], f[3], nil, nil
+	if f[2] != "" {
+		cents, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil {
+			return err
+		}
+		l.FeeCents = &cents
+	}
+	if f[4] != "" {
+		id, err := strconv.ParseInt(f[4], 10, 64)
+		if err != nil {
+			return err
+		}
+		l.AssigneeID = &id
 	}
 	return nil
 }

@@ -21,8 +21,11 @@ type Filter struct {
 	Query      string    // free text: reference, email, name, company, description
 	From, To   time.Time // created in [From, To); zero: unbounded
 	Oldest     bool      // oldest first instead of newest
-	Offset     int
-	Limit      int
+	// PerLine asks the export for a row per destination line (of the
+	// Country only, when set), by destination, then oldest first.
+	PerLine bool
+	Offset  int
+	Limit   int
 }
 
 // referenceQuery is a search for one reference (ENQ- and eight characters).
@@ -50,6 +53,9 @@ type filterSQL struct {
 	// created and id order the rows: with a country, the destination
 	// index's own columns, so its rows come newest first without a sort.
 	created, id string
+	// perLine: a row per destination line, in the destinations' key order
+	// (country, then oldest first), which needs no sort.
+	perLine bool
 }
 
 func (s *Store) filterSQL(f Filter) filterSQL {
@@ -59,11 +65,14 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 		conds = append(conds, cond)
 		q.args = append(q.args, args...)
 	}
-	if f.Country != "" {
+	if f.Country != "" || f.PerLine {
 		q.from = "enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id"
 		q.created, q.id = "d.created_at", "d.enquiry_id"
+	}
+	if f.Country != "" {
 		where("d.country = ?", f.Country)
 	}
+	q.perLine = f.PerLine
 	if !f.From.IsZero() {
 		where(q.created+" >= ?", f.From.UTC())
 	}
@@ -133,6 +142,9 @@ func isASCII(s string) bool {
 
 // order is the list's order: newest first, or oldest first.
 func (q filterSQL) order(oldest bool) string {
+	if q.perLine {
+		return "d.country, d.created_at, d.enquiry_id"
+	}
 	if oldest {
 		return q.created + ", " + q.id
 	}
@@ -141,5 +153,9 @@ func (q filterSQL) order(oldest bool) string {
 
 // statement is the named list statement completed with this filter.
 func (q filterSQL) statement(name string, oldest bool) string {
-	return q.book.sql(name, "{from}", q.from, "{where}", q.where, "{order}", q.order(oldest))
+	line := ""
+	if q.perLine {
+		line = q.book.text["export-line-columns"]
+	}
+	return q.book.sql(name, "{from}", q.from, "{where}", q.where, "{order}", q.order(oldest), "{line}", line)
 }

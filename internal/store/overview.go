@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -18,7 +19,9 @@ type Count struct {
 
 // Overview is the dashboard's summary of a period.
 type Overview struct {
-	ByCountry  []Count // destinations, most first; an enquiry counts once per destination
+	ByCountry []Count // destination lines, most first; an enquiry counts once per destination
+	// Lines are the destination lines by country and state.
+	Lines      []CountryLine
 	ByStatus   []Count
 	ByWeek     []Count // key: the Monday starting the week, YYYY-MM-DD
 	Total      int64   // enquiries in the period, spam excluded
@@ -35,7 +38,7 @@ func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, er
 	o := &Overview{}
 	from, to = period(from, to)
 	steps := []func() error{
-		func() (err error) { o.ByCountry, err = s.counts(ctx, "overview-by-country", from, to); return err },
+		func() (err error) { o.Lines, err = s.countryLines(ctx, "overview-by-country", from, to); return err },
 		func() (err error) { o.ByStatus, err = s.counts(ctx, "overview-by-status", from, to); return err },
 		func() (err error) { o.ByWeek, err = s.counts(ctx, "overview-by-week", from, to); return err },
 		func() error {
@@ -66,7 +69,36 @@ func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, er
 			o.Total += c.N
 		}
 	}
+	o.ByCountry = lineTotals(o.Lines)
 	return o, nil
+}
+
+// countryLines reads a named count of lines by country and state.
+func (s *Store) countryLines(ctx context.Context, name string, from, to time.Time) ([]CountryLine, error) {
+	var out []CountryLine
+	err := s.scanRows(ctx, name, []any{from, to}, func(scan func(...any) error) error {
+		var c CountryLine
+		if err := scan(&c.Country, &c.State, &c.N); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// lineTotals are the lines per country, most first (then by code).
+func lineTotals(lines []CountryLine) []Count {
+	totals := map[string]int64{}
+	for _, l := range lines {
+		totals[l.Country] += l.N
+	}
+	out := make([]Count, 0, len(totals))
+	for c, n := range totals {
+		out = append(out, Count{Key: c, N: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].N > out[j].N || out[i].N == out[j].N && out[i].Key < out[j].Key })
+	return out
 }
 
 // period makes [from, to) closed at both ends: a zero bound becomes a date

@@ -9,8 +9,9 @@ import (
 
 // Report holds the managers' figures for a period (spam left out).
 type Report struct {
-	CountryStatus []CountryStatus // destination × status
-	ByMonth       []Count         // key: YYYY-MM
+	CountryLines  []CountryLine // destination × line state
+	QuotedFees    []QuotedFee   // per destination and currency
+	ByMonth       []Count       // key: YYYY-MM
 	ByService     []Count
 	ByCategory    []Count
 	Lanes         []Lane  // origin → destination, most first
@@ -19,10 +20,18 @@ type Report struct {
 	FirstResponse []int64 // seconds to the first staff action, sorted
 }
 
-// CountryStatus is one cell of the destination × status table.
-type CountryStatus struct {
-	Country, Status string
-	N               int64
+// CountryLine is one cell of the destination × line state table: how many
+// lines to Country are in State.
+type CountryLine struct {
+	Country, State string
+	N              int64
+}
+
+// QuotedFee is the fees quoted on the lines to one destination in one
+// currency.
+type QuotedFee struct {
+	Country, Currency string
+	Lines, Cents      int64
 }
 
 // Lane is an origin → destination pair.
@@ -57,13 +66,17 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 	var statuses []Count
 	var seconds []float64
 	steps := []func() error{
+		func() (err error) {
+			r.CountryLines, err = s.countryLines(ctx, "report-country-lines", from, to)
+			return err
+		},
 		func() error {
-			return s.scanRows(ctx, "report-country-status", []any{from, to}, func(scan func(...any) error) error {
-				var c CountryStatus
-				if err := scan(&c.Country, &c.Status, &c.N); err != nil {
+			return s.scanRows(ctx, "report-quoted-fees", []any{from, to}, func(scan func(...any) error) error {
+				var q QuotedFee
+				if err := scan(&q.Country, &q.Currency, &q.Lines, &q.Cents); err != nil {
 					return err
 				}
-				r.CountryStatus = append(r.CountryStatus, c)
+				r.QuotedFees = append(r.QuotedFees, q)
 				return nil
 			})
 		},

@@ -29,7 +29,7 @@ RETURNING id;
 INSERT INTO enquiry_destinations (country, created_at, enquiry_id) VALUES {rows};
 
 -- name: insert-event
-INSERT INTO enquiry_events (enquiry_id, kind, actor, actor_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?);
+INSERT INTO enquiry_events (enquiry_id, kind, actor, actor_id, detail, country, created_at) VALUES (?, ?, ?, ?, ?, ?, ?);
 
 -- name: insert-mail
 -- {rows} is "(?, ?, ?, ?, ?)" once per message.
@@ -80,10 +80,11 @@ SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {where} LIMIT ?) AS capped;
 -- ---------------------------------------------------------------- the overview
 
 -- name: overview-by-country
-SELECT d.country, count(*) AS n
+-- Destination lines by state, of enquiries that are not spam.
+SELECT d.country, d.state, count(*) AS n
 FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
 WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam'
-GROUP BY d.country ORDER BY n DESC, d.country;
+GROUP BY d.country, d.state;
 
 -- name: overview-by-status
 SELECT status, count(*) AS n FROM enquiries
@@ -103,11 +104,18 @@ SELECT count(*) FROM enquiries WHERE status IN (?, ?, ?, ?) AND compliance_state
 
 -- ---------------------------------------------------------------- reports
 
--- name: report-country-status
-SELECT d.country, e.status, count(*) AS n
+-- name: report-country-lines
+-- Destination lines by state, of enquiries that are not spam.
+SELECT d.country, d.state, count(*) AS n
 FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
 WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam'
-GROUP BY d.country, e.status ORDER BY d.country, e.status;
+GROUP BY d.country, d.state ORDER BY d.country, d.state;
+
+-- name: report-quoted-fees
+SELECT d.country, d.fee_currency, count(*), sum(d.fee_cents)
+FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND d.fee_cents IS NOT NULL
+GROUP BY d.country, d.fee_currency ORDER BY d.country, d.fee_currency;
 
 -- name: report-by-service
 SELECT service, count(*) AS n FROM enquiries
@@ -213,6 +221,16 @@ UPDATE audit_log SET detail = ? WHERE id = ?;
 
 -- name: spam-before
 SELECT id, destinations FROM enquiries WHERE status = 'spam' AND created_at < ? LIMIT ?;
+
+-- name: enquiry-line
+-- A destination line through the destinations' key: created_at exactly as
+-- stored, read from the enquiry itself. Parameters: country, id, id.
+SELECT state, fee_cents, fee_currency, assignee_id FROM enquiry_destinations
+WHERE country = ? AND created_at = (SELECT created_at FROM enquiries WHERE id = ?) AND enquiry_id = ?;
+
+-- name: update-line
+UPDATE enquiry_destinations SET state = ?, fee_cents = ?, fee_currency = ?, assignee_id = ?
+WHERE country = ? AND created_at = (SELECT created_at FROM enquiries WHERE id = ?) AND enquiry_id = ?;
 
 -- name: delete-destination
 -- created_at exactly as stored, read from the enquiry itself.
