@@ -76,7 +76,7 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	opts := report.Options{PerDestination: rows == "destination", BOM: bom}
 	var n int
-	f := q.Filter(0, listing.Today(time.Now(), cfg.Location))
+	f := q.Filter(0, time.Now(), cfg.Location)
 	err = toOutput(out, stdout, func(w io.Writer) (err error) {
 		if format == "csv" {
 			n, err = x.WriteCSV(ctx, w, f, opts)

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"iordesk/internal/sla"
 	// The zone database in the binary: IORDESK_TIMEZONE works on hosts and
 	// images without /usr/share/zoneinfo.
 	_ "time/tzdata"
@@ -47,6 +49,9 @@ type Config struct {
 	AdminEmail string
 	// Location is the desk's time zone, in which mail shows times.
 	Location *time.Location
+	// DeskHours are the default desk's hours and first-response promise,
+	// for enquiries no desk of its own answers.
+	DeskHours sla.Schedule
 }
 
 // setting is one flag and its environment variable.
@@ -61,7 +66,7 @@ type setting struct {
 // flag.ErrHelp is returned for --help.
 func Load(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	var c Config
-	var proxies, origins, rates, retention, lease, zone string
+	var proxies, origins, rates, retention, lease, zone, hours, target string
 	settings := []setting{
 		{"addr", "IORDESK_ADDR", ":8080", "listen address", &c.Addr},
 		{"db", "IORDESK_DB", "data/iordesk.db", "SQLite file path, or a postgres:// URL", &c.DB},
@@ -77,6 +82,8 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		{"metrics-addr", "IORDESK_METRICS_ADDR", "", "listen address of a separate /metrics listener, e.g. 127.0.0.1:9090 (empty: /metrics on the main listener, loopback clients only)", &c.MetricsAddr},
 		{"admin-email", "IORDESK_ADMIN_EMAIL", "", "email of the first admin account, created when there is none (empty: admin@localhost for a localhost URL, else a random address)", &c.AdminEmail},
 		{"timezone", "IORDESK_TIMEZONE", "UTC", "the desk's time zone, an IANA name such as Europe/Berlin: times in mail are shown in it", &zone},
+		{"desk-hours", "IORDESK_DESK_HOURS", "", "the default desk's working days, hours and time zone, e.g. \"Mon-Fri 09:00-17:30 Europe/Berlin\" (empty: Mon-Fri 09:00-17:30 in IORDESK_TIMEZONE)", &hours},
+		{"first-response", "IORDESK_FIRST_RESPONSE", "4h", "the default desk's first-response promise in working time, e.g. 4h or 90m", &target},
 		{"rate-limits", "IORDESK_RATE_LIMITS", "enquiry=5,captcha=30,login=10", "per-IP limits per minute: enquiry posts, CAPTCHA images and challenges, logins", &rates},
 	}
 	fs := flag.NewFlagSet("iordesk "+name, flag.ContinueOnError)
@@ -114,6 +121,15 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	}
 	if c.Location, err = time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
 		return Config{}, nil, fmt.Errorf("IORDESK_TIMEZONE %q: want an IANA time zone name such as Europe/Berlin or UTC", zone)
+	}
+	if hours == "" {
+		hours = "Mon-Fri 09:00-17:30 " + zone
+	}
+	if c.DeskHours, err = sla.ParseHours(hours); err != nil {
+		return Config{}, nil, fmt.Errorf("IORDESK_DESK_HOURS: %w", err)
+	}
+	if c.DeskHours.Target, err = time.ParseDuration(target); err != nil || c.DeskHours.Target <= 0 || c.DeskHours.Target > 30*24*time.Hour {
+		return Config{}, nil, fmt.Errorf("IORDESK_FIRST_RESPONSE %q: want a duration of working time such as 4h or 90m", target)
 	}
 	return c, fs.Args(), c.validate()
 }

@@ -14,6 +14,7 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
+	"iordesk/internal/desk"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,6 +36,7 @@ type Handlers struct {
 	metrics       *web.Metrics
 	fresh         *freshPages
 	rules         *compliance.Book
+	desks         *desk.Registry
 }
 
 // Deps are what the public handlers need.
@@ -53,13 +55,15 @@ type Deps struct {
 	Metrics    *web.Metrics
 	// Rules screen every enquiry at intake.
 	Rules *compliance.Book
+	// Desks decide which desk answers an enquiry and by when.
+	Desks *desk.Registry
 }
 
 // NewHandlers builds the public handlers.
 func NewHandlers(d Deps) *Handlers {
 	h := &Handlers{store: d.Store, cat: d.Catalog, captcha: d.Captcha, render: d.Render,
 		now: d.Now, log: d.Log, noticeVersion: d.PrivacyNoticeVersion, baseURL: strings.TrimRight(d.BaseURL, "/"),
-		notifyMail: d.NotifyMail, metrics: d.Metrics, rules: d.Rules}
+		notifyMail: d.NotifyMail, metrics: d.Metrics, rules: d.Rules, desks: d.Desks}
 	h.fresh = &freshPages{view: h.view, render: func(page string, v *formView) ([]byte, error) { return h.render.Execute(page, v) }}
 	return h
 }

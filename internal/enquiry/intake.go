@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"iordesk/internal/sla"
 	"iordesk/internal/store"
 )
 
@@ -49,6 +50,15 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 		e = clean.enquiry(now, h.noticeVersion, from)
 		e.Destinations = clean.Destinations
 		findings, e.ComplianceState = h.rules.Rules().ScreenEnquiry(e)
+		// The desk's promise starts at arrival; a failure to read the
+		// desks costs the enquiry its due time, never the enquiry.
+		var hours sla.Schedule
+		var err error
+		if e.Desk, hours, err = h.desks.For(ctx, e.Destinations); err != nil {
+			h.log.Error("desk hours", "err", err)
+		}
+		due := hours.Due(now)
+		e.RespondBy = &due
 	}
 	err := h.store.Write(ctx, func(tx *store.Tx) error {
 		refusal, err := h.captcha.check(tx, f.CaptchaID, f.CaptchaSolution)

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -51,6 +52,12 @@ func TestValidEnquiryIsStoredNormalisedAndAcknowledged(t *testing.T) {
 	}
 	got := *e
 	got.ID, got.CreatedAt, got.UpdatedAt, got.ConsentAt = 0, want.CreatedAt, want.UpdatedAt, want.ConsentAt
+	// Received Monday 12:00 UTC by the default desk (Mon-Fri 09:00-17:30
+	// UTC, four working hours): due at 16:00.
+	if got.RespondBy == nil || !got.RespondBy.Equal(time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC)) {
+		t.Fatalf("respond by %v", got.RespondBy)
+	}
+	got.RespondBy = nil
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("stored:\n%+v\nwant:\n%+v", got, want)
 	}

@@ -23,8 +23,11 @@ type Query struct {
 	Compliance, Scheme                                              string
 	// Due is "today": open enquiries whose next action is planned for
 	// today or earlier.
-	Due  string
-	Page int
+	Due string
+	// Response is "waiting" (for a first response under a promise) or
+	// "overdue" (past it).
+	Response string
+	Page     int
 }
 
 // PageSize is how many enquiries a page of the list shows.
@@ -69,6 +72,9 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 	if _, err := time.Parse(time.DateOnly, v.Get("to")); err == nil {
 		q.To = v.Get("to")
 	}
+	if r := v.Get("response"); r == store.ResponseWaiting || r == store.ResponseOverdue {
+		q.Response = r
+	}
 	if v.Get("due") == "today" {
 		q.Due = "today"
 	}
@@ -81,11 +87,11 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 	return q
 }
 
-// Filter turns the query into the store's filter; me is the current user
-// and today the date in the desk's time zone (YYYY-MM-DD).
-func (q Query) Filter(me int64, today string) store.Filter {
+// Filter turns the query into the store's filter; me is the current user,
+// now the time and loc the desk's time zone, which decides what today is.
+func (q Query) Filter(me int64, now time.Time, loc *time.Location) store.Filter {
 	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category, Compliance: q.Compliance, Scheme: q.Scheme,
-		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * PageSize, Limit: PageSize}
+		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * PageSize, Limit: PageSize, Response: q.Response, Now: now}
 	switch q.Assignee {
 	case "":
 	case "me":
@@ -96,7 +102,7 @@ func (q Query) Filter(me int64, today string) store.Filter {
 		f.AssigneeID, _ = strconv.ParseInt(q.Assignee, 10, 64)
 	}
 	if q.Due == "today" {
-		f.DueBy = today
+		f.DueBy = Today(now, loc)
 	}
 	if t, err := time.Parse(time.DateOnly, q.From); err == nil {
 		f.From = t
@@ -121,7 +127,7 @@ func (q Query) Values() url.Values {
 	v := url.Values{}
 	for k, val := range map[string]string{"country": q.Country, "status": q.Status, "service": q.Service,
 		"category": q.Category, "assignee": q.Assignee, "q": q.Q, "from": q.From, "to": q.To, "sort": q.Sort,
-		"compliance": q.Compliance, "scheme": q.Scheme, "due": q.Due} {
+		"compliance": q.Compliance, "scheme": q.Scheme, "due": q.Due, "response": q.Response} {
 		if val != "" {
 			v.Set(k, val)
 		}

@@ -3,6 +3,7 @@ package listing
 import (
 	"net/url"
 	"testing"
+	"time"
 
 	"iordesk/internal/catalog"
 )
@@ -35,7 +36,7 @@ func FuzzListQuery(f *testing.F) {
 		if again := Parse(q.Values(), cat); again != q {
 			t.Fatalf("round trip: %+v → %+v", q, again)
 		}
-		f := q.Filter(1, "2026-12-01")
+		f := q.Filter(1, time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC), time.UTC)
 		if f.Limit != PageSize || f.Offset < 0 {
 			t.Fatalf("filter %+v", f)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/desk"
 	"iordesk/internal/listing"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
@@ -23,12 +24,13 @@ type Handlers struct {
 	cat    *catalog.Catalogue
 	now    func() time.Time
 	loc    *time.Location // the desk's time zone, which decides "today"
+	desks  *desk.Registry
 	log    *slog.Logger
 }
 
 // NewHandlers builds the report handlers.
-func NewHandlers(s *store.Store, render *web.Renderer, cat *catalog.Catalogue, now func() time.Time, loc *time.Location, log *slog.Logger) *Handlers {
-	return &Handlers{store: s, render: render, cat: cat, now: now, loc: loc, log: log}
+func NewHandlers(s *store.Store, render *web.Renderer, cat *catalog.Catalogue, now func() time.Time, loc *time.Location, desks *desk.Registry, log *slog.Logger) *Handlers {
+	return &Handlers{store: s, render: render, cat: cat, now: now, loc: loc, desks: desks, log: log}
 }
 
 // ExportCSV serves GET /staff/export.csv with the list's query string;
@@ -42,7 +44,7 @@ func (h *Handlers) export(c echo.Context, format string) error {
 	u := web.CurrentUser(c)
 	q := listing.Parse(c.QueryParams(), h.cat)
 	q.Page = 1
-	f := q.Filter(u.ID, listing.Today(h.now(), h.loc))
+	f := q.Filter(u.ID, h.now(), h.loc)
 	opts := Options{PerDestination: c.QueryParam("rows") == "destination", BOM: c.QueryParam("bom") == "1"}
 	x, err := NewExporter(c.Request().Context(), h.store, h.cat)
 	if err != nil {

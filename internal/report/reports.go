@@ -212,6 +212,11 @@ func (h *Handlers) Reports(c echo.Context) error {
 		return err
 	}
 	v := h.build(r, fromS, toS)
+	promises, err := h.promiseTables(c.Request().Context(), r)
+	if err != nil {
+		return err
+	}
+	v.Tables = append(v.Tables, promises...)
 	v.Page = web.PageFor(c, "Reports")
 	v.Staff.Section = "reports"
 	v.Digest = web.CurrentUser(c).WeeklyDigest
@@ -234,6 +239,11 @@ func (h *Handlers) ReportsXLSX(c echo.Context) error {
 		return err
 	}
 	v := h.build(r, fromS, toS)
+	promises, err := h.promiseTables(c.Request().Context(), r)
+	if err != nil {
+		return err
+	}
+	v.Tables = append(v.Tables, promises...)
 	book := excelize.NewFile()
 	defer book.Close()
 	bold, _ := book.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})

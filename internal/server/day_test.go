@@ -77,8 +77,8 @@ func TestAnAgentsDayOnAPhone(t *testing.T) {
 		}
 		run(t, ctx, "triage "+e.Reference, chromedp.SetValue(chromedp.ID("status"), "triaged"),
 			chromedp.SetValue(chromedp.ID("assignee"), "me"), chromedp.SetValue(chromedp.ID("follow_up_on"), "2026-12-02"),
-			chromedp.SendKeys(chromedp.ID("note"), "Asked for the product list."),
-			chromedp.Click(chromedp.CSS(`form[action*="/update"] button[name="then"]`)))
+			chromedp.SetValue(chromedp.ID("note"), "Asked for the product list."))
+		run(t, ctx, "save and next", chromedp.Click(chromedp.CSS(`form[action*="/update"] button[name="then"]`)))
 		waitFor(t, ctx, fmt.Sprintf(`document.querySelector("h1 .ref") !== null && document.querySelector("h1 .ref").textContent === %q
 			&& document.querySelector(".notice") !== null && document.querySelector(".notice").textContent.includes("Here is the next")`, queue[i+1].Reference))
 	}

@@ -89,6 +89,8 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.GET("/staff/rules", desk.Rules, manager...)
 	e.POST("/staff/rules", desk.SaveRule, manager...)
 	e.POST("/staff/rules/:rid/retire", desk.RetireRule, manager...)
+	e.GET("/staff/desks", desk.Desks, manager...)
+	e.POST("/staff/desks", desk.SaveDesk, manager...)
 	e.GET("/staff/routing", desk.Routing, manager...)
 	e.POST("/staff/routing", desk.AddRoute, manager...)
 	e.POST("/staff/routing/:id/delete", desk.RemoveRoute, manager...)

@@ -17,6 +17,7 @@ import (
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
 	"iordesk/internal/config"
+	"iordesk/internal/desk"
 	"iordesk/internal/enquiry"
 	"iordesk/internal/mail"
 	"iordesk/internal/report"
@@ -92,15 +93,16 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	desks := desk.New(d.Store, cat, cfg.DeskHours, d.Now)
 	public := enquiry.NewHandlers(enquiry.Deps{
 		Store: d.Store, Render: render, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL,
 		Captcha: captcha, Catalog: cat, PrivacyNoticeVersion: PrivacyNoticeVersion, NotifyMail: outbox.Notify,
-		Metrics: metrics, Rules: rules,
+		Metrics: metrics, Rules: rules, Desks: desks,
 	})
 	sessions := staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))
 	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log, Metrics: metrics,
-		Sessions: sessions, Sleep: d.Sleep, Rules: rules, Location: cfg.Location})
-	reports := report.NewHandlers(d.Store, render, cat, d.Now, cfg.Location, d.Log)
+		Sessions: sessions, Sleep: d.Sleep, Rules: rules, Location: cfg.Location, Desks: desks})
+	reports := report.NewHandlers(d.Store, render, cat, d.Now, cfg.Location, desks, d.Log)
 	routes(e, cfg, public, desk, sessions, reports, &operations{store: d.Store, metrics: metrics})
 	return &Server{Echo: e, Captcha: captcha, Outbox: outbox, Metrics: metrics.Handler(false), Rules: rules}, nil
 }

@@ -62,6 +62,10 @@ type enquiryView struct {
 	// CanReleaseLines: the user may give the reason to quote or win a
 	// line whose destination is held.
 	CanReleaseLines bool
+	// Promise is the first-response promise while it waits; Overdue when
+	// it is broken.
+	Promise string
+	Overdue bool
 }
 
 // destinationScreen is what the pre-screen found for one destination.
@@ -134,7 +138,7 @@ func (h *Handlers) afterAction(c echo.Context, id int64, done string) string {
 // list it was opened from, each keeping that list (with the page the row
 // is on). It reads the enquiry's page of the list and one row either side.
 func (h *Handlers) neighbours(c echo.Context, q listing.Query, id int64) (prev, next string, nextID int64, err error) {
-	f := q.Filter(web.CurrentUser(c).ID, h.today())
+	f := q.Filter(web.CurrentUser(c).ID, h.now(), h.loc)
 	first := max(0, f.Offset-1)
 	f.Offset, f.Limit = first, listing.PageSize+2
 	rows, _, err := h.store.ListEnquiries(c.Request().Context(), f)
@@ -209,6 +213,8 @@ func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note str
 		return err
 	}
 	v.Lines = h.lineRows(e, lines, findings, store.NamesByID(users))
+	v.Promise, v.Overdue = promise(*e, h.now())
+	v.Fields = append(v.Fields, h.responseFields(e, store.NamesByID(users))...)
 	v.Staff.Section = "enquiries"
 	list := h.listQuery(c)
 	v.List, v.FromList = list.Values().Encode(), c.QueryParams().Has("list")
@@ -298,6 +304,33 @@ func enquiryAndVersion(c echo.Context) (id, version int64, err error) {
 		return 0, 0, echo.NewHTTPError(http.StatusBadRequest, "The form is missing the enquiry's version; reload the page.")
 	}
 	return id, version, nil
+}
+
+// responseFields are the rows about the enquiry's desk and first response.
+func (h *Handlers) responseFields(e *store.Enquiry, names map[int64]string) []fieldRow {
+	desk := e.Desk
+	if desk == "" {
+		desk = "The default desk"
+	}
+	rows := []fieldRow{{Label: "Desk", Value: desk}}
+	if e.RespondBy != nil {
+		rows = append(rows, fieldRow{Label: "Respond by", Value: e.RespondBy.In(h.loc).Format("Mon 2 Jan 2006 15:04 MST")})
+	}
+	if e.FirstResponseAt != nil {
+		text := e.FirstResponseAt.In(h.loc).Format("Mon 2 Jan 2006 15:04 MST")
+		if e.FirstResponseBy != nil {
+			text += " by " + names[*e.FirstResponseBy]
+		}
+		if e.RespondBy != nil {
+			if e.FirstResponseAt.After(*e.RespondBy) {
+				text += " (after the promise)"
+			} else {
+				text += " (within the promise)"
+			}
+		}
+		rows = append(rows, fieldRow{Label: "First response", Value: text})
+	}
+	return rows
 }
 
 // act runs one action on the enquiry of the URL and answers the usual way:

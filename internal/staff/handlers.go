@@ -11,6 +11,7 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
+	"iordesk/internal/desk"
 	"iordesk/internal/listing"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
@@ -32,6 +33,7 @@ type Handlers struct {
 	hashing  *hashSlots
 	rules    *compliance.Book
 	loc      *time.Location
+	desks    *desk.Registry
 }
 
 // Deps are what the staff handlers need.
@@ -51,6 +53,8 @@ type Deps struct {
 	// Location is the desk's time zone: it decides which day is today
 	// for the next actions due.
 	Location *time.Location
+	// Desks are the desks' hours and promises.
+	Desks *desk.Registry
 }
 
 // hashWait is how long a login waits for a free hashing slot before it is
@@ -66,7 +70,7 @@ func NewHandlers(d Deps) *Handlers {
 		d.Location = time.UTC
 	}
 	return &Handlers{store: d.Store, render: d.Render, cat: d.Catalog, sessions: d.Sessions, now: d.Now, sleep: d.Sleep,
-		log: d.Log, metrics: d.Metrics, hashing: newHashSlots(hashWait), rules: d.Rules, loc: d.Location}
+		log: d.Log, metrics: d.Metrics, hashing: newHashSlots(hashWait), rules: d.Rules, loc: d.Location, desks: d.Desks}
 }
 
 // sleep waits for d, or until ctx ends.

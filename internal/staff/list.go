@@ -16,6 +16,7 @@ import (
 	"iordesk/internal/catalog"
 	"iordesk/internal/listing"
 	"iordesk/internal/money"
+	"iordesk/internal/sla"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
 )
@@ -72,6 +73,10 @@ type listRow struct {
 	// FollowUp is the next action's day ("3 Dec"), Due "due" or
 	// "overdue" when that day has come for an open enquiry.
 	FollowUp, Due string
+	// Promise is the first-response promise while it waits ("due in
+	// 2 h"), Overdue when it is broken.
+	Promise string
+	Overdue bool
 }
 
 // pageLink is one link of the pager; Gap is an ellipsis between two.
@@ -110,7 +115,7 @@ func (h *Handlers) List(c echo.Context) error {
 	me := web.CurrentUser(c)
 	q := listing.Parse(c.QueryParams(), h.cat)
 	ctx := c.Request().Context()
-	f := q.Filter(me.ID, h.today())
+	f := q.Filter(me.ID, h.now(), h.loc)
 
 	// The count and the colleagues are read beside the page's rows, on a
 	// second read connection: the page waits for the slower, not the sum.
@@ -168,7 +173,7 @@ func (h *Handlers) List(c echo.Context) error {
 	exportQ := q
 	exportQ.Page = 1
 	v.ExportQuery = exportQ.Values().Encode()
-	v.Rows = h.listRows(rows, store.NamesByID(users), h.today())
+	v.Rows = h.listRows(rows, store.NamesByID(users), h.now())
 	if counted && !v.CountCapped {
 		v.LastPage = max(1, int((v.Count+listing.PageSize-1)/listing.PageSize))
 	}
@@ -192,7 +197,8 @@ func (h *Handlers) List(c echo.Context) error {
 }
 
 // listRows puts each enquiry's values in the words the list shows.
-func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, today string) []listRow {
+func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, now time.Time) []listRow {
+	today := listing.Today(now, h.loc)
 	out := make([]listRow, len(rows))
 	countries := make([]string, 0, 8)
 	for i, r := range rows {
@@ -208,8 +214,19 @@ func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, today 
 			out[i].Compliance = r.ComplianceState
 		}
 		out[i].FollowUp, out[i].Due = followUp(r, today)
+		out[i].Promise, out[i].Overdue = promise(r, now)
 	}
 	return out
+}
+
+// promise is what is left of an enquiry's first-response promise while it
+// waits for one: "due in 2 h 10 min" or "overdue by 1 day"; "" when it has
+// been answered, has no promise, or is spam.
+func promise(e store.Enquiry, now time.Time) (string, bool) {
+	if e.RespondBy == nil || e.FirstResponseAt != nil || e.Status == store.StatusSpam {
+		return "", false
+	}
+	return sla.Describe(*e.RespondBy, now)
 }
 
 // followUp is an enquiry's next action as the list shows it: the day, and

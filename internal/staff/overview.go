@@ -36,6 +36,9 @@ type overviewView struct {
 	// Due and MyDue count the open enquiries whose next action is today
 	// or overdue: everyone's, and the current user's.
 	Due, MyDue int64
+	// Overdue counts the enquiries past their first-response promise
+	// without a response.
+	Overdue int64
 }
 
 // countryRow is one line of a summary table, with the list it links to;
@@ -78,6 +81,9 @@ func (h *Handlers) Overview(c echo.Context) error {
 		return err
 	}
 	if v.MyDue, err = h.store.CountEnquiriesUpTo(ctx, store.Filter{DueBy: today, AssigneeID: web.CurrentUser(c).ID}, countCap); err != nil {
+		return err
+	}
+	if v.Overdue, err = h.store.CountEnquiriesUpTo(ctx, store.Filter{Response: store.ResponseOverdue, Now: h.now()}, countCap); err != nil {
 		return err
 	}
 	v.Staff.Section = "overview"

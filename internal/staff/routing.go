@@ -51,6 +51,7 @@ func (h *Handlers) AddRoute(c echo.Context) error {
 		}
 		return err
 	}
+	h.desks.Forget()
 	return h.showRouting(c, http.StatusOK, "", "Rule added: "+match+" → "+email+".")
 }
 
@@ -65,6 +66,7 @@ func (h *Handlers) RemoveRoute(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
+	h.desks.Forget()
 	return h.showRouting(c, http.StatusOK, "", "Rule removed.")
 }
 

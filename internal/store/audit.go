@@ -31,6 +31,8 @@ const (
 	AuditErasure       = "erasure"
 	// AuditComplianceRelease: a manager moved a held or blocked enquiry on.
 	AuditComplianceRelease = "compliance_release"
+	// AuditDesk: a manager changed a desk's hours, promise or holidays.
+	AuditDesk = "desk"
 	// AuditPasswordChange: a staff member changed their own password.
 	AuditPasswordChange = "password_changed"
 	// AuditRuleChange: a compliance rule added, changed or retired.

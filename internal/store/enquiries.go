@@ -50,9 +50,17 @@ type Enquiry struct {
 	// FollowUpOn is the date of the next action the desk planned
 	// (YYYY-MM-DD in the desk's time zone), or empty.
 	FollowUpOn string `gorm:"column:follow_up_on"`
-	Version    int64
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Desk is the address of the desk that answers the enquiry ("": the
+	// default desk); RespondBy when its first-response promise falls due
+	// (nil: received before promises were kept); FirstResponseAt and
+	// FirstResponseBy its first response (nil: none yet).
+	Desk            string
+	RespondBy       *time.Time
+	FirstResponseAt *time.Time
+	FirstResponseBy *int64
+	Version         int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 
 	// Destinations are the ISO alpha-2 destination countries in the order
 	// the prospect gave them (the enquiry's own column;
@@ -98,6 +106,14 @@ const (
 // OpenStatuses are the statuses of enquiries still being worked on.
 var OpenStatuses = []string{StatusNew, StatusTriaged, StatusContacted, StatusQuoted}
 
+// utcOrNil is t in UTC, or NULL.
+func utcOrNil(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
 // InsertEnquiry writes the enquiry with its destinations (from countries)
 // on its row and, keyed by country, in enquiry_destinations, through
 // statements prepared once: this is the intake's hot path. Its "created"
@@ -122,7 +138,8 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		e.OriginCountry, e.ProductCategory, e.ProductDescription, e.Condition, e.HSCode, e.ContainsEncryption,
 		e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate, e.Message, e.ConsentAt,
 		e.PrivacyNoticeVersion, e.UTMSource, e.UTMMedium, e.UTMCampaign, e.Referrer, e.ClientIP, e.UserAgent,
-		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt, e.Destinations, e.EndUserHQCountry, e.ComplianceState)
+		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt, e.Destinations, e.EndUserHQCountry, e.ComplianceState,
+		e.Desk, utcOrNil(e.RespondBy))
 	if err == nil {
 		err = row.Scan(&e.ID)
 	}

@@ -15,18 +15,29 @@ type Filter struct {
 	Category   string
 	AssigneeID int64 // 0: anyone
 	Unassigned bool
-	Compliance string    // a compliance state (ComplianceClear…)
-	Scheme     string    // a scheme some finding of the enquiry names
-	DueBy      string    // open, with a next action planned on or before this date (YYYY-MM-DD)
-	Query      string    // free text: reference, email, name, company, description
-	From, To   time.Time // created in [From, To); zero: unbounded
-	Oldest     bool      // oldest first instead of newest
+	Compliance string // a compliance state (ComplianceClear…)
+	Scheme     string // a scheme some finding of the enquiry names
+	DueBy      string // open, with a next action planned on or before this date (YYYY-MM-DD)
+	// Response: ResponseWaiting for enquiries still waiting for their
+	// first response under a promise, ResponseOverdue for those past it at
+	// Now.
+	Response string
+	Now      time.Time
+	Query    string    // free text: reference, email, name, company, description
+	From, To time.Time // created in [From, To); zero: unbounded
+	Oldest   bool      // oldest first instead of newest
 	// PerLine asks the export for a row per destination line (of the
 	// Country only, when set), by destination, then oldest first.
 	PerLine bool
 	Offset  int
 	Limit   int
 }
+
+// The first-response filters (Filter.Response).
+const (
+	ResponseWaiting = "waiting"
+	ResponseOverdue = "overdue"
+)
 
 // referenceQuery is a search for one reference (ENQ- and eight characters).
 var referenceQuery = regexp.MustCompile(`^(?i)ENQ-[0-9A-Z]{8}$`)
@@ -106,6 +117,12 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 		if f.Status == "" {
 			where("e.status IN (?, ?, ?, ?)", anySlice(OpenStatuses)...)
 		}
+	}
+	switch f.Response {
+	case ResponseWaiting:
+		where("e.first_response_at IS NULL AND e.respond_by IS NOT NULL")
+	case ResponseOverdue:
+		where("e.first_response_at IS NULL AND e.respond_by < ?", f.Now.UTC())
 	}
 	if f.AssigneeID != 0 {
 		where("e.assignee_id = ?", f.AssigneeID)

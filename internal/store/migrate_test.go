@@ -42,7 +42,7 @@ func TestDestinationsMigrationKeepsEveryDestination(t *testing.T) {
 		for i, countries := range [][]string{{"JP", "DE", "BR"}, {"US"}} {
 			e := sampleEnquiry([]string{"ENQ-OLD00001", "ENQ-OLD00002"}[i])
 			e.Status, e.Version, e.CreatedAt, e.UpdatedAt = StatusNew, 1, e.ConsentAt, e.ConsentAt
-			if err := s.write.Omit("destinations", "end_user_hq_country", "compliance_state", "follow_up_on").Create(e).Error; err != nil {
+			if err := s.write.Omit("destinations", "end_user_hq_country", "compliance_state", "follow_up_on", "desk", "respond_by", "first_response_at", "first_response_by").Create(e).Error; err != nil {
 				t.Fatal(err)
 			}
 			for pos, c := range countries {
@@ -88,12 +88,16 @@ func TestLinesMigrationTakesWonAndLost(t *testing.T) {
 		for i, status := range []string{StatusNew, StatusQuoted, StatusWon, StatusLost, StatusSpam} {
 			e := sampleEnquiry(fmt.Sprintf("ENQ-LINE000%d", i))
 			countries := []string{"DE", "BR", "IN"}[:1+i%3]
-			err := s.Write(ctx, func(tx *Tx) error { return tx.InsertEnquiry(e, countries) })
-			if err != nil {
+			// As the schema of 0012 stored it.
+			e.Status, e.Version, e.CreatedAt, e.UpdatedAt, e.Destinations = status, 1, e.ConsentAt, e.ConsentAt, countries
+			if err := s.write.Omit("desk", "respond_by", "first_response_at", "first_response_by", "follow_up_on").Create(e).Error; err != nil {
 				t.Fatal(err)
 			}
-			if err := s.write.Exec("UPDATE enquiries SET status = ? WHERE id = ?", status, e.ID).Error; err != nil {
-				t.Fatal(err)
+			for _, c := range countries {
+				err := s.write.Exec("INSERT INTO enquiry_destinations (country, created_at, enquiry_id) VALUES (?, ?, ?)", c, e.CreatedAt, e.ID).Error
+				if err != nil {
+					t.Fatal(err)
+				}
 			}
 			line := LineOpen
 			if status == StatusWon || status == StatusLost {

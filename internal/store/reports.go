@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"time"
@@ -18,6 +19,17 @@ type Report struct {
 	Won, Lost     int64   // for the conversion rate
 	Responded     int64   // enquiries with a staff action
 	FirstResponse []int64 // seconds to the first staff action, sorted
+	// Promises are the enquiries received under a first-response promise.
+	Promises []Promise
+}
+
+// Promise is one enquiry's first-response promise and how it was kept.
+type Promise struct {
+	Desk            string
+	CreatedAt       time.Time
+	RespondBy       time.Time
+	FirstResponseAt *time.Time // nil: not answered yet
+	FirstResponseBy *int64
 }
 
 // CountryLine is one cell of the destination × line state table: how many
@@ -77,6 +89,24 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 					return err
 				}
 				r.QuotedFees = append(r.QuotedFees, q)
+				return nil
+			})
+		},
+		func() error {
+			return s.scanRows(ctx, "report-promises", []any{from, to}, func(scan func(...any) error) error {
+				var p Promise
+				var at sql.NullTime
+				var by sql.NullInt64
+				if err := scan(&p.Desk, &p.CreatedAt, &p.RespondBy, &at, &by); err != nil {
+					return err
+				}
+				if at.Valid {
+					p.FirstResponseAt = &at.Time
+				}
+				if by.Valid {
+					p.FirstResponseBy = &by.Int64
+				}
+				r.Promises = append(r.Promises, p)
 				return nil
 			})
 		},

@@ -34,9 +34,10 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 		var r Enquiry
 		var assignee sql.NullInt64
 		var followUp sql.NullString
+		var respondBy, firstResponse sql.NullTime
 		err := sqlRows.Scan(&r.ID, &r.Reference, &r.Status, &r.FullName, &r.Company, &r.Email, &r.Service,
 			&r.ProductCategory, &r.ShipmentValueCents, &r.Currency, &assignee, &r.Version, &r.CreatedAt, &r.Destinations,
-			&r.ComplianceState, &followUp)
+			&r.ComplianceState, &followUp, &respondBy, &firstResponse)
 		if err != nil {
 			return nil, false, fmt.Errorf("list enquiries: %w", err)
 		}
@@ -44,6 +45,12 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 			r.AssigneeID = &assignee.Int64
 		}
 		r.FollowUpOn = followUp.String
+		if respondBy.Valid {
+			r.RespondBy = &respondBy.Time
+		}
+		if firstResponse.Valid {
+			r.FirstResponseAt = &firstResponse.Time
+		}
 		rows = append(rows, r)
 	}
 	if err := sqlRows.Err(); err != nil {
@@ -263,6 +270,11 @@ func (tx *Tx) apply(id, version int64, by Actor, c change) (bool, error) {
 		return false, err
 	}
 	updates["version"], updates["updated_at"] = e.Version+1, tx.now().UTC()
+	// The first status change away from new is the enquiry's first
+	// response (docs/DESIGN.md, "The first-response promise").
+	if _, moves := updates["status"]; moves && e.Status == StatusNew && e.FirstResponseAt == nil {
+		updates["first_response_at"], updates["first_response_by"] = tx.now().UTC(), by.ID
+	}
 	// The version read above may be stale by now on PostgreSQL, where
 	// another instance can commit between the read and this update: only
 	// the update that still finds the version wins.

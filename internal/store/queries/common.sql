@@ -20,8 +20,9 @@ INSERT INTO enquiries (reference, status, full_name, company, email, phone, serv
     origin_country, product_category, product_description, condition, hs_code, contains_encryption,
     wireless_radio, lithium_batteries, shipment_value_cents, currency, target_date, message, consent_at,
     privacy_notice_version, utm_source, utm_medium, utm_campaign, referrer, client_ip, user_agent,
-    assignee_id, version, created_at, updated_at, destinations, end_user_hq_country, compliance_state)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    assignee_id, version, created_at, updated_at, destinations, end_user_hq_country, compliance_state,
+    desk, respond_by)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id;
 
 -- name: insert-destinations
@@ -69,7 +70,7 @@ DELETE FROM captcha_challenges WHERE id IN
 -- {from}, {where} and {order} come from the filter (filter.go).
 SELECT e.id, e.reference, e.status, e.full_name, e.company, e.email, e.service,
     e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at, e.destinations,
-    e.compliance_state, e.follow_up_on
+    e.compliance_state, e.follow_up_on, e.respond_by, e.first_response_at
 FROM {from} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?;
 
 -- name: count-enquiries-capped
@@ -116,6 +117,12 @@ SELECT d.country, d.fee_currency, count(*), sum(d.fee_cents)
 FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
 WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND d.fee_cents IS NOT NULL
 GROUP BY d.country, d.fee_currency ORDER BY d.country, d.fee_currency;
+
+-- name: report-promises
+-- Enquiries received under a first-response promise, and their first
+-- response.
+SELECT desk, created_at, respond_by, first_response_at, first_response_by FROM enquiries
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND respond_by IS NOT NULL;
 
 -- name: report-by-service
 SELECT service, count(*) AS n FROM enquiries
