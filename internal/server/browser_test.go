@@ -90,11 +90,12 @@ func evaluate[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
-// waitFor polls a JavaScript condition (the list swaps in without a page load).
+// waitFor polls a JavaScript condition (the list swaps in without a page
+// load) on a page that has finished loading.
 func waitFor(t *testing.T, ctx context.Context, js string) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
-	for !evalBool(t, ctx, js) {
+	for !evalBool(t, ctx, `document.readyState === "complete" && (`+js+`)`) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", js)
 		}

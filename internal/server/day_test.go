@@ -53,15 +53,18 @@ func TestAnAgentsDayOnAPhone(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("email"), "agent@ior.example"), chromedp.SendKeys(chromedp.ID("password"), password),
 			chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.ID("by-country")))
 	}
-	menu := func(link string) {
+	// menu opens the menu and follows the link to path, then waits for
+	// that page: the page before it has a heading too.
+	menu := func(path string) {
 		t.Helper()
 		run(t, ctx, "open the menu", chromedp.Click(chromedp.CSS(".staff-menu summary")))
-		run(t, ctx, "follow "+link, chromedp.Click(chromedp.CSS(`.staff-menu nav `+link)), chromedp.WaitReady(chromedp.CSS("main h1")))
+		run(t, ctx, "follow "+path, chromedp.Click(chromedp.CSS(`.staff-menu nav a[href="`+path+`"]`)))
+		waitFor(t, ctx, `location.pathname === "`+path+`"`)
 	}
 
 	logIn(testPassword)
 	checkPage("overview")
-	menu(`a[href="/staff/enquiries"]`)
+	menu("/staff/enquiries")
 	run(t, ctx, "filter by New Zealand", chromedp.SetValue(chromedp.ID("f-country"), "NZ"))
 	evalBool(t, ctx, `document.getElementById("f-country").dispatchEvent(new Event("change", {bubbles: true})) || true`)
 	waitFor(t, ctx, `document.querySelectorAll("table.list a.ref").length === 4 && location.search.includes("country=NZ")`)
@@ -103,7 +106,7 @@ func TestAnAgentsDayOnAPhone(t *testing.T) {
 	}
 
 	// The agent's own password, then out and in again with it.
-	menu(`a[href="/staff/account"]`)
+	menu("/staff/account")
 	checkPage("my account")
 	const newPassword = "kiwi orchard lantern tuesday"
 	run(t, ctx, "change the password", chromedp.SendKeys(chromedp.ID("current"), testPassword),

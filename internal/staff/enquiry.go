@@ -66,6 +66,10 @@ type enquiryView struct {
 	// it is broken.
 	Promise string
 	Overdue bool
+	// Duplicates are the enquiries paired with this one as possible (or
+	// confirmed) duplicates; DuplicateOf the original when confirmed.
+	Duplicates  []store.Duplicate
+	DuplicateOf *store.Duplicate
 }
 
 // destinationScreen is what the pre-screen found for one destination.
@@ -214,6 +218,14 @@ func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note str
 	}
 	v.Lines = h.lineRows(e, lines, findings, store.NamesByID(users))
 	v.Promise, v.Overdue = promise(*e, h.now())
+	if v.Duplicates, err = h.store.DuplicatesOf(ctx, id); err != nil {
+		return err
+	}
+	for i, d := range v.Duplicates {
+		if d.State == store.DuplicateConfirmed && d.Later {
+			v.DuplicateOf = &v.Duplicates[i]
+		}
+	}
 	v.Fields = append(v.Fields, h.responseFields(e, store.NamesByID(users))...)
 	v.Staff.Section = "enquiries"
 	list := h.listQuery(c)
@@ -446,6 +458,34 @@ func validText(s string, min int) bool {
 func plausibleDay(day string, now time.Time) bool {
 	t, err := time.Parse(time.DateOnly, day)
 	return err == nil && t.After(now.AddDate(-1, 0, 0)) && t.Before(now.AddDate(5, 0, 0))
+}
+
+// DecideDuplicate serves POST /staff/enquiries/{id}/duplicates/{other}:
+// decision "confirm" (the later of the two is a duplicate of the earlier)
+// or "dismiss" (not a duplicate, never shown again).
+func (h *Handlers) DecideDuplicate(c echo.Context) error {
+	id, err := pathID(c, "enquiry")
+	if err != nil {
+		return err
+	}
+	other, err := strconv.ParseInt(c.Param("other"), 10, 64)
+	if err != nil || other <= 0 {
+		return notFound("pair")
+	}
+	decision := c.FormValue("decision")
+	if decision != "confirm" && decision != "dismiss" {
+		return echo.NewHTTPError(http.StatusBadRequest, "Confirm or dismiss.")
+	}
+	err = h.store.DecideDuplicate(c.Request().Context(), id, other, decision == "confirm", actor(c))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return notFound("enquiry")
+	case errors.Is(err, store.ErrConflict):
+		return h.showEnquiry(c, http.StatusConflict, "Someone decided on that pair already; here is the enquiry as it is now.")
+	case err != nil:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.afterAction(c, id, "duplicate-"+decision))
 }
 
 // Rescreen serves POST /staff/enquiries/{id}/rescreen: the enquiry is

@@ -272,13 +272,15 @@ func assigneeName(r store.Enquiry, names map[int64]string) string {
 var notices = map[string]string{
 	"status": "Status changed.", "assign": "Assignment changed.", "note": "Note added.",
 	"spam": "Marked as spam.", "bulk": "Done for the selected enquiries.",
-	"saved-next":    "Saved. Here is the next enquiry of the list.",
-	"saved":         "Saved.",
-	"lines":         "Destination lines saved.",
-	"next":          "Nothing to save on the last one. Here is the next enquiry of the list.",
-	"unchanged":     "Nothing to save: the form was as the enquiry already is.",
-	"rescreen":      "Screened again with the rules in force: the differences are on the timeline.",
-	"rescreen-same": "Screened again with the rules in force: nothing changed.",
+	"saved-next":        "Saved. Here is the next enquiry of the list.",
+	"saved":             "Saved.",
+	"duplicate-confirm": "Recorded: the later of the two is a duplicate and counts once, in the original.",
+	"duplicate-dismiss": "Recorded: not a duplicate; the pair is not shown again.",
+	"lines":             "Destination lines saved.",
+	"next":              "Nothing to save on the last one. Here is the next enquiry of the list.",
+	"unchanged":         "Nothing to save: the form was as the enquiry already is.",
+	"rescreen":          "Screened again with the rules in force: the differences are on the timeline.",
+	"rescreen-same":     "Screened again with the rules in force: nothing changed.",
 }
 
 // maxBulk bounds one bulk action.

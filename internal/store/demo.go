@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"gorm.io/gorm/clause"
+
+	"iordesk/internal/dupes"
 )
 
 // DemoEnquiry is a made-up enquiry with its timeline.
@@ -37,6 +39,11 @@ func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 			if e.FollowUpOn != "" {
 				if err := tx.db.Model(&Enquiry{}).Where("id = ?", e.ID).Update("follow_up_on", e.FollowUpOn).Error; err != nil {
 					return fmt.Errorf("plan demo next action: %w", err)
+				}
+			}
+			for _, key := range dupes.Keys(e.Company, e.Email) {
+				if _, err := tx.exec("insert-match-key", key, e.CreatedAt.UTC(), e.ID); err != nil {
+					return fmt.Errorf("file demo match keys: %w", err)
 				}
 			}
 			for j := range batch[i].Events {

@@ -58,9 +58,12 @@ type Enquiry struct {
 	RespondBy       *time.Time
 	FirstResponseAt *time.Time
 	FirstResponseBy *int64
-	Version         int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// DuplicateOf is the enquiry staff confirmed this one duplicates
+	// (nil: none); a duplicate counts once, in the original.
+	DuplicateOf *int64
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 
 	// Destinations are the ISO alpha-2 destination countries in the order
 	// the prospect gave them (the enquiry's own column;
@@ -154,7 +157,10 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		}
 		return fmt.Errorf("insert enquiry: %w", err)
 	}
-	return tx.insertDestinations(e.ID, now, countries)
+	if err := tx.insertDestinations(e.ID, now, countries); err != nil {
+		return err
+	}
+	return tx.fileForDuplicates(e)
 }
 
 // insertDestinations writes an enquiry's rows of enquiry_destinations.

@@ -10,6 +10,10 @@ import (
 	"iordesk/internal/pgtest"
 )
 
+// columnsSince13 are the enquiries' columns of migrations after 0013, which
+// a test building an older schema leaves out.
+var columnsSince13 = []string{"desk", "respond_by", "first_response_at", "first_response_by", "duplicate_of"}
+
 // onEngines runs fn on an empty, unmigrated store of each engine.
 func onEngines(t *testing.T, fn func(t *testing.T, s *Store)) {
 	for _, engine := range []string{"sqlite", "postgres"} {
@@ -42,7 +46,7 @@ func TestDestinationsMigrationKeepsEveryDestination(t *testing.T) {
 		for i, countries := range [][]string{{"JP", "DE", "BR"}, {"US"}} {
 			e := sampleEnquiry([]string{"ENQ-OLD00001", "ENQ-OLD00002"}[i])
 			e.Status, e.Version, e.CreatedAt, e.UpdatedAt = StatusNew, 1, e.ConsentAt, e.ConsentAt
-			if err := s.write.Omit("destinations", "end_user_hq_country", "compliance_state", "follow_up_on", "desk", "respond_by", "first_response_at", "first_response_by").Create(e).Error; err != nil {
+			if err := s.write.Omit(append(columnsSince13, "destinations", "end_user_hq_country", "compliance_state", "follow_up_on")...).Create(e).Error; err != nil {
 				t.Fatal(err)
 			}
 			for pos, c := range countries {
@@ -90,7 +94,7 @@ func TestLinesMigrationTakesWonAndLost(t *testing.T) {
 			countries := []string{"DE", "BR", "IN"}[:1+i%3]
 			// As the schema of 0012 stored it.
 			e.Status, e.Version, e.CreatedAt, e.UpdatedAt, e.Destinations = status, 1, e.ConsentAt, e.ConsentAt, countries
-			if err := s.write.Omit("desk", "respond_by", "first_response_at", "first_response_by", "follow_up_on").Create(e).Error; err != nil {
+			if err := s.write.Omit(columnsSince13...).Create(e).Error; err != nil {
 				t.Fatal(err)
 			}
 			for _, c := range countries {

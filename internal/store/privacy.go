@@ -49,6 +49,7 @@ func (tx *Tx) anonymise(people string, args []any, detail string, by Actor) (int
 		personal := personalValues(p.fullName, p.company, p.email, p.phone)
 		removed = append(removed, personal...)
 		steps := []func() error{
+			func() error { return tx.forgetMatchKeys(p.id, p.company, p.email) },
 			func() error {
 				_, err := tx.exec("anonymise-enquiry", Erased, Erased, fmt.Sprintf("erased-%d@invalid", p.id), Erased, now, p.id)
 				return err
@@ -233,8 +234,9 @@ func (s *Store) ApplyRetention(ctx context.Context, spamAge, closedAge time.Dura
 // each enquiry's own list; events and mail go by foreign key).
 func (tx *Tx) deleteSpam(before time.Time, limit int) (int64, error) {
 	type victim struct {
-		id           int64
-		destinations CountryCodes
+		id             int64
+		destinations   CountryCodes
+		company, email string
 	}
 	var victims []victim
 	rows, err := tx.query("spam-before", before, limit)
@@ -243,7 +245,7 @@ func (tx *Tx) deleteSpam(before time.Time, limit int) (int64, error) {
 	}
 	for rows.Next() {
 		var v victim
-		if err := rows.Scan(&v.id, &v.destinations); err != nil {
+		if err := rows.Scan(&v.id, &v.destinations, &v.company, &v.email); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -253,6 +255,9 @@ func (tx *Tx) deleteSpam(before time.Time, limit int) (int64, error) {
 		return 0, err
 	}
 	for _, v := range victims {
+		if err := tx.forgetMatchKeys(v.id, v.company, v.email); err != nil {
+			return 0, err
+		}
 		for _, country := range v.destinations {
 			if _, err := tx.exec("delete-destination", country, v.id, v.id); err != nil {
 				return 0, err

@@ -84,12 +84,12 @@ SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {where} LIMIT ?) AS capped;
 -- Destination lines by state, of enquiries that are not spam.
 SELECT d.country, d.state, count(*) AS n
 FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam'
+WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL
 GROUP BY d.country, d.state;
 
 -- name: overview-by-status
 SELECT status, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ?
+WHERE created_at >= ? AND created_at < ? AND duplicate_of IS NULL
 GROUP BY status ORDER BY n DESC, status;
 
 -- name: count-open-unassigned
@@ -109,40 +109,40 @@ SELECT count(*) FROM enquiries WHERE status IN (?, ?, ?, ?) AND compliance_state
 -- Destination lines by state, of enquiries that are not spam.
 SELECT d.country, d.state, count(*) AS n
 FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam'
+WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL
 GROUP BY d.country, d.state ORDER BY d.country, d.state;
 
 -- name: report-quoted-fees
 SELECT d.country, d.fee_currency, count(*), sum(d.fee_cents)
 FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND d.fee_cents IS NOT NULL
+WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL AND d.fee_cents IS NOT NULL
 GROUP BY d.country, d.fee_currency ORDER BY d.country, d.fee_currency;
 
 -- name: report-promises
 -- Enquiries received under a first-response promise, and their first
 -- response.
 SELECT desk, created_at, respond_by, first_response_at, first_response_by FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND respond_by IS NOT NULL;
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL AND respond_by IS NOT NULL;
 
 -- name: report-by-service
 SELECT service, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
 GROUP BY service ORDER BY n DESC, service;
 
 -- name: report-by-category
 SELECT product_category, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
 GROUP BY product_category ORDER BY n DESC, product_category;
 
 -- name: report-lanes
 SELECT e.origin_country, d.country, count(*) AS n
 FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam'
+WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL
 GROUP BY e.origin_country, d.country ORDER BY n DESC, e.origin_country, d.country LIMIT 15;
 
 -- name: report-by-status
 SELECT status, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
 GROUP BY status;
 
 -- ---------------------------------------------------------------- mail
@@ -227,7 +227,30 @@ UPDATE outbox SET recipients = ?, last_error = ? WHERE id = ?;
 UPDATE audit_log SET detail = ? WHERE id = ?;
 
 -- name: spam-before
-SELECT id, destinations FROM enquiries WHERE status = 'spam' AND created_at < ? LIMIT ?;
+SELECT id, destinations, company, email FROM enquiries WHERE status = 'spam' AND created_at < ? LIMIT ?;
+
+-- name: match-key-candidates
+-- The latest enquiries filed under a match key since a moment: a range of
+-- the keys' b-tree.
+SELECT enquiry_id FROM enquiry_match_keys WHERE key = ? AND created_at >= ?
+ORDER BY created_at DESC LIMIT ?;
+
+-- name: insert-match-key
+INSERT INTO enquiry_match_keys (key, created_at, enquiry_id) VALUES (?, ?, ?);
+
+-- name: delete-match-key
+DELETE FROM enquiry_match_keys
+WHERE key = ? AND created_at = (SELECT created_at FROM enquiries WHERE id = ?) AND enquiry_id = ?;
+
+-- name: insert-duplicate
+INSERT INTO enquiry_duplicates (enquiry_id, other_id, reason, state, created_at) VALUES (?, ?, ?, ?, ?);
+
+-- name: duplicates-of
+-- Parameters: id, the dismissed state, id, the dismissed state. Later (1):
+-- id is the later of the pair.
+SELECT other_id, reason, state, 1 AS later FROM enquiry_duplicates WHERE enquiry_id = ? AND state <> ?
+UNION ALL
+SELECT enquiry_id, reason, state, 0 FROM enquiry_duplicates WHERE other_id = ? AND state <> ?;
 
 -- name: enquiry-line
 -- A destination line through the destinations' key: created_at exactly as

@@ -42,21 +42,21 @@ FROM {from} WHERE {where} ORDER BY {order};
 -- name: overview-by-week
 -- The Monday starting each week, as YYYY-MM-DD.
 SELECT to_char(date_trunc('week', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
 GROUP BY week ORDER BY week;
 
 -- ---------------------------------------------------------------- reports
 
 -- name: report-by-month
 SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
 GROUP BY month ORDER BY month;
 
 -- name: report-first-responses
 -- Seconds from each enquiry's arrival to its first staff action.
 SELECT extract(epoch from (min(ev.created_at) - e.created_at))::float8
 FROM enquiries AS e JOIN enquiry_events AS ev ON ev.enquiry_id = e.id AND ev.actor_id IS NOT NULL
-WHERE e.created_at >= ? AND e.created_at < ? AND e.status <> 'spam'
+WHERE e.created_at >= ? AND e.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL
 GROUP BY e.id;
 
 -- ---------------------------------------------------------------- mail

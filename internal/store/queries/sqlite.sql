@@ -46,21 +46,21 @@ FROM {from} WHERE {where} ORDER BY {order};
 -- name: overview-by-week
 -- The Monday starting each week, as YYYY-MM-DD.
 SELECT date(substr(created_at, 1, 10), '-6 days', 'weekday 1') AS week, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
 GROUP BY week ORDER BY week;
 
 -- ---------------------------------------------------------------- reports
 
 -- name: report-by-month
 SELECT substr(created_at, 1, 7) AS month, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam'
+WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
 GROUP BY month ORDER BY month;
 
 -- name: report-first-responses
 -- Seconds from each enquiry's arrival to its first staff action.
 SELECT (julianday(min(ev.created_at)) - julianday(e.created_at)) * 86400.0
 FROM enquiries AS e JOIN enquiry_events AS ev ON ev.enquiry_id = e.id AND ev.actor_id IS NOT NULL
-WHERE e.created_at >= ? AND e.created_at < ? AND e.status <> 'spam'
+WHERE e.created_at >= ? AND e.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL
 GROUP BY e.id;
 
 -- ---------------------------------------------------------------- mail

@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"iordesk/internal/dupes"
+)
+
+// States of a possible-duplicate pair.
+const (
+	DuplicatePossible  = "possible"
+	DuplicateConfirmed = "confirmed"
+	DuplicateDismissed = "dismissed"
+)
+
+// EventDuplicate is a timeline entry about a possible duplicate.
+const EventDuplicate = "duplicate"
+
+// Duplicate is another enquiry paired with one as a possible duplicate.
+type Duplicate struct {
+	Other  Enquiry // its reference, company, name, status and arrival
+	Reason string
+	State  string
+	// Later: this enquiry is the later of the pair (the one a confirmation
+	// marks as the duplicate).
+	Later bool
+}
+
+// candidatesPerKey bounds the enquiries read under one key: a company that
+// sends hundreds of enquiries a month needs no more than the latest few
+// to be told it asks again.
+const candidatesPerKey = 20
+
+// fileForDuplicates files a new enquiry under its match keys and pairs it
+// with the enquiries of the last 30 days it may duplicate (dupes.Reason),
+// in the intake's write: indexed lookups of its keys only.
+func (tx *Tx) fileForDuplicates(e *Enquiry) error {
+	keys := dupes.Keys(e.Company, e.Email)
+	since := e.CreatedAt.Add(-dupes.Window)
+	seen := map[int64]bool{}
+	later := comparable(e)
+	for _, key := range keys {
+		var ids []int64
+		rows, err := tx.query("match-key-candidates", key, since.UTC(), candidatesPerKey)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			var others []Enquiry
+			if err := tx.db.Where("id IN ?", ids).Find(&others).Error; err != nil {
+				return err
+			}
+			for _, o := range others {
+				if o.Status == StatusSpam || o.DuplicateOf != nil {
+					continue
+				}
+				if reason := dupes.Reason(later, comparable(&o)); reason != "" {
+					if _, err := tx.exec("insert-duplicate", e.ID, o.ID, reason, DuplicatePossible, e.CreatedAt.UTC()); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if _, err := tx.exec("insert-match-key", key, e.CreatedAt.UTC(), e.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forgetMatchKeys removes an enquiry's match keys (its company and address
+// are personal data), before an erasure or a deletion.
+func (tx *Tx) forgetMatchKeys(id int64, company, email string) error {
+	for _, key := range dupes.Keys(company, email) {
+		if _, err := tx.exec("delete-match-key", key, id, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func comparable(e *Enquiry) dupes.Enquiry {
+	return dupes.Enquiry{Email: e.Email, Company: e.Company, Destinations: e.Destinations,
+		ValueCents: e.ShipmentValueCents, Currency: e.Currency}
+}
+
+// DuplicatesOf lists the enquiries paired with id, dismissed pairs left
+// out, latest first.
+func (s *Store) DuplicatesOf(ctx context.Context, id int64) ([]Duplicate, error) {
+	var out []Duplicate
+	err := s.scanRows(ctx, "duplicates-of", []any{id, DuplicateDismissed, id, DuplicateDismissed}, func(scan func(...any) error) error {
+		var d Duplicate
+		var otherID int64
+		if err := scan(&otherID, &d.Reason, &d.State, &d.Later); err != nil {
+			return err
+		}
+		d.Other.ID = otherID
+		out = append(out, d)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("duplicates of %d: %w", id, err)
+	}
+	for i := range out {
+		if err := s.read.WithContext(ctx).Select("id, reference, company, full_name, status, created_at").
+			Where("id = ?", out[i].Other.ID).Take(&out[i].Other).Error; err != nil {
+			return nil, fmt.Errorf("duplicates of %d: %w", id, err)
+		}
+	}
+	return out, nil
+}
+
+// DecideDuplicate records staff's decision on the pair of a and b: confirm
+// marks the later a duplicate of the earlier (counted once in the
+// reports); dismiss hides the pair for good. Both timelines say so.
+func (s *Store) DecideDuplicate(ctx context.Context, a, b int64, confirm bool, by Actor) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		var later, earlier Enquiry
+		if err := tx.db.Where("id = ?", a).Take(&later).Error; err != nil {
+			return ErrNotFound
+		}
+		if err := tx.db.Where("id = ?", b).Take(&earlier).Error; err != nil {
+			return ErrNotFound
+		}
+		if later.CreatedAt.Before(earlier.CreatedAt) || later.CreatedAt.Equal(earlier.CreatedAt) && later.ID < earlier.ID {
+			later, earlier = earlier, later
+		}
+		state, detail := DuplicateDismissed, "Not a duplicate of "
+		if confirm {
+			state, detail = DuplicateConfirmed, "Confirmed: duplicate of "
+		}
+		res := tx.db.Table("enquiry_duplicates").Where("enquiry_id = ? AND other_id = ? AND state = ?", later.ID, earlier.ID, DuplicatePossible).
+			Update("state", state)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("no open pair of %s and %s: %w", later.Reference, earlier.Reference, ErrConflict)
+		}
+		if confirm {
+			err := tx.db.Model(&Enquiry{}).Where("id = ?", later.ID).
+				Updates(map[string]any{"duplicate_of": earlier.ID, "version": later.Version + 1, "updated_at": tx.now().UTC()}).Error
+			if err != nil {
+				return err
+			}
+		}
+		other := "Not duplicated by " + later.Reference
+		if confirm {
+			other = "Confirmed: " + later.Reference + " duplicates it"
+		}
+		for _, ev := range []Event{{EnquiryID: later.ID, Detail: detail + earlier.Reference}, {EnquiryID: earlier.ID, Detail: other}} {
+			ev.Kind, ev.Actor, ev.ActorID = EventDuplicate, by.Name, &by.ID
+			if err := tx.AddEvent(ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
