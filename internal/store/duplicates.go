@@ -28,10 +28,13 @@ type Duplicate struct {
 	Later bool
 }
 
-// candidatesPerKey bounds the enquiries read under one key: a company that
-// sends hundreds of enquiries a month needs no more than the latest few
-// to be told it asks again.
-const candidatesPerKey = 20
+// candidatesPerKey bounds the enquiries read under one key, and maxPairs
+// the pairs one enquiry makes: a company that sends hundreds of enquiries
+// a month needs no more than the latest few to be told it asks again.
+const (
+	candidatesPerKey = 10
+	maxPairs         = 5
+)
 
 // fileForDuplicates files a new enquiry under its match keys and pairs it
 // with the enquiries of the last 30 days it may duplicate (dupes.Reason),
@@ -41,6 +44,7 @@ func (tx *Tx) fileForDuplicates(e *Enquiry) error {
 	since := e.CreatedAt.Add(-dupes.Window)
 	seen := map[int64]bool{}
 	later := comparable(e)
+	pairs := 0
 	for _, key := range keys {
 		var ids []int64
 		rows, err := tx.query("match-key-candidates", key, since.UTC(), candidatesPerKey)
@@ -61,19 +65,22 @@ func (tx *Tx) fileForDuplicates(e *Enquiry) error {
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
-		if len(ids) > 0 {
+		if len(ids) > 0 && pairs < maxPairs {
 			var others []Enquiry
-			if err := tx.db.Where("id IN ?", ids).Find(&others).Error; err != nil {
+			err := tx.db.Select("id, email, company, destinations, shipment_value_cents, currency, status, duplicate_of").
+				Where("id IN ?", ids).Order("created_at DESC, id DESC").Find(&others).Error
+			if err != nil {
 				return err
 			}
 			for _, o := range others {
-				if o.Status == StatusSpam || o.DuplicateOf != nil {
+				if o.Status == StatusSpam || o.DuplicateOf != nil || pairs == maxPairs {
 					continue
 				}
 				if reason := dupes.Reason(later, comparable(&o)); reason != "" {
 					if _, err := tx.exec("insert-duplicate", e.ID, o.ID, reason, DuplicatePossible, e.CreatedAt.UTC()); err != nil {
 						return err
 					}
+					pairs++
 				}
 			}
 		}
