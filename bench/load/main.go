@@ -65,6 +65,7 @@ func run() error {
 	flag.StringVar(&o.scenario, "scenario", "intake", "intake (valid posts; intake-narrow: the same against a narrow-row baseline), visit (form page + CAPTCHA image + valid post), dashboard, export or startup (on a book of enquiries)")
 	flag.BoolVar(&o.xlsx, "xlsx", false, "export: also time the XLSX export and its peak memory (about 40 s for a million rows)")
 	flag.StringVar(&o.book, "book", "", "dashboard/export/startup: an existing database to use (else one of -enquiries demo enquiries is made)")
+	flag.BoolVar(&oneCompany, "one-company", false, "intake/visit: every post from one company and mail domain, so each links possible duplicates (the worst case)")
 	flag.IntVar(&o.enquiries, "enquiries", 100000, "dashboard/export/startup: how many demo enquiries to generate")
 	flag.DurationVar(&o.duration, "duration", 20*time.Second, "measured time per server")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before each measurement")

@@ -76,11 +76,20 @@ func challengeID(page []byte) (string, bool) {
 	return string(rest[:end]), true
 }
 
+// oneCompany sends every post from one company and mail domain, so each
+// finds and links possible duplicates: the intake's worst case.
+var oneCompany bool
+
 // form is a valid enquiry; every one comes from a prospect of its own, so
-// each gets its acknowledgement (one address gets one an hour).
+// each gets its acknowledgement (one address gets one an hour), and from a
+// company of its own unless oneCompany.
 func form(id, digits string) url.Values {
+	company, email := "Load Tester "+id, "buyer@"+strings.ToLower(id)+".example"
+	if oneCompany {
+		company, email = "Benchmark Industries", "load-"+strings.ToLower(id)+"@example.com"
+	}
 	return url.Values{
-		"full_name": {"Load Tester"}, "company": {"Benchmark Industries"}, "email": {"load-" + strings.ToLower(id) + "@example.com"},
+		"full_name": {"Load Tester"}, "company": {company}, "email": {email},
 		"phone": {"+44 20 7946 0018"}, "service": {"ior"}, "origin_country": {"US"},
 		"destination_countries": {"DE", "BR", "IN"}, "product_category": {"servers_datacentre"},
 		"product_description": {"Forty rack servers with GPUs, new, boxed"}, "condition": {"new"},

@@ -41,8 +41,8 @@ func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 					return fmt.Errorf("plan demo next action: %w", err)
 				}
 			}
-			for _, key := range dupes.Keys(e.Company, e.Email) {
-				if _, err := tx.exec("insert-match-key", key, e.CreatedAt.UTC(), e.ID); err != nil {
+			if keys := dupes.Keys(e.Company, e.Email); len(keys) > 0 {
+				if err := tx.insertMatchKeys(e.ID, e.CreatedAt, keys); err != nil {
 					return fmt.Errorf("file demo match keys: %w", err)
 				}
 			}

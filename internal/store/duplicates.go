@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"iordesk/internal/dupes"
 )
@@ -28,67 +31,73 @@ type Duplicate struct {
 	Later bool
 }
 
-// candidatesPerKey bounds the enquiries read under one key, and maxPairs
-// the pairs one enquiry makes: a company that sends hundreds of enquiries
-// a month needs no more than the latest few to be told it asks again.
-const (
-	candidatesPerKey = 10
-	maxPairs         = 5
-)
+// maxPairs bounds the pairs one enquiry makes (the query reads at most ten
+// enquiries a key): a company that sends hundreds of enquiries a month
+// needs no more than the latest few to be told it asks again.
+const maxPairs = 5
 
 // fileForDuplicates files a new enquiry under its match keys and pairs it
 // with the enquiries of the last 30 days it may duplicate (dupes.Reason),
-// in the intake's write: indexed lookups of its keys only.
+// in the intake's write: one read of two ranges of the keys' b-tree and
+// one insert, both prepared on the writer's connection.
 func (tx *Tx) fileForDuplicates(e *Enquiry) error {
 	keys := dupes.Keys(e.Company, e.Email)
-	since := e.CreatedAt.Add(-dupes.Window)
-	seen := map[int64]bool{}
+	if len(keys) == 0 {
+		return nil
+	}
+	// Two keys always: "" is never filed, so it finds nothing.
+	lookup := append(slices.Clone(keys), "", "")[:2]
+	since := e.CreatedAt.Add(-dupes.Window).UTC()
+	rows, err := tx.query("match-candidates", lookup[0], since, lookup[1], since)
+	if err != nil {
+		return err
+	}
 	later := comparable(e)
-	pairs := 0
-	for _, key := range keys {
-		var ids []int64
-		rows, err := tx.query("match-key-candidates", key, since.UTC(), candidatesPerKey)
-		if err != nil {
+	type pair struct {
+		other  int64
+		reason string
+	}
+	var pairs []pair
+	seen := map[int64]bool{} // found under both keys
+	for rows.Next() {
+		var o Enquiry
+		if err := rows.Scan(&o.ID, &o.Email, &o.Company, &o.Destinations, &o.ShipmentValueCents, &o.Currency); err != nil {
+			rows.Close()
 			return err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
+		if seen[o.ID] {
+			continue
 		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return err
+		seen[o.ID] = true
+		if reason := dupes.Reason(later, comparable(&o)); reason != "" {
+			pairs = append(pairs, pair{o.ID, reason})
 		}
-		if len(ids) > 0 && pairs < maxPairs {
-			var others []Enquiry
-			err := tx.db.Select("id, email, company, destinations, shipment_value_cents, currency, status, duplicate_of").
-				Where("id IN ?", ids).Order("created_at DESC, id DESC").Find(&others).Error
-			if err != nil {
-				return err
-			}
-			for _, o := range others {
-				if o.Status == StatusSpam || o.DuplicateOf != nil || pairs == maxPairs {
-					continue
-				}
-				if reason := dupes.Reason(later, comparable(&o)); reason != "" {
-					if _, err := tx.exec("insert-duplicate", e.ID, o.ID, reason, DuplicatePossible, e.CreatedAt.UTC()); err != nil {
-						return err
-					}
-					pairs++
-				}
-			}
-		}
-		if _, err := tx.exec("insert-match-key", key, e.CreatedAt.UTC(), e.ID); err != nil {
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	// The latest first (ids grow with arrival), at most maxPairs.
+	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(b.other, a.other) })
+	if len(pairs) > maxPairs {
+		pairs = pairs[:maxPairs]
+	}
+	for _, p := range pairs {
+		if _, err := tx.exec("insert-duplicate", e.ID, p.other, p.reason, DuplicatePossible, e.CreatedAt.UTC()); err != nil {
 			return err
 		}
 	}
-	return nil
+	return tx.insertMatchKeys(e.ID, e.CreatedAt, keys)
+}
+
+// insertMatchKeys files enquiry id, created at created, under keys (one or
+// two), in one statement.
+func (tx *Tx) insertMatchKeys(id int64, created time.Time, keys []string) error {
+	args := make([]any, 0, matchKeyWidth*len(keys))
+	for _, key := range keys {
+		args = append(args, key, created.UTC(), id)
+	}
+	_, err := tx.execRows("insert-match-keys", matchKeysKey(len(keys)), len(keys), matchKeyWidth, args...)
+	return err
 }
 
 // forgetMatchKeys removes an enquiry's match keys (its company and address

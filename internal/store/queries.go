@@ -164,7 +164,7 @@ func prepareWrites(ctx context.Context, db *sql.DB, b queryBook) (statements, er
 		return nil
 	}
 	for name, q := range b.text {
-		if b.fragments[name] || strings.Contains(q, "{") || strings.HasPrefix(q, "SELECT") {
+		if b.fragments[name] || strings.Contains(q, "{") || strings.HasPrefix(q, "SELECT") && !readsInWrites[name] {
 			continue
 		}
 		if err := add(name, b.rebind(q)); err != nil {
@@ -180,9 +180,21 @@ func prepareWrites(ctx context.Context, db *sql.DB, b queryBook) (statements, er
 		if err := add(mailKey(n), b.sql("insert-mail", "{rows}", valuesRows(n, mailWidth))); err != nil {
 			return nil, err
 		}
+		if err := add(matchKeysKey(n), b.sql("insert-match-keys", "{rows}", valuesRows(n, matchKeyWidth))); err != nil {
+			return nil, err
+		}
 	}
 	return st, nil
 }
+
+// readsInWrites are the reads the intake's write runs (on the writer's
+// connection): prepared once like the writes.
+var readsInWrites = map[string]bool{"match-candidates": true}
+
+// matchKeyWidth is the columns of a match key row.
+const matchKeyWidth = 3
+
+func matchKeysKey(n int) string { return "insert-match-keys/" + strconv.Itoa(n) }
 
 func (st statements) close() {
 	for _, p := range st {

@@ -229,14 +229,24 @@ UPDATE audit_log SET detail = ? WHERE id = ?;
 -- name: spam-before
 SELECT id, destinations, company, email FROM enquiries WHERE status = 'spam' AND created_at < ? LIMIT ?;
 
--- name: match-key-candidates
--- The latest enquiries filed under a match key since a moment: a range of
--- the keys' b-tree.
-SELECT enquiry_id FROM enquiry_match_keys WHERE key = ? AND created_at >= ?
-ORDER BY created_at DESC LIMIT ?;
+-- name: match-candidates
+-- The enquiries a new one may duplicate: the latest ten since a moment
+-- under each of its two match keys (a range of the keys' b-tree each),
+-- with what the comparison reads, in no order (the caller orders them).
+-- Parameters: key, since, key, since.
+SELECT e.id, e.email, e.company, e.destinations, e.shipment_value_cents, e.currency
+FROM enquiries AS e
+WHERE e.id IN (
+    SELECT enquiry_id FROM (SELECT enquiry_id FROM enquiry_match_keys WHERE key = ? AND created_at >= ?
+        ORDER BY created_at DESC LIMIT 10) AS by_first_key
+    UNION ALL
+    SELECT enquiry_id FROM (SELECT enquiry_id FROM enquiry_match_keys WHERE key = ? AND created_at >= ?
+        ORDER BY created_at DESC LIMIT 10) AS by_second_key)
+  AND e.status <> 'spam' AND e.duplicate_of IS NULL;
 
--- name: insert-match-key
-INSERT INTO enquiry_match_keys (key, created_at, enquiry_id) VALUES (?, ?, ?);
+-- name: insert-match-keys
+-- {rows} is "(?, ?, ?)" once per key.
+INSERT INTO enquiry_match_keys (key, created_at, enquiry_id) VALUES {rows};
 
 -- name: delete-match-key
 DELETE FROM enquiry_match_keys
