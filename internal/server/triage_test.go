@@ -128,7 +128,10 @@ func TestNextActionsDueFollowTheDesksDay(t *testing.T) {
 						}
 					}
 				}
-				plan("Overdue", "2026-11-29", "")
+				overdue := a.enquiry("Overdue", "DE")
+				if err := a.st.SetFollowUp(ctx, overdue.ID, 1, "2026-11-29", by); err != nil {
+					t.Fatal(err)
+				}
 				plan("Today", "2026-12-01", "")
 				plan("Later", "2026-12-02", "")
 				plan("Closed", "2026-11-28", store.StatusWon)
@@ -149,6 +152,13 @@ func TestNextActionsDueFollowTheDesksDay(t *testing.T) {
 				tile := doc(t, a.request("GET", "/staff", nil, s)).Find(`a.stat[href*="due=today"]`).Text()
 				if !strings.Contains(tile, fmt.Sprint(len(c.due))+" next actions due") {
 					t.Fatalf("overview tile %q", tile)
+				}
+				// Closing an enquiry clears its next action.
+				if err := a.st.ChangeStatus(ctx, overdue.ID, 2, store.StatusLost, by, ""); err != nil {
+					t.Fatal(err)
+				}
+				if got, _ := a.st.EnquiryByID(ctx, overdue.ID); got.FollowUpOn != "" {
+					t.Fatalf("a lost enquiry keeps its next action %q", got.FollowUpOn)
 				}
 			})
 		})

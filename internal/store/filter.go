@@ -112,11 +112,10 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 	}
 	if f.DueBy != "" {
 		// Implies follow_up_on IS NOT NULL: both engines walk the partial
-		// index of planned actions.
+		// index of planned actions. Only open enquiries have one (closing
+		// an enquiry clears it), so no status condition is needed, which
+		// would tempt the planner to the status index.
 		where("e.follow_up_on <= ?", f.DueBy)
-		if f.Status == "" {
-			where("e.status IN (?, ?, ?, ?)", anySlice(OpenStatuses)...)
-		}
 	}
 	switch f.Response {
 	case ResponseWaiting:

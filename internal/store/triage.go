@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,6 +139,9 @@ type Update struct {
 // ErrConflict, so a colleague's change made meanwhile is never reverted by
 // the values this form showed). It reports whether anything was saved.
 func (s *Store) UpdateEnquiry(ctx context.Context, id, version int64, u Update, by Actor) (bool, error) {
+	if !slices.Contains(OpenStatuses, u.Status) {
+		u.FollowUpOn = "" // a closed enquiry has no next action
+	}
 	saved := false
 	err := s.Write(ctx, func(tx *Tx) error {
 		var err error
@@ -207,7 +211,14 @@ func toStatus(status, release string) change {
 			}
 			ev.Detail += " (compliance " + e.ComplianceState + " released: " + strings.TrimSpace(release) + ")"
 		}
-		return map[string]any{"status": status}, []Event{ev}, nil
+		updates := map[string]any{"status": status}
+		events := []Event{ev}
+		// A closed enquiry has no next action.
+		if !slices.Contains(OpenStatuses, status) && e.FollowUpOn != "" {
+			updates["follow_up_on"] = nil
+			events = append(events, Event{Kind: EventFollowUp, Detail: "Next action: none planned (closed)"})
+		}
+		return updates, events, nil
 	}
 }
 
