@@ -61,7 +61,12 @@ func book(o options) (string, func(), error) {
 	}
 	hash, _ := staff.HashPassword(loadPassword)
 	if u, err := st.UserByEmail(ctx, "load@localhost"); err == nil {
-		err = st.UpdateUser(ctx, u.ID, u.Name, store.RoleManager, false, hash)
+		// A second run on the same book: the tool's account back as it
+		// was (a password set by someone else must be changed at login).
+		err = st.UpdateUser(ctx, u.ID, u.Name, store.RoleManager, false, "")
+		if err == nil {
+			err = st.SetOwnPassword(ctx, u.ID, hash, "")
+		}
 		if err != nil {
 			return "", cleanup, err
 		}
