@@ -27,14 +27,17 @@ import (
 // Composer renders the outbox's messages from templates/mail: a text and
 // an HTML alternative of each kind.
 type Composer struct {
-	text      map[string]*texttemplate.Template
-	html      map[string]*htmltemplate.Template
-	cat       *catalog.Catalogue
-	from      string
-	deskEmail string
-	baseURL   string
-	host      string // of the base URL, for Message-IDs
-	location  *time.Location
+	text map[string]*texttemplate.Template
+	html map[string]*htmltemplate.Template
+	cat  *catalog.Catalogue
+	from string
+	// fromAddress is the bare sender address, for mail sent in a person's
+	// name.
+	fromAddress string
+	deskEmail   string
+	baseURL     string
+	host        string // of the base URL, for Message-IDs
+	location    *time.Location
 }
 
 // ComposerConfig is what rendering needs from the configuration.
@@ -71,6 +74,18 @@ func NewComposer(files interface {
 		cat: cat, from: senderWithName(cfg.From), deskEmail: cfg.DeskEmail, baseURL: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname(), location: cfg.Location}
 	if c.location == nil {
 		c.location = time.UTC
+	}
+	if a, err := mail.ParseAddress(cfg.From); err == nil {
+		c.fromAddress = a.Address
+	} else {
+		c.fromAddress = cfg.From
+	}
+	replyHTML, err := files.ReadFile("mail/" + store.MailReply + ".html")
+	if err != nil {
+		return nil, err
+	}
+	if c.html[store.MailReply], err = htmltemplate.New(store.MailReply).Parse(string(replyHTML)); err != nil {
+		return nil, fmt.Errorf("parse mail/%s.html: %w", store.MailReply, err)
 	}
 	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement, store.MailWeeklyDigest} {
 		txt, err := files.ReadFile("mail/" + kind + ".txt")
@@ -187,6 +202,52 @@ func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.F
 	msg.SetMessageIDWithValue(fmt.Sprintf("iordesk.%d.%s@%s", m.ID, e.Reference, c.host))
 	msg.SetDateWithValue(now)
 	msg.SetBodyString(gomail.TypeTextPlain, text.String())
+	msg.AddAlternativeString(gomail.TypeTextHTML, html.String())
+	return msg, nil
+}
+
+// replyView is what the reply's HTML template reads: the plain text in
+// paragraphs, escaped by the template.
+type replyView struct {
+	Subject    string
+	Paragraphs [][]string // lines of each paragraph
+	Lang       string
+}
+
+// ComposeReply builds an agent's reply to the prospect as written: from
+// the desk's sender address in the agent's name, Reply-To the desk that
+// answers the enquiry, to the prospect with the copies the agent chose, the
+// plain text as written and an HTML version of it.
+func (c *Composer) ComposeReply(m store.Message, e *store.Enquiry, replyTo string, now time.Time) (*gomail.Msg, error) {
+	msg := gomail.NewMsg()
+	if err := msg.FromFormat(headerText(m.SenderName+" at "+senderName), c.fromAddress); err != nil {
+		return nil, fmt.Errorf("from address %q: %w", c.fromAddress, err)
+	}
+	if err := msg.To(e.Email); err != nil {
+		return nil, fmt.Errorf("recipient: %w", err)
+	}
+	if m.Cc != "" {
+		if err := msg.Cc(strings.Split(m.Cc, ", ")...); err != nil {
+			return nil, fmt.Errorf("copies: %w", err)
+		}
+	}
+	if err := msg.ReplyTo(replyTo); err != nil {
+		return nil, fmt.Errorf("reply-to %q: %w", replyTo, err)
+	}
+	msg.Subject(headerText(m.Subject))
+	v := replyView{Subject: m.Subject, Lang: "en"}
+	for _, para := range strings.Split(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n\n") {
+		if strings.TrimSpace(para) != "" {
+			v.Paragraphs = append(v.Paragraphs, strings.Split(para, "\n"))
+		}
+	}
+	var html bytes.Buffer
+	if err := c.html[store.MailReply].Execute(&html, v); err != nil {
+		return nil, fmt.Errorf("render reply html: %w", err)
+	}
+	msg.SetMessageIDWithValue(fmt.Sprintf("iordesk.%d.%s@%s", m.ID, e.Reference, c.host))
+	msg.SetDateWithValue(now)
+	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
 	msg.AddAlternativeString(gomail.TypeTextHTML, html.String())
 	return msg, nil
 }

@@ -431,3 +431,64 @@ func TestScreenInDeskMailNeverInTheAcknowledgement(t *testing.T) {
 		}
 	}
 }
+
+// TestReplyGoesAsWritten: an agent's reply reaches the prospect and the
+// copies, from the desk's address in the agent's name, Reply-To the desk,
+// its text as written and its HTML escaped; it is on the timeline with
+// its text and is the enquiry's first response.
+func TestReplyGoesAsWritten(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	e := r.enquiry(nil, "DE")
+	r.runOnce() // the desk notification and acknowledgement
+	before := len(srv.messages())
+	agent := &store.User{Email: "ana@ior.example", Name: "Ana Agent", Role: store.RoleAgent, PasswordHash: "x"}
+	if err := r.st.CreateUser(context.Background(), agent); err != nil {
+		t.Fatal(err)
+	}
+	body := "Dear Grace,\n\nplease send the commercial invoice.\n<b>Thanks</b> & regards"
+	_, err := r.st.QueueReply(context.Background(), e.ID, store.Reply{Subject: "Re: [" + e.Reference + "] servers",
+		Body: body, Cc: []string{"lead@ior.example"}}, store.Actor{ID: agent.ID, Name: agent.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := r.runOnce(); n != 1 {
+		t.Fatalf("claimed %d messages, want the reply", n)
+	}
+	msgs := srv.messages()[before:]
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages sent", len(msgs))
+	}
+	rcpt := msgs[0].To
+	m := parseMessage(t, msgs[0].Data, msgs[0].To)
+	if from := m.Header.Get("From"); from != `"Ana Agent at IOR Desk" <iordesk@ior.example>` {
+		t.Errorf("From %q", from)
+	}
+	if !strings.Contains(m.Header.Get("To"), "grace@example.com") || !strings.Contains(m.Header.Get("Cc"), "lead@ior.example") ||
+		!strings.Contains(m.Header.Get("Reply-To"), "desk@ior.example") || m.Subject != "Re: ["+e.Reference+"] servers" {
+		t.Errorf("headers To %q Cc %q Reply-To %q Subject %q", m.Header.Get("To"), m.Header.Get("Cc"), m.Header.Get("Reply-To"), m.Subject)
+	}
+	if strings.TrimSpace(strings.ReplaceAll(m.Text, "\r\n", "\n")) != body {
+		t.Errorf("text %q", m.Text)
+	}
+	if strings.Contains(m.HTML, "<b>Thanks</b>") || !strings.Contains(m.HTML, "&lt;b&gt;Thanks&lt;/b&gt; &amp; regards") {
+		t.Errorf("HTML not escaped:\n%s", m.HTML)
+	}
+	if got := slices.Sorted(slices.Values(rcpt)); !slices.Equal(got, []string{"grace@example.com", "lead@ior.example"}) {
+		t.Errorf("envelope recipients %v", got)
+	}
+	got, _ := r.st.EnquiryByID(context.Background(), e.ID)
+	if got.FirstResponseAt == nil || got.FirstResponseBy == nil || *got.FirstResponseBy != agent.ID {
+		t.Errorf("the reply is not the first response: %v %v", got.FirstResponseAt, got.FirstResponseBy)
+	}
+	events, _ := r.st.Events(context.Background(), e.ID)
+	var reply string
+	for _, ev := range events {
+		if ev.Kind == store.EventReply {
+			reply = ev.Detail
+		}
+	}
+	if !strings.Contains(reply, "Cc: lead@ior.example") || !strings.Contains(reply, body) {
+		t.Errorf("timeline reply %q", reply)
+	}
+}

@@ -131,17 +131,32 @@ func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome
 	if err != nil {
 		return o.retry(m, err, label)
 	}
-	recipients, err := o.recipients(ctx, m, e)
-	if err != nil {
-		return o.retry(m, err, label)
-	}
-	var findings []store.Finding
-	if m.Kind == store.MailDeskNotification {
-		if findings, err = o.store.FindingsFor(ctx, e.ID); err != nil {
+	var msg *gomail.Msg
+	var recipients []string
+	if m.Kind == store.MailReply {
+		// An agent's reply goes as written, Reply-To the desk that answers
+		// the enquiry.
+		recipients = []string{e.Email}
+		if m.Cc != "" {
+			recipients = append(recipients, strings.Split(m.Cc, ", ")...)
+		}
+		replyTo := e.Desk
+		if replyTo == "" {
+			replyTo = o.deskEmail
+		}
+		msg, err = o.composer.ComposeReply(m, e, replyTo, o.now())
+	} else {
+		if recipients, err = o.recipients(ctx, m, e); err != nil {
 			return o.retry(m, err, label)
 		}
+		var findings []store.Finding
+		if m.Kind == store.MailDeskNotification {
+			if findings, err = o.store.FindingsFor(ctx, e.ID); err != nil {
+				return o.retry(m, err, label)
+			}
+		}
+		msg, err = o.composer.Compose(m, e, findings, recipients, o.now())
 	}
-	msg, err := o.composer.Compose(m, e, findings, recipients, o.now())
 	out := o.send(ctx, m, msg, err, label, recipients)
 	if out.Sent {
 		o.log.Info("mail sent", "kind", m.Kind, "ref", e.Reference, "message", m.ID, "attempt", m.Attempts+1)
@@ -264,8 +279,11 @@ func Backoff(n int) time.Duration {
 }
 
 func kindLabel(kind string) string {
-	if kind == store.MailAcknowledgement {
+	switch kind {
+	case store.MailAcknowledgement:
 		return "Acknowledgement to the prospect"
+	case store.MailReply:
+		return "Reply to the prospect"
 	}
 	return "Desk notification"
 }

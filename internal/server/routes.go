@@ -75,6 +75,7 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.GET("/staff/enquiries/:id", desk.Enquiry, agent...)
 	e.POST("/staff/enquiries/:id/update", desk.Update, agent...)
 	e.POST("/staff/enquiries/:id/lines", desk.UpdateLine, agent...)
+	e.POST("/staff/enquiries/:id/reply", desk.Reply, agent...)
 	e.POST("/staff/enquiries/:id/duplicates/:other", desk.DecideDuplicate, agent...)
 	e.POST("/staff/enquiries/:id/lines/all", desk.UpdateAllLines, agent...)
 	e.POST("/staff/enquiries/:id/status", desk.SetStatus, agent...)

@@ -70,6 +70,8 @@ type enquiryView struct {
 	// confirmed) duplicates; DuplicateOf the original when confirmed.
 	Duplicates  []store.Duplicate
 	DuplicateOf *store.Duplicate
+	// ReplySubject starts a reply's subject.
+	ReplySubject string
 }
 
 // destinationScreen is what the pre-screen found for one destination.
@@ -180,18 +182,11 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 // showEnquiryWith shows the enquiry as it is now, with a problem and the
 // note that could not be saved.
 func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note string) error {
-	id, err := pathID(c, "enquiry")
+	e, err := h.enquiryOfPath(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	e, err := h.store.EnquiryByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound("enquiry")
-	}
-	if err != nil {
-		return err
-	}
+	id, ctx := e.ID, c.Request().Context()
 	events, err := h.store.Events(ctx, id)
 	if err != nil {
 		return err
@@ -218,6 +213,7 @@ func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note str
 	}
 	v.Lines = h.lineRows(e, lines, findings, store.NamesByID(users))
 	v.Promise, v.Overdue = promise(*e, h.now())
+	v.ReplySubject = replySubject(e)
 	if v.Duplicates, err = h.store.DuplicatesOf(ctx, id); err != nil {
 		return err
 	}
@@ -303,6 +299,19 @@ func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
 		{Label: "Source", Value: or(strings.Trim(e.UTMSource+" / "+e.UTMMedium+" / "+e.UTMCampaign, " /"))},
 		{Label: "Referrer", Value: or(e.Referrer)},
 	}
+}
+
+// enquiryOfPath is the enquiry the URL names (a 404 when there is none).
+func (h *Handlers) enquiryOfPath(c echo.Context) (*store.Enquiry, error) {
+	id, err := pathID(c, "enquiry")
+	if err != nil {
+		return nil, err
+	}
+	e, err := h.store.EnquiryByID(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("enquiry")
+	}
+	return e, err
 }
 
 // enquiryAndVersion are the enquiry of the URL and the version its form

@@ -34,6 +34,10 @@ type Handlers struct {
 	rules    *compliance.Book
 	loc      *time.Location
 	desks    *desk.Registry
+	// mailAddresses are the sender's and the desk's, whose domains are
+	// the company's; notifyMail wakes the mail worker.
+	mailAddresses []string
+	notifyMail    func()
 }
 
 // Deps are what the staff handlers need.
@@ -55,6 +59,10 @@ type Deps struct {
 	Location *time.Location
 	// Desks are the desks' hours and promises.
 	Desks *desk.Registry
+	// MailAddresses are the configured sender and desk addresses.
+	MailAddresses []string
+	// NotifyMail wakes the mail worker after a reply is queued.
+	NotifyMail func()
 }
 
 // hashWait is how long a login waits for a free hashing slot before it is
@@ -69,8 +77,12 @@ func NewHandlers(d Deps) *Handlers {
 	if d.Location == nil {
 		d.Location = time.UTC
 	}
+	if d.NotifyMail == nil {
+		d.NotifyMail = func() {}
+	}
 	return &Handlers{store: d.Store, render: d.Render, cat: d.Catalog, sessions: d.Sessions, now: d.Now, sleep: d.Sleep,
-		log: d.Log, metrics: d.Metrics, hashing: newHashSlots(hashWait), rules: d.Rules, loc: d.Location, desks: d.Desks}
+		log: d.Log, metrics: d.Metrics, hashing: newHashSlots(hashWait), rules: d.Rules, loc: d.Location, desks: d.Desks,
+		mailAddresses: d.MailAddresses, notifyMail: d.NotifyMail}
 }
 
 // sleep waits for d, or until ctx ends.

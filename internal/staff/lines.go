@@ -97,14 +97,8 @@ func (h *Handlers) UpdateAllLines(c echo.Context) error {
 	if !catalog.HasChoice(catalog.LineStates, state) {
 		return h.showEnquiryWith(c, http.StatusUnprocessableEntity, "Choose the state for every line.", "")
 	}
-	id, err := pathID(c, "enquiry")
+	e, err := h.enquiryOfPath(c)
 	if err != nil {
-		return err
-	}
-	e, err := h.store.EnquiryByID(c.Request().Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound("enquiry")
-	} else if err != nil {
 		return err
 	}
 	release := strings.TrimSpace(c.FormValue("release"))

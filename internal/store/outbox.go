@@ -22,8 +22,11 @@ type Message struct {
 	LeaseUntil    *time.Time
 	Recipients    string // as sent, for the record
 	LastError     string
-	CreatedAt     time.Time
-	SentAt        *time.Time
+	// A reply keeps what its author wrote: Subject, Body (plain text), Cc
+	// (comma-separated) and the name it is sent in.
+	Subject, Body, Cc, SenderName string
+	CreatedAt                     time.Time
+	SentAt                        *time.Time
 }
 
 // TableName keeps the table name explicit.
@@ -72,7 +75,7 @@ func (s *Store) LeaseMail(ctx context.Context, limit int, lease time.Duration) (
 			var enquiryID, userID sql.NullInt64
 			var leaseUntil, sentAt sql.NullTime
 			if err := rows.Scan(&m.ID, &enquiryID, &userID, &m.Kind, &m.Status, &m.Attempts, &m.NextAttemptAt,
-				&leaseUntil, &m.Recipients, &m.LastError, &m.CreatedAt, &sentAt); err != nil {
+				&leaseUntil, &m.Recipients, &m.LastError, &m.CreatedAt, &sentAt, &m.Subject, &m.Body, &m.Cc, &m.SenderName); err != nil {
 				return err
 			}
 			m.EnquiryID, m.UserID = nullableID(enquiryID), nullableID(userID)

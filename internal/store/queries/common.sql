@@ -218,10 +218,10 @@ SELECT id, detail FROM enquiry_events WHERE enquiry_id = ?;
 UPDATE enquiry_events SET detail = ? WHERE id = ?;
 
 -- name: mail-texts
-SELECT id, recipients, last_error FROM outbox WHERE enquiry_id = ?;
+SELECT id, recipients, last_error, subject, body, cc FROM outbox WHERE enquiry_id = ?;
 
 -- name: set-mail-texts
-UPDATE outbox SET recipients = ?, last_error = ? WHERE id = ?;
+UPDATE outbox SET recipients = ?, last_error = ?, subject = ?, body = ?, cc = ? WHERE id = ?;
 
 -- name: set-audit-detail
 UPDATE audit_log SET detail = ? WHERE id = ?;
@@ -261,6 +261,10 @@ INSERT INTO enquiry_duplicates (enquiry_id, other_id, reason, state, created_at)
 SELECT other_id, reason, state, 1 AS later FROM enquiry_duplicates WHERE enquiry_id = ? AND state <> ?
 UNION ALL
 SELECT enquiry_id, reason, state, 0 FROM enquiry_duplicates WHERE other_id = ? AND state <> ?;
+
+-- name: first-response
+-- The enquiry's first response, unless it has one.
+UPDATE enquiries SET first_response_at = ?, first_response_by = ? WHERE id = ? AND first_response_at IS NULL;
 
 -- name: enquiry-line
 -- A destination line through the destinations' key: created_at exactly as
