@@ -21,6 +21,10 @@ func testErasureKeepsCountsAndForgetsThePerson(t *testing.T, a *app) {
 		e := a.enquiryFrom(email, "Jane Doe", []string{"DE", "BR"}[i])
 		a.st.Write(ctx, func(tx *store.Tx) error { return tx.EnqueueMail(e.ID, store.MailAcknowledgement) })
 		a.st.AddNote(ctx, e.ID, "Jane's mobile is +44 7700 900123", store.Actor{ID: a.users[store.RoleAgent].ID, Name: "Agent"})
+		reply := store.Reply{Subject: "Re: your enquiry, Jane Doe", Body: "Dear Jane Doe,\nwe write to " + email + ".", Cc: []string{email}}
+		if _, err := a.st.QueueReply(ctx, e.ID, reply, store.Actor{ID: a.users[store.RoleAgent].ID, Name: "Agent"}); err != nil {
+			t.Fatal(err)
+		}
 		if err := a.st.ChangeStatus(ctx, e.ID, 0, store.StatusContacted, store.Actor{ID: 1, Name: "x"}, ""); err != nil {
 			t.Fatal(err)
 		}

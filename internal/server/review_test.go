@@ -47,6 +47,14 @@ func TestErasureLeavesNoCopyAnywhere(t *testing.T) {
 			}
 			agent, manager, admin := a.session(store.RoleAgent), a.session(store.RoleManager), a.session(store.RoleAdmin)
 			a.request("POST", fmt.Sprintf("/staff/enquiries/%d/notes", e.ID), url.Values{"note": {"Called erin.erasable@example.com back"}}, agent)
+			reply := url.Values{"subject": {"Re: your enquiry, Erin Erasable"}, "body": {"Dear Erin Erasable,\nwe write to erin.erasable@example.com."},
+				"cc": {"erin.erasable@example.com"}}
+			if rec := a.request("POST", fmt.Sprintf("/staff/enquiries/%d/reply", e.ID), reply, agent); rec.Code != http.StatusSeeOther {
+				t.Fatalf("reply: %d", rec.Code)
+			}
+			if n, err := a.srv.Outbox.RunOnce(t.Context()); err != nil || n != 1 {
+				t.Fatalf("delivered the reply %d: %v", n, err)
+			}
 			a.request("GET", "/staff/export.csv?q="+url.QueryEscape("erin.erasable@example.com"), nil, manager)
 			a.request("GET", "/staff/export.csv?q="+url.QueryEscape(name), nil, manager)
 			before := findEverywhere(t, driver, dsn, "erin.erasable@example.com", "erin erasable")
