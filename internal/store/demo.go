@@ -15,6 +15,29 @@ type DemoEnquiry struct {
 	Events []Event // EnquiryID is filled in when stored
 }
 
+// demoLines gives a made-up enquiry's lines the state its status implies:
+// won or lost like it, or quoted at a twentieth of the shipment's value.
+func (tx *Tx) demoLines(e *Enquiry) error {
+	var fee any
+	switch e.Status {
+	case StatusWon, StatusLost:
+	case StatusQuoted:
+		fee = e.ShipmentValueCents / 20
+	default:
+		return nil
+	}
+	currency := ""
+	if fee != nil {
+		currency = e.Currency
+	}
+	for _, country := range e.Destinations {
+		if _, err := tx.exec("update-line", e.Status, fee, currency, nil, country, e.ID, e.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // InsertDemo stores made-up enquiries as they are (status, times, assignee
 // and next action included), each with its destinations and timeline, in
 // one transaction.
@@ -35,6 +58,9 @@ func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 		for i, e := range rows {
 			if err := tx.insertDestinations(e.ID, e.CreatedAt, e.Destinations); err != nil {
 				return fmt.Errorf("insert demo destinations: %w", err)
+			}
+			if err := tx.demoLines(e); err != nil {
+				return fmt.Errorf("demo lines: %w", err)
 			}
 			if e.FollowUpOn != "" {
 				if err := tx.db.Model(&Enquiry{}).Where("id = ?", e.ID).Update("follow_up_on", e.FollowUpOn).Error; err != nil {
