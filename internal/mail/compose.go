@@ -87,7 +87,7 @@ func NewComposer(files interface {
 	if c.html[store.MailReply], err = htmltemplate.New(store.MailReply).Parse(string(replyHTML)); err != nil {
 		return nil, fmt.Errorf("parse mail/%s.html: %w", store.MailReply, err)
 	}
-	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement, store.MailWeeklyDigest} {
+	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement, store.MailWeeklyDigest, store.MailAssigned} {
 		txt, err := files.ReadFile("mail/" + kind + ".txt")
 		if err != nil {
 			return nil, err
@@ -121,6 +121,8 @@ type view struct {
 	Encryption, Radio, Lithium, Value   string
 	Received                            string
 	DashboardURL, PrivacyURL, DeskEmail string
+	// By is who assigned the enquiry (assignment mail).
+	By string
 }
 
 func (c *Composer) view(e *store.Enquiry) view {
@@ -166,6 +168,7 @@ type screenLine struct {
 // enquiry's compliance pre-screen, which only the desk's mail shows.
 func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.Finding, recipients []string, now time.Time) (*gomail.Msg, error) {
 	v := c.view(e)
+	v.By = m.SenderName
 	if m.Kind == store.MailDeskNotification {
 		v.Screen, v.Disclaimer = c.screenLines(findings), compliance.Disclaimer
 	}
@@ -195,6 +198,8 @@ func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.F
 	case store.MailAcknowledgement:
 		msg.Subject(headerText("We have received your enquiry " + e.Reference))
 		msg.ReplyTo(c.deskEmail)
+	case store.MailAssigned:
+		msg.Subject(headerText(fmt.Sprintf("[%s] is yours: %s — %s", e.Reference, shortList(v.Destinations, 5), e.Company)))
 	default:
 		return nil, fmt.Errorf("unknown mail kind %q", m.Kind)
 	}

@@ -492,3 +492,42 @@ func TestReplyGoesAsWritten(t *testing.T) {
 		t.Errorf("timeline reply %q", reply)
 	}
 }
+
+// TestAssignmentMail: giving an enquiry to a colleague mails them, through
+// the outbox; taking it oneself does not, nor giving it to someone who
+// turned such mail off.
+func TestAssignmentMail(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	ctx := context.Background()
+	users := map[string]*store.User{}
+	for _, name := range []string{"Ana", "Ben", "Cleo"} {
+		u := &store.User{Email: strings.ToLower(name) + "@ior.example", Name: name, Role: store.RoleAgent, PasswordHash: "x"}
+		if err := r.st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		users[name] = u
+	}
+	if err := r.st.SetNotifyAssigned(ctx, users["Cleo"].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	e := r.enquiry(nil, "DE")
+	r.runOnce()
+	before := len(srv.messages())
+	ana := store.Actor{ID: users["Ana"].ID, Name: "Ana"}
+	for _, to := range []string{"Ana", "Ben", "Cleo"} {
+		if err := r.st.Assign(ctx, e.ID, 0, users[to], ana); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.runOnce()
+	sent := srv.messages()[before:]
+	if len(sent) != 1 || strings.Join(sent[0].To, ",") != "ben@ior.example" {
+		t.Fatalf("assignment mail to %v, want Ben's alone", sent)
+	}
+	m := parseMessage(t, sent[0].Data, sent[0].To)
+	if !strings.Contains(m.Subject, e.Reference) || !strings.Contains(m.Text, "Ana gave you the enquiry "+e.Reference) ||
+		!strings.Contains(m.Text, "https://ior.example/staff/enquiries/") {
+		t.Errorf("assignment mail %q:\n%s", m.Subject, m.Text)
+	}
+}

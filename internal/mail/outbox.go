@@ -146,7 +146,16 @@ func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome
 		}
 		msg, err = o.composer.ComposeReply(m, e, replyTo, o.now())
 	} else {
-		if recipients, err = o.recipients(ctx, m, e); err != nil {
+		if m.Kind == store.MailAssigned {
+			to, ok, err := o.assignee(ctx, m)
+			if err != nil {
+				return o.retry(m, err, label)
+			}
+			if !ok {
+				return store.MailOutcome{Sent: true, Error: "not sent: the account turned such mail off or is disabled"}
+			}
+			recipients = []string{to}
+		} else if recipients, err = o.recipients(ctx, m, e); err != nil {
 			return o.retry(m, err, label)
 		}
 		var findings []store.Finding
@@ -278,8 +287,26 @@ func Backoff(n int) time.Duration {
 	return min(d, time.Hour)
 }
 
+// assignee is the address of the account an assignment mail is for, and
+// whether it still wants it.
+func (o *Outbox) assignee(ctx context.Context, m store.Message) (string, bool, error) {
+	if m.UserID == nil {
+		return "", false, nil
+	}
+	u, err := o.store.UserByID(ctx, *m.UserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return u.Email, !u.Disabled && u.NotifyAssigned, nil
+}
+
 func kindLabel(kind string) string {
 	switch kind {
+	case store.MailAssigned:
+		return "Assignment mail"
 	case store.MailAcknowledgement:
 		return "Acknowledgement to the prospect"
 	case store.MailReply:

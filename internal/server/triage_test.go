@@ -198,3 +198,36 @@ func TestListCountsAndNumbersPages(t *testing.T) {
 		t.Fatalf("the last page shows %d rows", n)
 	}
 }
+
+// Giving an enquiry to a colleague queues their mail, on both engines;
+// taking it oneself does not.
+func TestAssignmentQueuesMail(t *testing.T) { onBothEngines(t, testAssignmentQueuesMail) }
+
+func testAssignmentQueuesMail(t *testing.T, a *app) {
+	ctx := context.Background()
+	e := a.enquiry("Assign", "DE")
+	agent := a.session(store.RoleAgent)
+	assigned := func() int {
+		msgs, err := a.st.MailFor(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, m := range msgs {
+			if m.Kind == store.MailAssigned {
+				n++
+			}
+		}
+		return n
+	}
+	path := fmt.Sprintf("/staff/enquiries/%d/update", e.ID)
+	a.request("POST", path, url.Values{"version": {"1"}, "status": {"new"}, "assignee": {"me"}}, agent)
+	if n := assigned(); n != 0 {
+		t.Fatalf("taking an enquiry oneself queued %d mails", n)
+	}
+	manager := fmt.Sprint(a.users[store.RoleManager].ID)
+	a.request("POST", path, url.Values{"version": {"2"}, "status": {"new"}, "assignee": {manager}}, agent)
+	if n := assigned(); n != 1 {
+		t.Fatalf("giving it to a colleague queued %d mails", n)
+	}
+}

@@ -34,7 +34,8 @@ func (h *Handlers) showAccount(c echo.Context, status int, notice, problem strin
 	return h.render.Render(c, status, "staff_account", v)
 }
 
-// SaveAccount serves POST /staff/account: name and the weekly summary.
+// SaveAccount serves POST /staff/account: name, the mail for enquiries
+// assigned to one and (managers) the weekly summary.
 func (h *Handlers) SaveAccount(c echo.Context) error {
 	u := web.CurrentUser(c)
 	name := strings.TrimSpace(c.FormValue("name"))
@@ -43,6 +44,9 @@ func (h *Handlers) SaveAccount(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if err := h.store.SetName(ctx, u.ID, name); err != nil {
+		return err
+	}
+	if err := h.store.SetNotifyAssigned(ctx, u.ID, c.FormValue("notify_assigned") == "yes"); err != nil {
 		return err
 	}
 	if u.Can(store.RoleManager) {

@@ -16,6 +16,14 @@ func (s *Store) SetWeeklyDigest(ctx context.Context, userID int64, on bool) erro
 	})
 }
 
+// SetNotifyAssigned turns the mail an account gets for an enquiry
+// assigned to it on or off.
+func (s *Store) SetNotifyAssigned(ctx context.Context, userID int64, on bool) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		return tx.db.Model(&User{}).Where("id = ?", userID).Update("notify_assigned", on).Error
+	})
+}
+
 // ClaimJob records that the job named runs for the slot starting at slot,
 // unless it already ran for that slot (here or on another instance). When
 // claimed, then runs in the same transaction, so the claim and its work

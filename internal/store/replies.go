@@ -14,6 +14,8 @@ import (
 const (
 	MailReply  = "reply"
 	EventReply = "reply"
+	// MailAssigned tells an account an enquiry was given to it.
+	MailAssigned = "assigned"
 )
 
 // Reply is what an agent writes to the prospect: the subject, the plain

@@ -302,7 +302,32 @@ func (tx *Tx) apply(id, version int64, by Actor, c change) (bool, error) {
 			return false, err
 		}
 	}
+	if assignee, ok := updates["assignee_id"].(int64); ok && assignee != by.ID {
+		if err := tx.mailAssignee(id, assignee, by); err != nil {
+			return false, err
+		}
+	}
 	return true, nil
+}
+
+// mailAssignee queues the mail that tells an account an enquiry was given
+// to it, unless the account turned such mail off or is disabled.
+func (tx *Tx) mailAssignee(enquiryID, assignee int64, by Actor) error {
+	var wanted int64
+	row, err := tx.queryRow("notify-assigned", assignee, true)
+	if err != nil {
+		return err
+	}
+	if err := row.Scan(&wanted); err != nil || wanted == 0 {
+		return err
+	}
+	now := tx.now().UTC()
+	m := Message{EnquiryID: &enquiryID, UserID: &assignee, Kind: MailAssigned, Status: MailPending,
+		NextAttemptAt: now, CreatedAt: now, SenderName: by.Name}
+	if err := tx.db.Omit("LeaseUntil", "SentAt").Create(&m).Error; err != nil {
+		return fmt.Errorf("queue assignment mail: %w", err)
+	}
+	return nil
 }
 
 // AddNote appends a staff note to an enquiry's timeline.

@@ -23,8 +23,10 @@ type User struct {
 	// MustChangePassword: the password was generated (the first admin, a
 	// reset); the next login must choose one.
 	MustChangePassword bool
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// NotifyAssigned: mail the account when an enquiry is given to it.
+	NotifyAssigned bool `gorm:"default:true"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Roles, from least to most powerful.
@@ -119,12 +121,12 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 
 // scanUser reads a row's user columns (id, email, name, role,
 // password_hash, disabled, weekly_digest, must_change_password,
-// created_at, updated_at, as the
+// notify_assigned, created_at, updated_at, as the
 // query files select them), after the targets in before.
 func scanUser(scan func(dest ...any) error, before ...any) (User, error) {
 	var u User
 	err := scan(append(before, &u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.WeeklyDigest,
-		&u.MustChangePassword, &u.CreatedAt, &u.UpdatedAt)...)
+		&u.MustChangePassword, &u.NotifyAssigned, &u.CreatedAt, &u.UpdatedAt)...)
 	return u, err
 }
 

@@ -161,16 +161,16 @@ ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run WHERE jobs.last_ru
 -- ---------------------------------------------------------------- staff
 
 -- name: list-users
-SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, created_at, updated_at
+SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, notify_assigned, created_at, updated_at
 FROM users ORDER BY name, id;
 
 -- name: user-by-id
-SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, created_at, updated_at
+SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, notify_assigned, created_at, updated_at
 FROM users WHERE id = ?;
 
 -- name: session-with-user
 SELECT s.user_id, s.created_at, s.last_seen_at, s.expires_at,
-    u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.weekly_digest, u.must_change_password, u.created_at, u.updated_at
+    u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.weekly_digest, u.must_change_password, u.notify_assigned, u.created_at, u.updated_at
 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?;
 
 -- name: login-state
@@ -265,6 +265,10 @@ SELECT enquiry_id, reason, state, 0 FROM enquiry_duplicates WHERE other_id = ? A
 -- name: first-response
 -- The enquiry's first response, unless it has one.
 UPDATE enquiries SET first_response_at = ?, first_response_by = ? WHERE id = ? AND first_response_at IS NULL;
+
+-- name: notify-assigned
+-- The account to mail about an enquiry given to it: active, mail on.
+SELECT count(*) FROM users WHERE id = ? AND NOT disabled AND notify_assigned = ?;
 
 -- name: enquiry-line
 -- A destination line through the destinations' key: created_at exactly as
