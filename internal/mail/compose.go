@@ -219,6 +219,18 @@ type replyView struct {
 	Lang       string
 }
 
+// Paragraphs are a plain text's paragraphs (split at blank lines), each as
+// its lines: how a reply's HTML version lays the text out.
+func Paragraphs(text string) [][]string {
+	var out [][]string
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if strings.TrimSpace(para) != "" {
+			out = append(out, strings.Split(para, "\n"))
+		}
+	}
+	return out
+}
+
 // ComposeReply builds an agent's reply to the prospect as written: from
 // the desk's sender address in the agent's name, Reply-To the desk that
 // answers the enquiry, to the prospect with the copies the agent chose, the
@@ -240,12 +252,7 @@ func (c *Composer) ComposeReply(m store.Message, e *store.Enquiry, replyTo strin
 		return nil, fmt.Errorf("reply-to %q: %w", replyTo, err)
 	}
 	msg.Subject(headerText(m.Subject))
-	v := replyView{Subject: m.Subject, Lang: "en"}
-	for _, para := range strings.Split(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n\n") {
-		if strings.TrimSpace(para) != "" {
-			v.Paragraphs = append(v.Paragraphs, strings.Split(para, "\n"))
-		}
-	}
+	v := replyView{Subject: m.Subject, Lang: "en", Paragraphs: Paragraphs(m.Body)}
 	var html bytes.Buffer
 	if err := c.html[store.MailReply].Execute(&html, v); err != nil {
 		return nil, fmt.Errorf("render reply html: %w", err)

@@ -56,3 +56,30 @@ func testReplyFromTheEnquiryPage(t *testing.T, a *app) {
 		t.Fatalf("timeline %q", timeline)
 	}
 }
+
+// A reply that cannot be sent comes back as written; Preview shows the
+// HTML version's paragraphs without sending.
+func TestReplyDraftKeptAndPreviewed(t *testing.T) {
+	a := newApp(t)
+	e := a.enquiry("Grace", "DE")
+	agent := a.session(store.RoleAgent)
+	path := fmt.Sprintf("/staff/enquiries/%d/reply", e.ID)
+	draft := url.Values{"subject": {"Re: servers"}, "body": {"Dear Grace,\n\n<b>two</b> lines\nhere"}, "cc": {"x@elsewhere.example"}}
+	d := doc(t, a.request("POST", path, draft, agent))
+	if d.Find("#reply-body").Text() != draft.Get("body") || d.Find("#reply-cc").AttrOr("value", "") != "x@elsewhere.example" {
+		t.Fatal("a refused reply lost what was written")
+	}
+	draft.Set("cc", "")
+	draft.Set("preview", "1")
+	rec := a.request("POST", path, draft, agent)
+	d = doc(t, rec)
+	if rec.Code != http.StatusOK || d.Find(".reply-preview p").Length() != 3 || !strings.Contains(d.Find(".reply-preview").Text(), "<b>two</b> lines") {
+		t.Fatalf("preview: %d %q", rec.Code, d.Find(".reply-preview").Text())
+	}
+	if d.Find(".reply-preview b").Length() != 0 {
+		t.Fatal("the preview renders the text as HTML")
+	}
+	if msgs, _ := a.st.MailFor(context.Background(), e.ID); len(msgs) != 0 {
+		t.Fatalf("a preview queued mail: %+v", msgs)
+	}
+}

@@ -70,9 +70,15 @@ type enquiryView struct {
 	// confirmed) duplicates; DuplicateOf the original when confirmed.
 	Duplicates  []store.Duplicate
 	DuplicateOf *store.Duplicate
-	// ReplySubject starts a reply's subject.
-	ReplySubject string
+	// Reply is the reply being written: its subject starts as the
+	// enquiry's; kept when it could not be sent, with its HTML version's
+	// paragraphs when previewed.
+	Reply        replyDraft
+	ReplyPreview [][]string
 }
+
+// replyDraft is the compose box's fields.
+type replyDraft struct{ Subject, Body, Cc string }
 
 // destinationScreen is what the pre-screen found for one destination.
 type destinationScreen struct {
@@ -182,26 +188,36 @@ func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error
 // showEnquiryWith shows the enquiry as it is now, with a problem and the
 // note that could not be saved.
 func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note string) error {
-	e, err := h.enquiryOfPath(c)
+	v, err := h.enquiryPage(c, problem, note)
 	if err != nil {
 		return err
+	}
+	return h.render.Render(c, status, "staff_enquiry", v)
+}
+
+// enquiryPage is the enquiry page's data, with a problem to show and the
+// note that could not be saved.
+func (h *Handlers) enquiryPage(c echo.Context, problem, note string) (*enquiryView, error) {
+	e, err := h.enquiryOfPath(c)
+	if err != nil {
+		return nil, err
 	}
 	id, ctx := e.ID, c.Request().Context()
 	events, err := h.store.Events(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	msgs, err := h.store.MailFor(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	users, err := h.store.Users(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	findings, err := h.store.FindingsFor(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v := enquiryView{Disclaimer: compliance.Disclaimer, Screen: h.screenByDestination(e, findings), Page: h.page(c, e.Reference+" · "+e.Company), E: e, Mail: msgs, Users: users,
 		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
@@ -209,13 +225,13 @@ func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note str
 		LineStates: catalog.LineStates, Currencies: h.cat.Currencies}
 	lines, err := h.store.Lines(ctx, e)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v.Lines = h.lineRows(e, lines, findings, store.NamesByID(users))
 	v.Promise, v.Overdue = promise(*e, h.now())
-	v.ReplySubject = replySubject(e)
+	v.Reply.Subject = replySubject(e)
 	if v.Duplicates, err = h.store.DuplicatesOf(ctx, id); err != nil {
-		return err
+		return nil, err
 	}
 	for i, d := range v.Duplicates {
 		if d.State == store.DuplicateConfirmed && d.Later {
@@ -232,7 +248,7 @@ func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note str
 	}
 	if v.FromList {
 		if v.Prev, v.Next, v.NextID, err = h.neighbours(c, list, id); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	v.Held = e.ComplianceState == store.ComplianceHold || e.ComplianceState == store.ComplianceBlock
@@ -245,7 +261,7 @@ func (h *Handlers) showEnquiryWith(c echo.Context, status int, problem, note str
 		v.Events = append(v.Events, eventRow{When: ev.CreatedAt.UTC().Format("2 Jan 2006 15:04"),
 			Who: ev.Actor, Kind: ev.Kind, Detail: ev.Detail})
 	}
-	return h.render.Render(c, status, "staff_enquiry", v)
+	return &v, nil
 }
 
 // screenByDestination orders the findings by the enquiry's destinations;

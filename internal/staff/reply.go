@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	imail "iordesk/internal/mail"
 	"iordesk/internal/store"
 )
 
@@ -50,8 +51,20 @@ func (h *Handlers) Reply(c echo.Context) error {
 	if problem == "" {
 		r.Cc, problem = h.copies(c, e, c.FormValue("cc"))
 	}
-	if problem != "" {
-		return h.showEnquiryWith(c, http.StatusUnprocessableEntity, problem, "")
+	preview := c.FormValue("preview") != ""
+	if problem != "" || preview {
+		// The draft comes back as written, with what is wrong or with the
+		// paragraphs of its HTML version.
+		v, err := h.enquiryPage(c, problem, "")
+		if err != nil {
+			return err
+		}
+		v.Reply = replyDraft{Subject: c.FormValue("subject"), Body: c.FormValue("body"), Cc: c.FormValue("cc")}
+		status := http.StatusUnprocessableEntity
+		if problem == "" {
+			v.ReplyPreview, status = imail.Paragraphs(r.Body), http.StatusOK
+		}
+		return h.render.Render(c, status, "staff_enquiry", v)
 	}
 	if _, err := h.store.QueueReply(ctx, id, r, actor(c)); err != nil {
 		return err
