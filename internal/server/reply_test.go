@@ -83,3 +83,47 @@ func TestReplyDraftKeptAndPreviewed(t *testing.T) {
 		t.Fatalf("a preview queued mail: %+v", msgs)
 	}
 }
+
+// Reply templates: managers keep them, a template the sandbox refuses is
+// not saved and the page says where; an agent starts a reply from one,
+// filled for the enquiry and in their name.
+func TestReplyTemplates(t *testing.T) { onBothEngines(t, testReplyTemplates) }
+
+func testReplyTemplates(t *testing.T, a *app) {
+	ctx := context.Background()
+	manager, agent := a.session(store.RoleManager), a.session(store.RoleAgent)
+	list, err := a.st.ReplyTemplates(ctx)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("%d seeded templates: %v", len(list), err)
+	}
+	if rec := a.request("GET", "/staff/templates", nil, agent); rec.Code != http.StatusForbidden {
+		t.Fatalf("an agent on the templates page: %d", rec.Code)
+	}
+	bad := url.Values{"name": {"Broken"}, "subject": {"Re: {{.Reference}}"}, "body": {"Dear {{.Name}},\n{{printf \"%s\" .Email}}"}}
+	rec := a.request("POST", "/staff/templates", bad, manager)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(doc(t, rec).Find(".error-summary").Text(), "line 2, column 3") {
+		t.Fatalf("a broken template: %d %q", rec.Code, doc(t, rec).Find(".error-summary").Text())
+	}
+	if doc(t, rec).Find("#body-new").Text() != bad.Get("body") {
+		t.Fatal("the refused template's text was not kept")
+	}
+	good := url.Values{"name": {"Short"}, "subject": {"Re: [{{.Reference}}] {{.Destinations}}"}, "body": {"Dear {{.Name}},\nthanks. {{.Agent}}"}}
+	if rec := a.request("POST", "/staff/templates", good, manager); rec.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d", rec.Code)
+	}
+	list, _ = a.st.ReplyTemplates(ctx)
+	var id int64
+	for _, tpl := range list {
+		if tpl.Name == "Short" {
+			id = tpl.ID
+		}
+	}
+	e := a.enquiry("Grace Hopper", "DE", "BR")
+	page := doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d?template=%d", e.ID, id), nil, agent))
+	if s := page.Find("#reply-subject").AttrOr("value", ""); s != "Re: ["+e.Reference+"] Germany, Brazil" {
+		t.Fatalf("subject from the template %q", s)
+	}
+	if b := page.Find("#reply-body").Text(); b != "Dear Grace Hopper,\nthanks. Agent Person" {
+		t.Fatalf("text from the template %q", b)
+	}
+}

@@ -70,6 +70,8 @@ type enquiryView struct {
 	// confirmed) duplicates; DuplicateOf the original when confirmed.
 	Duplicates  []store.Duplicate
 	DuplicateOf *store.Duplicate
+	// Templates are the reply templates to start from.
+	Templates []store.ReplyTemplate
 	// Reply is the reply being written: its subject starts as the
 	// enquiry's; kept when it could not be sent, with its HTML version's
 	// paragraphs when previewed.
@@ -178,7 +180,14 @@ func (h *Handlers) neighbours(c echo.Context, q listing.Query, id int64) (prev, 
 // Enquiry serves GET /staff/enquiries/{id}: every field, the timeline and
 // the actions.
 func (h *Handlers) Enquiry(c echo.Context) error {
-	return h.showEnquiry(c, http.StatusOK, "")
+	v, err := h.enquiryPage(c, "", "")
+	if err != nil {
+		return err
+	}
+	if err := h.fromTemplate(c, v); err != nil {
+		return err
+	}
+	return h.render.Render(c, http.StatusOK, "staff_enquiry", v)
 }
 
 func (h *Handlers) showEnquiry(c echo.Context, status int, problem string) error {
@@ -230,6 +239,9 @@ func (h *Handlers) enquiryPage(c echo.Context, problem, note string) (*enquiryVi
 	v.Lines = h.lineRows(e, lines, findings, store.NamesByID(users))
 	v.Promise, v.Overdue = promise(*e, h.now())
 	v.Reply.Subject = replySubject(e)
+	if v.Templates, err = h.store.ReplyTemplates(ctx); err != nil {
+		return nil, err
+	}
 	if v.Duplicates, err = h.store.DuplicatesOf(ctx, id); err != nil {
 		return nil, err
 	}

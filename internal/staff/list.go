@@ -274,6 +274,8 @@ var notices = map[string]string{
 	"spam": "Marked as spam.", "bulk": "Done for the selected enquiries.",
 	"saved-next":        "Saved. Here is the next enquiry of the list.",
 	"saved":             "Saved.",
+	"template":          "Template saved.",
+	"template-deleted":  "Template deleted.",
 	"reply":             "Reply queued: it goes out through the outbox, and its delivery shows under Mail.",
 	"duplicate-confirm": "Recorded: the later of the two is a duplicate and counts once, in the original.",
 	"duplicate-dismiss": "Recorded: not a duplicate; the pair is not shown again.",

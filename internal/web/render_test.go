@@ -16,13 +16,13 @@ func TestEveryTemplateParses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, page := range []string{"home", "enquiry", "thanks", "privacy", "error", "staff_login", "staff_overview",
-		"staff_list", "staff_enquiry", "staff_users", "staff_routing", "staff_reports", "staff_audit", "staff_privacy", "staff_rules", "staff_account", "staff_desks"} {
+		"staff_list", "staff_enquiry", "staff_users", "staff_routing", "staff_reports", "staff_audit", "staff_privacy", "staff_rules", "staff_account", "staff_desks", "staff_templates"} {
 		if _, ok := r.pages[page]; !ok {
 			t.Errorf("page %s missing", page)
 		}
 	}
-	if len(r.pages) != 17 {
-		t.Errorf("%d pages parsed, want 17 (a new page needs a test that renders it)", len(r.pages))
+	if len(r.pages) != 18 {
+		t.Errorf("%d pages parsed, want 18 (a new page needs a test that renders it)", len(r.pages))
 	}
 	body, err := r.Execute("error", ErrorPage{Page: Page{Title: "Not Found"}, Status: 404, Message: "<b>gone</b>"})
 	if err != nil || !strings.Contains(string(body), "&lt;b&gt;gone&lt;/b&gt;") {
