@@ -46,6 +46,12 @@ func IsRegion(code string) bool {
 	return trade || continent
 }
 
+// Matches reports whether a routing rule's match (a country code or a
+// region code) covers a country.
+func (c *Catalogue) Matches(match, country string) bool {
+	return strings.EqualFold(match, country) || c.InRegion(country, match)
+}
+
 // InRegion reports whether a country belongs to a region code.
 func (c *Catalogue) InRegion(country, region string) bool {
 	region = strings.ToUpper(region)

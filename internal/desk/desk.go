@@ -6,7 +6,6 @@ package desk
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
@@ -107,7 +106,7 @@ func (r *Registry) For(ctx context.Context, destinations []string) (string, sla.
 	}
 	for _, rule := range snap.rules {
 		for _, d := range destinations {
-			if strings.EqualFold(rule.Match, d) || r.cat.InRegion(d, rule.Match) {
+			if r.cat.Matches(rule.Match, d) {
 				return rule.Email, r.schedule(snap, rule.Email), nil
 			}
 		}

@@ -2,7 +2,6 @@ package mail
 
 import (
 	"slices"
-	"strings"
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/store"
@@ -19,7 +18,7 @@ func DeskRecipients(cat *catalog.Catalogue, rules []store.RoutingRule, destinati
 			continue
 		}
 		for _, d := range destinations {
-			if strings.EqualFold(r.Match, d) || cat.InRegion(d, r.Match) {
+			if cat.Matches(r.Match, d) {
 				out = append(out, r.Email)
 				break
 			}

@@ -39,15 +39,7 @@ func (p *promiseFigures) add(pr store.Promise, hours sla.Schedule, now time.Time
 func (p *promiseFigures) cells() []Cell {
 	slices.Sort(p.working)
 	return []Cell{count(p.enquiries), count(p.answered), percent(p.met, p.answered+p.overdue),
-		workingCell(quantile(p.working, 0.5), len(p.working)), workingCell(quantile(p.working, 0.9), len(p.working))}
-}
-
-func quantile(sorted []time.Duration, q float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(q*float64(len(sorted))+0.999999) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)]
+		workingCell(store.NearestRank(p.working, 0.5), len(p.working)), workingCell(store.NearestRank(p.working, 0.9), len(p.working))}
 }
 
 // workingCell is a working time in hours ("2.5 h"), its value in hours.

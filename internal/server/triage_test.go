@@ -119,7 +119,7 @@ func TestNextActionsDueFollowTheDesksDay(t *testing.T) {
 				by := store.Actor{ID: a.users[store.RoleAgent].ID, Name: "Agent"}
 				plan := func(name, day, status string) {
 					e := a.enquiry(name, "DE")
-					if err := a.st.SetFollowUp(ctx, e.ID, 1, day, by); err != nil {
+					if _, err := a.st.UpdateEnquiry(ctx, e.ID, 1, store.Update{Status: store.StatusNew, FollowUpOn: day}, by); err != nil {
 						t.Fatal(err)
 					}
 					if status != "" {
@@ -129,7 +129,7 @@ func TestNextActionsDueFollowTheDesksDay(t *testing.T) {
 					}
 				}
 				overdue := a.enquiry("Overdue", "DE")
-				if err := a.st.SetFollowUp(ctx, overdue.ID, 1, "2026-11-29", by); err != nil {
+				if _, err := a.st.UpdateEnquiry(ctx, overdue.ID, 1, store.Update{Status: store.StatusNew, FollowUpOn: "2026-11-29"}, by); err != nil {
 					t.Fatal(err)
 				}
 				plan("Today", "2026-12-01", "")

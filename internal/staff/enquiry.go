@@ -52,8 +52,6 @@ type enquiryView struct {
 	// Note is the note the form sends back when it could not be saved,
 	// kept for the next try.
 	Note string
-	// Today is the desk's date, the earliest next action the form offers.
-	Today string
 	// Lines are the destinations as lines of work; LineStates and
 	// Currencies their choices.
 	Lines      []lineRow
@@ -230,7 +228,7 @@ func (h *Handlers) enquiryPage(c echo.Context, problem, note string) (*enquiryVi
 	}
 	v := enquiryView{Disclaimer: compliance.Disclaimer, Screen: h.screenByDestination(e, findings), Page: h.page(c, e.Reference+" · "+e.Company), E: e, Mail: msgs, Users: users,
 		Statuses: catalog.Statuses, Notice: notices[c.QueryParam("done")], Error: problem,
-		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e), Note: note, Today: h.today(),
+		StatusName: catalog.Label(catalog.Statuses, e.Status), Fields: h.fields(e), Note: note,
 		LineStates: catalog.LineStates, Currencies: h.cat.Currencies}
 	lines, err := h.store.Lines(ctx, e)
 	if err != nil {

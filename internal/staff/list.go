@@ -27,7 +27,7 @@ import (
 // a million enquiries), so the page itself counts only to quickCountCap and,
 // when there are more, the exact count follows in a second request
 // (count=exact, which the page asks for as it loads). Rollups will make
-// every count cheap (docs/DESIGN.md, "The list").
+// every count cheap (docs/DESIGN.md, "The list and the enquiry page").
 const (
 	countCap      = 100_000
 	quickCountCap = 1000
@@ -115,7 +115,8 @@ func (h *Handlers) List(c echo.Context) error {
 	me := web.CurrentUser(c)
 	q := listing.Parse(c.QueryParams(), h.cat)
 	ctx := c.Request().Context()
-	f := q.Filter(me.ID, h.now(), h.loc)
+	now := h.now()
+	f := q.Filter(me.ID, now, h.loc)
 
 	// The count and the colleagues are read beside the page's rows, on a
 	// second read connection: the page waits for the slower, not the sum.
@@ -173,7 +174,7 @@ func (h *Handlers) List(c echo.Context) error {
 	exportQ := q
 	exportQ.Page = 1
 	v.ExportQuery = exportQ.Values().Encode()
-	v.Rows = h.listRows(rows, store.NamesByID(users), h.now())
+	v.Rows = h.listRows(rows, store.NamesByID(users), now)
 	if counted && !v.CountCapped {
 		v.LastPage = max(1, int((v.Count+listing.PageSize-1)/listing.PageSize))
 	}
@@ -181,10 +182,9 @@ func (h *Handlers) List(c echo.Context) error {
 		v.Pages = pageLinks(q, v.LastPage)
 		v.PagesCounted = int(limit) / listing.PageSize
 		if v.CountPending = v.CountCapped && limit < countCap; v.CountPending {
-			v.ExactCountURL = q.With("count", "exact")
-			if q.Page > 1 {
-				v.ExactCountURL += "&page=" + strconv.Itoa(q.Page)
-			}
+			exact := q.Values() // this page, counted on
+			exact.Set("count", "exact")
+			v.ExactCountURL = "/staff/enquiries?" + exact.Encode()
 		}
 	}
 	if q.Page > 1 {

@@ -170,12 +170,16 @@ func (s *Store) DecideDuplicate(ctx context.Context, a, b int64, confirm bool, b
 			return fmt.Errorf("no open pair of %s and %s: %w", later.Reference, earlier.Reference, ErrConflict)
 		}
 		if confirm {
-			err := tx.db.Model(&Enquiry{}).Where("id = ?", later.ID).
-				Updates(map[string]any{"duplicate_of": earlier.ID, "version": later.Version + 1, "updated_at": tx.now().UTC()}).Error
-			if err != nil {
+			// Through the versioned write, so a colleague's change made
+			// meanwhile is a conflict, not overwritten.
+			markDuplicate := func(*Enquiry) (map[string]any, []Event, error) {
+				return map[string]any{"duplicate_of": earlier.ID}, nil, nil
+			}
+			if _, err := tx.apply(later.ID, 0, by, markDuplicate); err != nil {
 				return err
 			}
 		}
+
 		other := "Not duplicated by " + later.Reference
 		if confirm {
 			other = "Confirmed: " + later.Reference + " duplicates it"

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"iordesk/internal/money"
 )
 
@@ -97,50 +95,35 @@ func scanLine(row *sql.Row, country string) (Line, error) {
 func (s *Store) UpdateLines(ctx context.Context, id, version int64, edits []LineEdit, by Actor) (bool, error) {
 	changed := false
 	err := s.Write(ctx, func(tx *Tx) error {
-		changed = false
-		var e Enquiry
-		if err := tx.db.Where("id = ?", id).Take(&e).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return ErrNotFound
-			}
-			return err
-		}
-		if version != 0 && e.Version != version {
-			return fmt.Errorf("enquiry %s changed since you opened it: %w", e.Reference, ErrConflict)
-		}
-		findings, err := tx.findings(id)
+		var err error
+		changed, err = tx.apply(id, version, by, tx.toLines(edits))
+		return err
+	})
+	return changed, err
+}
+
+// toLines is the change of line edits: the lines' rows are written as the
+// edits are read, and the enquiry's own row takes only its new version
+// (the write is undone if that version is taken meanwhile).
+func (tx *Tx) toLines(edits []LineEdit) change {
+	return func(e *Enquiry) (map[string]any, []Event, error) {
+		findings, err := tx.findings(e.ID)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		var events []Event
 		for _, edit := range edits {
-			evs, err := tx.editLine(&e, edit, findings)
+			evs, err := tx.editLine(e, edit, findings)
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
 			events = append(events, evs...)
 		}
 		if len(events) == 0 {
-			return nil
+			return nil, nil, nil
 		}
-		res := tx.db.Model(&Enquiry{}).Where("id = ? AND version = ?", id, e.Version).
-			Updates(map[string]any{"version": e.Version + 1, "updated_at": tx.now().UTC()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return fmt.Errorf("enquiry %s changed meanwhile: %w", e.Reference, ErrConflict)
-		}
-		for _, ev := range events {
-			ev.EnquiryID, ev.Actor, ev.ActorID = id, by.Name, &by.ID
-			if err := tx.AddEvent(ev); err != nil {
-				return err
-			}
-		}
-		changed = true
-		return nil
-	})
-	return changed, err
+		return map[string]any{}, events, nil
+	}
 }
 
 // editLine applies one edit to a line of e and returns its events.

@@ -63,12 +63,19 @@ func (r *Report) Conversion() float64 {
 // ResponseQuantile is the q-quantile (0..1) of the time to first staff
 // action, nearest rank; zero when no enquiry has one.
 func (r *Report) ResponseQuantile(q float64) time.Duration {
-	n := len(r.FirstResponse)
+	return time.Duration(NearestRank(r.FirstResponse, q)) * time.Second
+}
+
+// NearestRank is the q-quantile (0..1) of sorted by the nearest-rank
+// method; the zero value when sorted is empty.
+func NearestRank[T any](sorted []T, q float64) T {
+	var zero T
+	n := len(sorted)
 	if n == 0 {
-		return 0
+		return zero
 	}
 	i := int(q*float64(n)+0.999999) - 1
-	return time.Duration(r.FirstResponse[min(max(i, 0), n-1)]) * time.Second
+	return sorted[min(max(i, 0), n-1)]
 }
 
 // Report computes the figures for enquiries created in [from, to).

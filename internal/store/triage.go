@@ -155,12 +155,6 @@ func (s *Store) UpdateEnquiry(ctx context.Context, id, version int64, u Update, 
 	return saved, err
 }
 
-// SetFollowUp plans the next action on an enquiry (on: YYYY-MM-DD, empty
-// for none) if it is still at version.
-func (s *Store) SetFollowUp(ctx context.Context, id, version int64, on string, by Actor) error {
-	return s.Write(ctx, func(tx *Tx) error { return tx.change(id, version, by, toFollowUp(on)) })
-}
-
 // all is several changes as one: their columns and events together.
 func all(changes ...change) change {
 	return func(e *Enquiry) (map[string]any, []Event, error) {
