@@ -52,6 +52,13 @@ type Config struct {
 	// DeskHours are the default desk's hours and first-response promise,
 	// for enquiries no desk of its own answers.
 	DeskHours sla.Schedule
+	// IMAPURL is the desk mailbox the prospects' answers arrive in (empty:
+	// none is polled); IMAPPoll the time between polls; IMAPMarkSeen asks
+	// for each recorded message to be flagged \Seen (else the mailbox is
+	// opened read-only).
+	IMAPURL      string
+	IMAPPoll     time.Duration
+	IMAPMarkSeen bool
 }
 
 // setting is one flag and its environment variable.
@@ -66,7 +73,7 @@ type setting struct {
 // flag.ErrHelp is returned for --help.
 func Load(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	var c Config
-	var proxies, origins, rates, retention, lease, zone, hours, target string
+	var proxies, origins, rates, retention, lease, zone, hours, target, imapPoll, markSeen string
 	settings := []setting{
 		{"addr", "IORDESK_ADDR", ":8080", "listen address", &c.Addr},
 		{"db", "IORDESK_DB", "data/iordesk.db", "SQLite file path, or a postgres:// URL", &c.DB},
@@ -84,6 +91,9 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		{"timezone", "IORDESK_TIMEZONE", "UTC", "the desk's time zone, an IANA name such as Europe/Berlin: times in mail are shown in it", &zone},
 		{"desk-hours", "IORDESK_DESK_HOURS", "", "the default desk's working days, hours and time zone, e.g. \"Mon-Fri 09:00-17:30 Europe/Berlin\" (empty: Mon-Fri 09:00-17:30 in IORDESK_TIMEZONE)", &hours},
 		{"first-response", "IORDESK_FIRST_RESPONSE", "4h", "the default desk's first-response promise in working time, e.g. 4h or 90m", &target},
+		{"imap-url", "IORDESK_IMAP_URL", "", "desk mailbox whose mail is matched to enquiries: imaps://user:pass@host:993/INBOX, imap://… (STARTTLS) or imap+insecure://… (empty: none)", &c.IMAPURL},
+		{"imap-poll", "IORDESK_IMAP_POLL", "1m", "time between polls of the desk mailbox", &imapPoll},
+		{"imap-mark-seen", "IORDESK_IMAP_MARK_SEEN", "no", "yes: flag each message recorded from the desk mailbox as read (no: the mailbox is opened read-only)", &markSeen},
 		{"rate-limits", "IORDESK_RATE_LIMITS", "enquiry=5,captcha=30,login=10", "per-IP limits per minute: enquiry posts, CAPTCHA images and challenges, logins", &rates},
 	}
 	fs := flag.NewFlagSet("iordesk "+name, flag.ContinueOnError)
@@ -130,6 +140,16 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	}
 	if c.DeskHours.Target, err = time.ParseDuration(target); err != nil || c.DeskHours.Target <= 0 || c.DeskHours.Target > 30*24*time.Hour {
 		return Config{}, nil, fmt.Errorf("IORDESK_FIRST_RESPONSE %q: want a duration of working time such as 4h or 90m", target)
+	}
+	if c.IMAPPoll, err = time.ParseDuration(imapPoll); err != nil || c.IMAPPoll < 5*time.Second || c.IMAPPoll > 24*time.Hour {
+		return Config{}, nil, fmt.Errorf("IORDESK_IMAP_POLL %q: want a duration from 5s to 24h, such as 1m", imapPoll)
+	}
+	switch strings.ToLower(markSeen) {
+	case "yes", "true", "1":
+		c.IMAPMarkSeen = true
+	case "no", "false", "0":
+	default:
+		return Config{}, nil, fmt.Errorf("IORDESK_IMAP_MARK_SEEN %q: want yes or no", markSeen)
 	}
 	return c, fs.Args(), c.validate()
 }

@@ -27,7 +27,10 @@ type Query struct {
 	// Response is "waiting" (for a first response under a promise) or
 	// "overdue" (past it).
 	Response string
-	Page     int
+	// Waiting is "us": enquiries whose prospect wrote and was not
+	// answered.
+	Waiting string
+	Page    int
 }
 
 // PageSize is how many enquiries a page of the list shows.
@@ -78,6 +81,9 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 	if v.Get("due") == "today" {
 		q.Due = "today"
 	}
+	if v.Get("waiting") == "us" {
+		q.Waiting = "us"
+	}
 	if v.Get("sort") == "oldest" {
 		q.Sort = "oldest"
 	}
@@ -91,7 +97,8 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 // now the time and loc the desk's time zone, which decides what today is.
 func (q Query) Filter(me int64, now time.Time, loc *time.Location) store.Filter {
 	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category, Compliance: q.Compliance, Scheme: q.Scheme,
-		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * PageSize, Limit: PageSize, Response: q.Response, Now: now}
+		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * PageSize, Limit: PageSize, Response: q.Response, Now: now,
+		WaitingForUs: q.Waiting == "us"}
 	switch q.Assignee {
 	case "":
 	case "me":
@@ -127,7 +134,7 @@ func (q Query) Values() url.Values {
 	v := url.Values{}
 	for k, val := range map[string]string{"country": q.Country, "status": q.Status, "service": q.Service,
 		"category": q.Category, "assignee": q.Assignee, "q": q.Q, "from": q.From, "to": q.To, "sort": q.Sort,
-		"compliance": q.Compliance, "scheme": q.Scheme, "due": q.Due, "response": q.Response} {
+		"compliance": q.Compliance, "scheme": q.Scheme, "due": q.Due, "response": q.Response, "waiting": q.Waiting} {
 		if val != "" {
 			v.Set(k, val)
 		}

@@ -87,7 +87,7 @@ func NewComposer(files interface {
 	if c.html[store.MailReply], err = htmltemplate.New(store.MailReply).Parse(string(replyHTML)); err != nil {
 		return nil, fmt.Errorf("parse mail/%s.html: %w", store.MailReply, err)
 	}
-	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement, store.MailWeeklyDigest, store.MailAssigned} {
+	for _, kind := range []string{store.MailDeskNotification, store.MailAcknowledgement, store.MailWeeklyDigest, store.MailAssigned, store.MailProspectWrote} {
 		txt, err := files.ReadFile("mail/" + kind + ".txt")
 		if err != nil {
 			return nil, err
@@ -121,8 +121,13 @@ type view struct {
 	Encryption, Radio, Lithium, Value   string
 	Received                            string
 	DashboardURL, PrivacyURL, DeskEmail string
-	// By is who assigned the enquiry (assignment mail).
+	// By is who assigned the enquiry (assignment mail), or who wrote
+	// (prospect mail).
 	By string
+	// Subject and Excerpt are the prospect's message (prospect mail);
+	// ToDesk says it goes to the desk because nobody is assigned.
+	Subject, Excerpt string
+	ToDesk           bool
 }
 
 func (c *Composer) view(e *store.Enquiry) view {
@@ -169,6 +174,7 @@ type screenLine struct {
 func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.Finding, recipients []string, now time.Time) (*gomail.Msg, error) {
 	v := c.view(e)
 	v.By = m.SenderName
+	v.Subject, v.Excerpt, v.ToDesk = m.Subject, m.Body, m.UserID == nil
 	if m.Kind == store.MailDeskNotification {
 		v.Screen, v.Disclaimer = c.screenLines(findings), compliance.Disclaimer
 	}
@@ -200,11 +206,13 @@ func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.F
 		msg.ReplyTo(c.deskEmail)
 	case store.MailAssigned:
 		msg.Subject(headerText(fmt.Sprintf("[%s] is yours: %s — %s", e.Reference, shortList(v.Destinations, 5), e.Company)))
+	case store.MailProspectWrote:
+		msg.Subject(headerText(fmt.Sprintf("[%s] %s wrote: %s", e.Reference, e.Company, m.Subject)))
 	default:
 		return nil, fmt.Errorf("unknown mail kind %q", m.Kind)
 	}
 	// Stable per message, so a duplicate after a crash is recognisable.
-	msg.SetMessageIDWithValue(fmt.Sprintf("iordesk.%d.%s@%s", m.ID, e.Reference, c.host))
+	msg.SetMessageIDWithValue(MessageID(m.ID, e.Reference, c.host))
 	msg.SetDateWithValue(now)
 	msg.SetBodyString(gomail.TypeTextPlain, text.String())
 	msg.AddAlternativeString(gomail.TypeTextHTML, html.String())
@@ -234,8 +242,10 @@ func Paragraphs(text string) [][]string {
 // ComposeReply builds an agent's reply to the prospect as written: from
 // the desk's sender address in the agent's name, Reply-To the desk that
 // answers the enquiry, to the prospect with the copies the agent chose, the
-// plain text as written and an HTML version of it.
-func (c *Composer) ComposeReply(m store.Message, e *store.Enquiry, replyTo string, now time.Time) (*gomail.Msg, error) {
+// plain text as written and an HTML version of it. It continues the thread
+// of the acknowledgement (ackID, 0 for none) and answers the prospect's
+// message it names (m.InReplyTo), so mail clients file both together.
+func (c *Composer) ComposeReply(m store.Message, e *store.Enquiry, replyTo string, ackID int64, now time.Time) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	if err := msg.FromFormat(headerText(m.SenderName+" at "+senderName), c.fromAddress); err != nil {
 		return nil, fmt.Errorf("from address %q: %w", c.fromAddress, err)
@@ -257,7 +267,18 @@ func (c *Composer) ComposeReply(m store.Message, e *store.Enquiry, replyTo strin
 	if err := c.html[store.MailReply].Execute(&html, v); err != nil {
 		return nil, fmt.Errorf("render reply html: %w", err)
 	}
-	msg.SetMessageIDWithValue(fmt.Sprintf("iordesk.%d.%s@%s", m.ID, e.Reference, c.host))
+	msg.SetMessageIDWithValue(MessageID(m.ID, e.Reference, c.host))
+	var thread []string
+	if ackID != 0 {
+		thread = append(thread, "<"+MessageID(ackID, e.Reference, c.host)+">")
+	}
+	if id := headerText(m.InReplyTo); id != "" && !strings.ContainsAny(id, "<> ") {
+		thread = append(thread, "<"+id+">")
+	}
+	if len(thread) > 0 {
+		msg.SetGenHeader(gomail.HeaderInReplyTo, thread[len(thread)-1])
+		msg.SetGenHeader(gomail.HeaderReferences, strings.Join(thread, " "))
+	}
 	msg.SetDateWithValue(now)
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
 	msg.AddAlternativeString(gomail.TypeTextHTML, html.String())
@@ -343,7 +364,7 @@ func (c *Composer) ComposeDigest(m store.Message, u *store.User, r *store.Report
 		return nil, fmt.Errorf("recipient: %w", err)
 	}
 	msg.Subject(headerText(fmt.Sprintf("IOR Desk weekly: %d enquiries, %s to %s", v.Total, v.From, v.To)))
-	msg.SetMessageIDWithValue(fmt.Sprintf("iordesk.%d.digest@%s", m.ID, c.host))
+	msg.SetMessageIDWithValue(MessageID(m.ID, "digest", c.host))
 	msg.SetDateWithValue(now)
 	msg.SetBodyString(gomail.TypeTextPlain, text.String())
 	msg.AddAlternativeString(gomail.TypeTextHTML, html.String())

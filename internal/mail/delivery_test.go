@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -471,6 +472,13 @@ func TestReplyGoesAsWritten(t *testing.T) {
 	if strings.TrimSpace(strings.ReplaceAll(m.Text, "\r\n", "\n")) != body {
 		t.Errorf("text %q", m.Text)
 	}
+	// The reply continues the acknowledgement's thread.
+	ack, _ := r.st.AcknowledgementOf(context.Background(), e.ID)
+	ackID := "<" + imail.MessageID(ack, e.Reference, "ior.example") + ">"
+	if m.Header.Get("In-Reply-To") != ackID || m.Header.Get("References") != ackID ||
+		!strings.HasPrefix(m.Header.Get("Message-ID"), "<iordesk.") {
+		t.Errorf("threading: Message-ID %q In-Reply-To %q References %q", m.Header.Get("Message-ID"), m.Header.Get("In-Reply-To"), m.Header.Get("References"))
+	}
 	if strings.Contains(m.HTML, "<b>Thanks</b>") || !strings.Contains(m.HTML, "&lt;b&gt;Thanks&lt;/b&gt; &amp; regards") {
 		t.Errorf("HTML not escaped:\n%s", m.HTML)
 	}
@@ -529,5 +537,64 @@ func TestAssignmentMail(t *testing.T) {
 	if !strings.Contains(m.Subject, e.Reference) || !strings.Contains(m.Text, "Ana gave you the enquiry "+e.Reference) ||
 		!strings.Contains(m.Text, "https://ior.example/staff/enquiries/") {
 		t.Errorf("assignment mail %q:\n%s", m.Subject, m.Text)
+	}
+}
+
+// TestProspectMailTellsTheAssigneeOrTheDesk: when the prospect writes
+// back, the assignee is mailed (unless they turned such mail off), or the
+// enquiry's desk when nobody is assigned; the next reply answers the
+// prospect's message in its threading headers.
+func TestProspectMailTellsTheAssigneeOrTheDesk(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	ctx := context.Background()
+	ben := &store.User{Email: "ben@ior.example", Name: "Ben", Role: store.RoleAgent, PasswordHash: "x"}
+	cleo := &store.User{Email: "cleo@ior.example", Name: "Cleo", Role: store.RoleAgent, PasswordHash: "x"}
+	for _, u := range []*store.User{ben, cleo} {
+		if err := r.st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.st.SetNotifyAssigned(ctx, cleo.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	nobody := r.enquiry(nil, "DE")
+	bens := r.enquiry(func(e *store.Enquiry) { e.AssigneeID = &ben.ID }, "FR")
+	cleos := r.enquiry(func(e *store.Enquiry) { e.AssigneeID = &cleo.ID }, "IT")
+	r.runOnce()
+	before := len(srv.messages())
+	place, _, err := r.st.LeaseMailbox(ctx, "desk", "test", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range []*store.Enquiry{nobody, bens, cleos} {
+		m := store.InboundMail{Mailbox: "desk", UIDValidity: 1, UID: place.LastUID + int64(i) + 1, MessageID: fmt.Sprintf("p%d@example.com", i),
+			FromAddress: "grace@example.com", FromName: "Grace", Subject: "Re: [" + e.Reference + "] <b>servers</b>",
+			Body: "Invoice attached.\n<script>x</script>"}
+		if _, err := r.st.RecordInbound(ctx, "test", m, store.InboundThread{SubjectRef: e.Reference}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.runOnce()
+	sent := srv.messages()[before:]
+	to := map[string]string{}
+	for _, s := range sent {
+		m := parseMessage(t, s.Data, s.To)
+		to[strings.Join(s.To, ",")] = m.Subject
+		if !strings.Contains(m.Text, "Invoice attached.") || strings.Contains(m.HTML, "<script>") || !strings.Contains(m.HTML, "&lt;script&gt;") {
+			t.Errorf("mail to %v:\n%s\n%s", s.To, m.Text, m.HTML)
+		}
+	}
+	if len(to) != 2 || !strings.Contains(to["desk@ior.example"], nobody.Reference) || !strings.Contains(to["ben@ior.example"], bens.Reference) {
+		t.Fatalf("prospect mail went to %v, want the desk and Ben", to)
+	}
+	if _, err := r.st.QueueReply(ctx, bens.ID, store.Reply{Subject: "Re: servers", Body: "Thanks."}, store.Actor{ID: ben.ID, Name: "Ben"}); err != nil {
+		t.Fatal(err)
+	}
+	before = len(srv.messages())
+	r.runOnce()
+	reply := parseMessage(t, srv.messages()[before].Data, srv.messages()[before].To)
+	if reply.Header.Get("In-Reply-To") != "<p1@example.com>" || !strings.HasSuffix(reply.Header.Get("References"), " <p1@example.com>") {
+		t.Errorf("reply threading: In-Reply-To %q References %q", reply.Header.Get("In-Reply-To"), reply.Header.Get("References"))
 	}
 }

@@ -140,13 +140,16 @@ func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome
 		if m.Cc != "" {
 			recipients = append(recipients, strings.Split(m.Cc, ", ")...)
 		}
-		replyTo := e.Desk
-		if replyTo == "" {
-			replyTo = o.deskEmail
+		replyTo := o.deskOf(e)
+		var ackID int64
+		if ackID, err = o.store.AcknowledgementOf(ctx, e.ID); err != nil {
+			return o.retry(m, err, label)
 		}
-		msg, err = o.composer.ComposeReply(m, e, replyTo, o.now())
+		msg, err = o.composer.ComposeReply(m, e, replyTo, ackID, o.now())
 	} else {
-		if m.Kind == store.MailAssigned {
+		if m.Kind == store.MailProspectWrote && m.UserID == nil {
+			recipients = []string{o.deskOf(e)}
+		} else if m.Kind == store.MailAssigned || m.Kind == store.MailProspectWrote {
 			to, ok, err := o.assignee(ctx, m)
 			if err != nil {
 				return o.retry(m, err, label)
@@ -287,6 +290,14 @@ func Backoff(n int) time.Duration {
 	return min(d, time.Hour)
 }
 
+// deskOf is the address of the desk that answers an enquiry.
+func (o *Outbox) deskOf(e *store.Enquiry) string {
+	if e.Desk != "" {
+		return e.Desk
+	}
+	return o.deskEmail
+}
+
 // assignee is the address of the account an assignment mail is for, and
 // whether it still wants it.
 func (o *Outbox) assignee(ctx context.Context, m store.Message) (string, bool, error) {
@@ -311,6 +322,8 @@ func kindLabel(kind string) string {
 		return "Acknowledgement to the prospect"
 	case store.MailReply:
 		return "Reply to the prospect"
+	case store.MailProspectWrote:
+		return "Mail about the prospect's message"
 	}
 	return "Desk notification"
 }

@@ -56,7 +56,7 @@ func axeViolations(t *testing.T, ctx context.Context, axe string) []string {
 func staffPages(e *store.Enquiry) []string {
 	return []string{
 		"/staff", "/staff/enquiries", "/staff/enquiries?country=DE&status=open", fmt.Sprintf("/staff/enquiries/%d", e.ID),
-		"/staff/account", "/staff/reports", "/staff/rules", "/staff/routing", "/staff/desks", "/staff/templates", "/staff/users", "/staff/audit", "/staff/privacy",
+		"/staff/account", "/staff/reports", "/staff/rules", "/staff/routing", "/staff/desks", "/staff/templates", "/staff/mail", "/staff/users", "/staff/audit", "/staff/privacy",
 	}
 }
 
@@ -67,6 +67,8 @@ func demoSite(t *testing.T) (*httptest.Server, *store.Enquiry) {
 		t.Fatal(err)
 	}
 	e := a.enquiry("Ada Lovelace", "DE", "CN")
+	a.prospectWrote(e, "Re: the servers", "Here is the product list.\n\nhttps://example.com/list <b>not bold</b>")
+	a.prospectWrote(nil, "A question", "Which enquiry was mine?")
 	ts := httptest.NewServer(a.srv.Echo)
 	t.Cleanup(ts.Close)
 	return ts, e

@@ -55,6 +55,19 @@ func TestErasureLeavesNoCopyAnywhere(t *testing.T) {
 			if n, err := a.srv.Outbox.RunOnce(t.Context()); err != nil || n != 1 {
 				t.Fatalf("delivered the reply %d: %v", n, err)
 			}
+			// Erin writes back (matched by the reference, and once naming
+			// none), and the desk is told.
+			place, _, err := a.st.LeaseMailbox(t.Context(), "desk", "test", time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, ref := range []string{e.Reference, ""} {
+				m := store.InboundMail{Mailbox: "desk", UIDValidity: 1, UID: place.LastUID + int64(i) + 1, FromAddress: address, FromName: name,
+					Subject: "Re: " + ref + " from Erin Erasable", Body: "Regards, Erin Erasable (erin.erasable@example.com)", MessageID: fmt.Sprintf("m%d@x", i)}
+				if _, err := a.st.RecordInbound(t.Context(), "test", m, store.InboundThread{SubjectRef: ref}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			a.request("GET", "/staff/export.csv?q="+url.QueryEscape("erin.erasable@example.com"), nil, manager)
 			a.request("GET", "/staff/export.csv?q="+url.QueryEscape(name), nil, manager)
 			before := findEverywhere(t, driver, dsn, "erin.erasable@example.com", "erin erasable")

@@ -69,6 +69,9 @@ func Run(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logg
 	var jobsWG sync.WaitGroup
 	jobsWG.Go(func() { periodicJobs(jobs, st, srv.Outbox, cfg, log) })
 	jobsWG.Go(func() { srv.Outbox.Run(jobs) })
+	if srv.Inbox != nil {
+		jobsWG.Go(func() { srv.Inbox.Run(jobs) })
+	}
 	jobsWG.Go(func() { srv.Rules.Refresh(jobs, func(err error) { log.Warn("reload compliance rules", "err", err) }) })
 	stopAll := func() {
 		stopJobs()

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"iordesk/internal/config"
 	"iordesk/internal/desk"
 	"iordesk/internal/enquiry"
+	"iordesk/internal/inbox"
 	"iordesk/internal/mail"
 	"iordesk/internal/report"
 	"iordesk/internal/staff"
@@ -48,6 +50,9 @@ type Server struct {
 	Captcha *enquiry.Captcha
 	// Outbox is the mail worker; the caller runs it (serve does).
 	Outbox *mail.Outbox
+	// Inbox polls the desk mailbox (nil: IORDESK_IMAP_URL is not set);
+	// the caller runs it (serve does).
+	Inbox *inbox.Poller
 	// Metrics serves the Prometheus figures to anyone who reaches it: for
 	// the listener of IORDESK_METRICS_ADDR, which the operator keeps private.
 	Metrics echo.HandlerFunc
@@ -85,6 +90,10 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	poller, err := newInbox(cfg, d, outbox)
+	if err != nil {
+		return nil, err
+	}
 	captcha := enquiry.NewCaptcha(d.Store, d.Now)
 	// The store is migrated: the rules in force are read once here.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -105,7 +114,28 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		MailAddresses: []string{cfg.MailFrom, cfg.DeskEmail}, NotifyMail: outbox.Notify})
 	reports := report.NewHandlers(d.Store, render, cat, d.Now, cfg.Location, desks, d.Log)
 	routes(e, cfg, public, desk, sessions, reports, &operations{store: d.Store, metrics: metrics})
-	return &Server{Echo: e, Captcha: captcha, Outbox: outbox, Metrics: metrics.Handler(false), Rules: rules}, nil
+	return &Server{Echo: e, Captcha: captcha, Outbox: outbox, Inbox: poller, Metrics: metrics.Handler(false), Rules: rules}, nil
+}
+
+// newInbox builds the poller of the desk mailbox, if one is configured.
+func newInbox(cfg config.Config, d Deps, outbox *mail.Outbox) (*inbox.Poller, error) {
+	if cfg.IMAPURL == "" {
+		return nil, nil
+	}
+	src, err := inbox.ParseURL(cfg.IMAPURL)
+	if err != nil {
+		return nil, err
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	p := inbox.New(src, inbox.Deps{Store: d.Store, Log: d.Log, Now: d.Now, Notify: outbox.Notify})
+	p.OwnHost, p.MarkSeen = base.Hostname(), cfg.IMAPMarkSeen
+	if cfg.IMAPPoll > 0 {
+		p.Poll = cfg.IMAPPoll
+	}
+	return p, nil
 }
 
 func newOutbox(cfg config.Config, d Deps, cat *catalog.Catalogue) (*mail.Outbox, error) {

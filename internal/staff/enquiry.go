@@ -64,6 +64,9 @@ type enquiryView struct {
 	// it is broken.
 	Promise string
 	Overdue bool
+	// WaitingSince is when the prospect wrote and was not answered since
+	// ("": nobody waits).
+	WaitingSince string
 	// Duplicates are the enquiries paired with this one as possible (or
 	// confirmed) duplicates; DuplicateOf the original when confirmed.
 	Duplicates  []store.Duplicate
@@ -236,6 +239,9 @@ func (h *Handlers) enquiryPage(c echo.Context, problem, note string) (*enquiryVi
 	}
 	v.Lines = h.lineRows(e, lines, findings, store.NamesByID(users))
 	v.Promise, v.Overdue = promise(*e, h.now())
+	if e.AwaitingReplySince != nil {
+		v.WaitingSince = e.AwaitingReplySince.UTC().Format("2 Jan 2006 15:04")
+	}
 	v.Reply.Subject = replySubject(e)
 	if v.Templates, err = h.store.ReplyTemplates(ctx); err != nil {
 		return nil, err

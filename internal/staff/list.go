@@ -77,6 +77,8 @@ type listRow struct {
 	// 2 h"), Overdue when it is broken.
 	Promise string
 	Overdue bool
+	// WaitingSince is when the prospect wrote, unanswered ("" if not).
+	WaitingSince string
 }
 
 // pageLink is one link of the pager; Gap is an ellipsis between two.
@@ -215,6 +217,9 @@ func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, now ti
 		}
 		out[i].FollowUp, out[i].Due = followUp(r, today)
 		out[i].Promise, out[i].Overdue = promise(r, now)
+		if r.AwaitingReplySince != nil {
+			out[i].WaitingSince = r.AwaitingReplySince.UTC().Format("2 Jan 15:04")
+		}
 	}
 	return out
 }
@@ -284,6 +289,10 @@ var notices = map[string]string{
 	"unchanged":         "Nothing to save: the form was as the enquiry already is.",
 	"rescreen":          "Screened again with the rules in force: the differences are on the timeline.",
 	"rescreen-same":     "Screened again with the rules in force: nothing changed.",
+	"mail-attached":     "The message is on this enquiry's timeline now.",
+	"mail-discarded":    "Message discarded.",
+	"answered":          "Marked as answered: the enquiry no longer waits for the desk.",
+	"answered-already":  "Nothing to do: the enquiry was not waiting for an answer.",
 }
 
 // maxBulk bounds one bulk action.

@@ -61,9 +61,12 @@ type Enquiry struct {
 	// DuplicateOf is the enquiry staff confirmed this one duplicates
 	// (nil: none); a duplicate counts once, in the original.
 	DuplicateOf *int64
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// AwaitingReplySince is when the prospect wrote and was not answered
+	// since (nil: nobody waits for the desk).
+	AwaitingReplySince *time.Time
+	Version            int64
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 
 	// Destinations are the ISO alpha-2 destination countries in the order
 	// the prospect gave them (the enquiry's own column;

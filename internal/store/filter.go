@@ -22,10 +22,12 @@ type Filter struct {
 	// first response under a promise, ResponseOverdue for those past it at
 	// Now.
 	Response string
-	Now      time.Time
-	Query    string    // free text: reference, email, name, company, description
-	From, To time.Time // created in [From, To); zero: unbounded
-	Oldest   bool      // oldest first instead of newest
+	// WaitingForUs: enquiries whose prospect wrote and was not answered.
+	WaitingForUs bool
+	Now          time.Time
+	Query        string    // free text: reference, email, name, company, description
+	From, To     time.Time // created in [From, To); zero: unbounded
+	Oldest       bool      // oldest first instead of newest
 	// PerLine asks the export for a row per destination line (of the
 	// Country only, when set), by destination, then oldest first.
 	PerLine bool
@@ -122,6 +124,9 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 		where("e.first_response_at IS NULL AND e.respond_by IS NOT NULL")
 	case ResponseOverdue:
 		where("e.first_response_at IS NULL AND e.respond_by < ?", f.Now.UTC())
+	}
+	if f.WaitingForUs {
+		where("e.awaiting_reply_since IS NOT NULL")
 	}
 	if f.AssigneeID != 0 {
 		where("e.assignee_id = ?", f.AssigneeID)

@@ -25,8 +25,11 @@ type Message struct {
 	// A reply keeps what its author wrote: Subject, Body (plain text), Cc
 	// (comma-separated) and the name it is sent in.
 	Subject, Body, Cc, SenderName string
-	CreatedAt                     time.Time
-	SentAt                        *time.Time
+	// InReplyTo is the Message-ID of the prospect's message a reply
+	// answers ("" when the prospect has not written).
+	InReplyTo string
+	CreatedAt time.Time
+	SentAt    *time.Time
 }
 
 // TableName keeps the table name explicit.
@@ -75,7 +78,7 @@ func (s *Store) LeaseMail(ctx context.Context, limit int, lease time.Duration) (
 			var enquiryID, userID sql.NullInt64
 			var leaseUntil, sentAt sql.NullTime
 			if err := rows.Scan(&m.ID, &enquiryID, &userID, &m.Kind, &m.Status, &m.Attempts, &m.NextAttemptAt,
-				&leaseUntil, &m.Recipients, &m.LastError, &m.CreatedAt, &sentAt, &m.Subject, &m.Body, &m.Cc, &m.SenderName); err != nil {
+				&leaseUntil, &m.Recipients, &m.LastError, &m.CreatedAt, &sentAt, &m.Subject, &m.Body, &m.Cc, &m.SenderName, &m.InReplyTo); err != nil {
 				return err
 			}
 			m.EnquiryID, m.UserID = nullableID(enquiryID), nullableID(userID)

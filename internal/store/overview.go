@@ -28,8 +28,11 @@ type Overview struct {
 	Unassigned int64   // open and nobody's (whole book, not the period)
 	New        int64   // still new (whole book)
 	OnHold     int64   // open and held or blocked by the compliance pre-screen (whole book)
-	OldestNew  *Enquiry
-	Outbox     OutboxStats
+	// AwaitingReply: enquiries whose prospect wrote and was not answered
+	// (whole book).
+	AwaitingReply int64
+	OldestNew     *Enquiry
+	Outbox        OutboxStats
 }
 
 // Overview summarises enquiries created in [from, to) (zero bounds are
@@ -45,6 +48,7 @@ func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, er
 			return s.queryRow(ctx, "count-open-unassigned", anySlice(OpenStatuses)...).Scan(&o.Unassigned)
 		},
 		func() error { return s.queryRow(ctx, "count-new").Scan(&o.New) },
+		func() (err error) { o.AwaitingReply, err = s.CountAwaitingReply(ctx); return err },
 		func() error {
 			return s.queryRow(ctx, "count-open-on-hold", append(anySlice(OpenStatuses), ComplianceHold, ComplianceBlock)...).Scan(&o.OnHold)
 		},

@@ -56,6 +56,14 @@ func (tx *Tx) anonymise(people string, args []any, detail string, by Actor) (int
 			},
 			func() error { _, err := tx.exec("erase-notes", "(note erased)", p.id); return err },
 			func() error {
+				_, err := tx.exec("erase-prospect-mail-events", Erased, "(message erased)", p.id)
+				return err
+			},
+			func() error {
+				_, err := tx.exec("erase-inbound-mail", Erased, Erased, Erased, "(message erased)", p.id)
+				return err
+			},
+			func() error {
 				_, err := tx.exec("cancel-unsent-mail", "not sent: personal data erased", p.id)
 				return err
 			},
@@ -184,6 +192,9 @@ func (s *Store) ErasePerson(ctx context.Context, email string, by Actor) (int64,
 			if err := tx.scrub("audit-details-mentioning", "set-audit-detail", removed, pattern); err != nil {
 				return err
 			}
+		}
+		if _, err := tx.exec("erase-unmatched-mail", Erased, Erased, Erased, "(message erased)", strings.ToLower(email)); err != nil {
+			return err
 		}
 		_, err = tx.exec("forget-acknowledgement-address", AddressKey(email))
 		return err

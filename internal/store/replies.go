@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -41,6 +42,13 @@ func (s *Store) QueueReply(ctx context.Context, id int64, r Reply, by Actor) (in
 		now := tx.now().UTC()
 		m := Message{EnquiryID: &id, Kind: MailReply, Status: MailPending, NextAttemptAt: now, CreatedAt: now,
 			Recipients: e.Email, Subject: r.Subject, Body: r.Body, Cc: strings.Join(r.Cc, ", "), SenderName: by.Name}
+		row, err := tx.queryRow("last-prospect-message", id)
+		if err != nil {
+			return err
+		}
+		if err := row.Scan(&m.InReplyTo); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		if err := tx.db.Omit("UserID", "LeaseUntil", "SentAt").Create(&m).Error; err != nil {
 			return fmt.Errorf("queue reply: %w", err)
 		}
@@ -53,7 +61,10 @@ func (s *Store) QueueReply(ctx context.Context, id int64, r Reply, by Actor) (in
 		if err := tx.AddEvent(Event{EnquiryID: id, Kind: EventReply, Actor: by.Name, ActorID: &by.ID, Detail: detail}); err != nil {
 			return err
 		}
-		_, err := tx.exec("first-response", now, by.ID, id)
+		if _, err := tx.exec("answered", id); err != nil {
+			return err
+		}
+		_, err = tx.exec("first-response", now, by.ID, id)
 		return err
 	})
 	return msgID, err

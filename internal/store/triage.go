@@ -35,10 +35,10 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 		var r Enquiry
 		var assignee sql.NullInt64
 		var followUp sql.NullString
-		var respondBy, firstResponse sql.NullTime
+		var respondBy, firstResponse, awaiting sql.NullTime
 		err := sqlRows.Scan(&r.ID, &r.Reference, &r.Status, &r.FullName, &r.Company, &r.Email, &r.Service,
 			&r.ProductCategory, &r.ShipmentValueCents, &r.Currency, &assignee, &r.Version, &r.CreatedAt, &r.Destinations,
-			&r.ComplianceState, &followUp, &respondBy, &firstResponse)
+			&r.ComplianceState, &followUp, &respondBy, &firstResponse, &awaiting)
 		if err != nil {
 			return nil, false, fmt.Errorf("list enquiries: %w", err)
 		}
@@ -51,6 +51,9 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 		}
 		if firstResponse.Valid {
 			r.FirstResponseAt = &firstResponse.Time
+		}
+		if awaiting.Valid {
+			r.AwaitingReplySince = &awaiting.Time
 		}
 		rows = append(rows, r)
 	}

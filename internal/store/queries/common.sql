@@ -70,7 +70,7 @@ DELETE FROM captcha_challenges WHERE id IN
 -- {from}, {where} and {order} come from the filter (filter.go).
 SELECT e.id, e.reference, e.status, e.full_name, e.company, e.email, e.service,
     e.product_category, e.shipment_value_cents, e.currency, e.assignee_id, e.version, e.created_at, e.destinations,
-    e.compliance_state, e.follow_up_on, e.respond_by, e.first_response_at
+    e.compliance_state, e.follow_up_on, e.respond_by, e.first_response_at, e.awaiting_reply_since
 FROM {from} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?;
 
 -- name: count-enquiries-capped
@@ -218,10 +218,10 @@ SELECT id, detail FROM enquiry_events WHERE enquiry_id = ?;
 UPDATE enquiry_events SET detail = ? WHERE id = ?;
 
 -- name: mail-texts
-SELECT id, recipients, last_error, subject, body, cc FROM outbox WHERE enquiry_id = ?;
+SELECT id, recipients, last_error, subject, body, cc, sender_name FROM outbox WHERE enquiry_id = ?;
 
 -- name: set-mail-texts
-UPDATE outbox SET recipients = ?, last_error = ?, subject = ?, body = ?, cc = ? WHERE id = ?;
+UPDATE outbox SET recipients = ?, last_error = ?, subject = ?, body = ?, cc = ?, sender_name = ? WHERE id = ?;
 
 -- name: set-audit-detail
 UPDATE audit_log SET detail = ? WHERE id = ?;
@@ -356,3 +356,76 @@ SELECT f.country, r.id, r.version, r.destination, r.categories, r.conditions, r.
 FROM enquiry_findings f JOIN compliance_rules r ON r.id = f.rule_id AND r.version = f.rule_version
 WHERE f.enquiry_id = ?
 ORDER BY f.country, CASE r.severity WHEN 'block' THEN 0 WHEN 'hold' THEN 1 WHEN 'action' THEN 2 ELSE 3 END, r.id;
+
+-- ---------------------------------------------------------------- mail that comes back
+
+-- name: ensure-mailbox
+INSERT INTO mailboxes (name) VALUES (?) ON CONFLICT (name) DO NOTHING;
+
+-- name: lease-mailbox
+-- Takes or renews the poller's lease: free, run out, or already ours.
+-- Parameters: holder, until, name, holder, now.
+UPDATE mailboxes SET lease_holder = ?, lease_until = ?
+WHERE name = ? AND (lease_holder = ? OR lease_until IS NULL OR lease_until <= ?);
+
+-- name: mailbox-place
+SELECT uid_validity, last_uid FROM mailboxes WHERE name = ?;
+
+-- name: advance-mailbox
+-- Moves the poller on, only while it holds the lease; a new UIDVALIDITY
+-- starts again from UID 0. Parameters: validity, uid, name, holder, now.
+UPDATE mailboxes SET uid_validity = ?, last_uid = ?
+WHERE name = ? AND lease_holder = ? AND lease_until > ?;
+
+-- name: release-mailbox
+UPDATE mailboxes SET lease_until = NULL WHERE name = ? AND lease_holder = ?;
+
+-- name: inbound-seen
+-- A message already recorded under its Message-ID, in any place.
+SELECT count(*) FROM inbound_mail WHERE message_id = ?;
+
+-- name: last-prospect-message
+-- The Message-ID of the prospect's latest message about an enquiry.
+SELECT message_id FROM inbound_mail WHERE enquiry_id = ? AND message_id <> '' AND NOT auto_reply
+ORDER BY id DESC LIMIT 1;
+
+-- name: outbox-enquiry
+-- The enquiry a message of ours was about, if its reference is the one its
+-- Message-ID names. Parameters: the message's id, the reference.
+SELECT o.enquiry_id FROM outbox AS o JOIN enquiries AS e ON e.id = o.enquiry_id
+WHERE o.id = ? AND e.reference = ?;
+
+-- name: enquiry-by-reference
+SELECT id FROM enquiries WHERE reference = ?;
+
+-- name: enquiry-assignee
+SELECT assignee_id FROM enquiries WHERE id = ?;
+
+-- name: awaiting-reply
+-- The first unanswered message from the prospect starts the wait.
+UPDATE enquiries SET awaiting_reply_since = ? WHERE id = ? AND awaiting_reply_since IS NULL;
+
+-- name: answered
+UPDATE enquiries SET awaiting_reply_since = NULL WHERE id = ? AND awaiting_reply_since IS NOT NULL;
+
+-- name: count-awaiting-reply
+SELECT count(*) FROM enquiries WHERE awaiting_reply_since IS NOT NULL;
+
+-- name: erase-inbound-mail
+-- The prospect's own words go whole, not only their names in them.
+-- Parameters: the erased marker (from, name, subject, body), the enquiry.
+UPDATE inbound_mail SET from_address = ?, from_name = ?, subject = ?, body = ?, attachments = '', cut_bytes = 0
+WHERE enquiry_id = ?;
+
+-- name: erase-unmatched-mail
+-- As erase-inbound-mail, for the mail from an address no enquiry took.
+UPDATE inbound_mail SET from_address = ?, from_name = ?, subject = ?, body = ?, attachments = '', cut_bytes = 0
+WHERE lower(from_address) = ? AND enquiry_id IS NULL;
+
+-- name: erase-prospect-mail-events
+-- The prospect wrote them, and is named as their author.
+UPDATE enquiry_events SET actor = ?, detail = ? WHERE enquiry_id = ? AND kind = 'prospect_mail';
+
+-- name: acknowledgement-of
+-- The acknowledgement the prospect got, which a reply continues.
+SELECT id FROM outbox WHERE enquiry_id = ? AND kind = 'acknowledgement' ORDER BY id LIMIT 1;

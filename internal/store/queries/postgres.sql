@@ -69,7 +69,7 @@ UPDATE outbox SET lease_until = ? WHERE id IN (
     WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
     ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
 RETURNING id, enquiry_id, user_id, kind, status, attempts, next_attempt_at, lease_until, recipients,
-    last_error, created_at, sent_at, subject, body, cc, sender_name;
+    last_error, created_at, sent_at, subject, body, cc, sender_name, in_reply_to;
 
 -- ---------------------------------------------------------------- staff
 
