@@ -24,14 +24,14 @@ const ownHost = "ior.example"
 // rig is a store, an in-memory IMAP server on loopback holding the desk
 // mailbox, and pollers of it.
 type rig struct {
-	t     *testing.T
+	t     testing.TB
 	st    *store.Store
 	clock *testclock.Clock
 	imap  *imaptest.Server
 	refs  atomic.Int64
 }
 
-func newRig(t *testing.T, dsn string) *rig {
+func newRig(t testing.TB, dsn string) *rig {
 	t.Helper()
 	r := &rig{t: t, clock: testclock.New(time.Now().UTC())}
 	st, err := store.Open(dsn, store.Options{Now: r.clock.Now})
@@ -370,4 +370,32 @@ func TestParseURL(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+}
+
+// BenchmarkPoll records a mailbox of 500 answers (half matched by header,
+// half by subject, each with a 2 KB text and an attachment) in one poll.
+func BenchmarkPoll(b *testing.B) {
+	const n = 500
+	text := strings.Repeat("Please find the product list attached; the values are per unit.\n", 32)
+	for b.Loop() {
+		b.StopTimer()
+		r := newRig(b, filepath.Join(b.TempDir(), "bench.db"))
+		e, ack := r.enquiry(nil)
+		ours := mail.MessageID(ack, e.Reference, ownHost)
+		for i := range n {
+			head := fmt.Sprintf("Subject: Re: [%s] servers %d\nMessage-ID: <b%d@engines.example>", e.Reference, i, i)
+			if i%2 == 0 {
+				head += "\nIn-Reply-To: <" + ours + ">"
+			}
+			r.deliver("From: ada@engines.example\n" + head + "\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=XX\n\n" +
+				"--XX\nContent-Type: text/plain; charset=utf-8\n\n" + text + "--XX\nContent-Type: application/pdf; name=\"list.pdf\"\n" +
+				"Content-Disposition: attachment; filename=\"list.pdf\"\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--XX--\n")
+		}
+		p := r.poller()
+		b.StartTimer()
+		if got := r.poll(p); got != n {
+			b.Fatalf("recorded %d", got)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "msgs/s")
 }

@@ -44,7 +44,7 @@ func BenchmarkListPage(b *testing.B) {
 	}
 	one := fmt.Sprintf("/%d", rows[1].ID)
 	for _, page := range []struct{ name, query string }{
-		{"all", ""}, {"country", "?country=DE"}, {"status", "?status=quoted"},
+		{"all", ""}, {"country", "?country=DE"}, {"status", "?status=quoted"}, {"waiting-for-us", "?waiting=us"}, {"due-today", "?due=today"},
 		// The exact count a page asks for as it loads, past 1,000 rows.
 		{"all-exact-count", "?count=exact"}, {"country-exact-count", "?country=DE&count=exact"},
 		// One enquiry, opened directly and from the list (which adds its

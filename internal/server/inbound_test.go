@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/chromedp/chromedp"
 
 	"iordesk/internal/imaptest"
 	imail "iordesk/internal/mail"
@@ -195,5 +197,53 @@ func (a *app) prospectWrote(e *store.Enquiry, subject, body string) {
 		FromName: "A Prospect", Subject: subject, Body: body, Attachments: "products.xlsx (1.2 MB)"}
 	if _, err := a.st.RecordInbound(ctx, "harness", m, thread); err != nil {
 		a.t.Fatal(err)
+	}
+}
+
+// TestConversationInABrowser: an agent answers from a template, sees the
+// reply on the timeline; the prospect's answer (hostile HTML) arrives in
+// the mailbox, appears on the timeline as text and flags the enquiry in
+// the list.
+func TestConversationInABrowser(t *testing.T) {
+	ctx := browser(t)
+	box := imaptest.Start(t)
+	a := newAppWith(t, filepath.Join(t.TempDir(), "iordesk.db"), map[string]string{"IORDESK_IMAP_URL": box.URL(), "IORDESK_BASE_URL": "https://ior.example"})
+	e := a.enquiry("Grace Hopper", "DE", "BR")
+	ts := httptest.NewServer(a.srv.Echo)
+	defer ts.Close()
+	page := fmt.Sprintf("%s/staff/enquiries/%d", ts.URL, e.ID)
+	run(t, ctx, "log in", chromedp.Navigate(ts.URL+"/staff/login"),
+		chromedp.SendKeys(chromedp.ID("email"), "agent@ior.example"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.CSS("form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.ID("by-country")))
+	run(t, ctx, "open the enquiry", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.ID("reply-template")))
+	run(t, ctx, "start from the first template", chromedp.Click(chromedp.CSS(".template-picker button")))
+	waitFor(t, ctx, `location.search.includes("template=") && document.getElementById("reply-body").value.includes("Grace")`)
+	run(t, ctx, "send the reply", chromedp.Click(chromedp.CSS(`form[action*="/reply"] button[type=submit]:not([name])`)))
+	waitFor(t, ctx, `document.querySelector(".notice") !== null && document.querySelector(".notice").textContent.includes("Reply queued")`)
+	if !evalBool(t, ctx, `document.querySelector("li.event-reply") !== null && document.querySelector("li.event-reply").textContent.includes("Grace")`) {
+		t.Fatal("the reply is not on the timeline")
+	}
+
+	mail, _ := a.st.MailFor(context.Background(), e.ID)
+	ours := imail.MessageID(mail[len(mail)-1].ID, e.Reference, "ior.example")
+	box.Deliver(prospectMail("answer@example.com", "In-Reply-To: <"+ours+">\n", "text/html; charset=utf-8",
+		`<p>Here is the <b>invoice</b>.</p><img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`))
+	if n := a.poll(); n != 1 {
+		t.Fatalf("recorded %d", n)
+	}
+	run(t, ctx, "reload the enquiry", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.ID("timeline")))
+	waitFor(t, ctx, `document.querySelector("li.event-prospect_mail") !== null`)
+	if !evalBool(t, ctx, `window.__xss === undefined && document.querySelector("li.event-prospect_mail").textContent.includes("Here is the invoice.")
+		&& document.querySelector("li.event-prospect_mail img, li.event-prospect_mail script") === null
+		&& document.querySelector(".waiting-for-us") !== null`) {
+		t.Fatal("the prospect's answer is not on the page as text, or the enquiry is not flagged")
+	}
+	shot(t, ctx, "screenshot-conversation.png", false)
+	run(t, ctx, "list what waits for us", chromedp.Navigate(ts.URL+"/staff/enquiries?waiting=us"), chromedp.WaitVisible(chromedp.CSS("table.list")))
+	if !evalBool(t, ctx, fmt.Sprintf(`document.querySelectorAll("table.list tbody a.ref").length === 1
+		&& document.querySelector("table.list tbody a.ref").textContent === %q && document.querySelector(".badge-waiting") !== null`, e.Reference)) {
+		t.Fatal("the list does not show the enquiry waiting for us")
 	}
 }

@@ -117,7 +117,7 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 		// index of planned actions. Only open enquiries have one (closing
 		// an enquiry clears it), so no status condition is needed, which
 		// would tempt the planner to the status index.
-		where("e.follow_up_on <= ?", f.DueBy)
+		where(s.queries.text["few-planned-actions"], f.DueBy)
 	}
 	switch f.Response {
 	case ResponseWaiting:
@@ -126,7 +126,9 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 		where("e.first_response_at IS NULL AND e.respond_by < ?", f.Now.UTC())
 	}
 	if f.WaitingForUs {
-		where("e.awaiting_reply_since IS NOT NULL")
+		// A range, which implies the partial index's IS NOT NULL on both
+		// engines.
+		where(s.queries.text["few-awaiting-reply"], time.Unix(0, 0).UTC())
 	}
 	if f.AssigneeID != 0 {
 		where("e.assignee_id = ?", f.AssigneeID)

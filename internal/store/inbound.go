@@ -272,11 +272,15 @@ func excerpt(text string, n int) string {
 	return strings.ToValidUTF8(cut, "") + " …"
 }
 
-// TimelineText is the message as the timeline shows it: who and what, the
-// attachments' names and sizes, then the text, with a note of any cut.
+// TimelineText is the message as the timeline shows it: what and when it
+// was sent, the attachments' names and sizes, then the text, with a note
+// of any cut (the timeline names the sender).
 func (m InboundMail) TimelineText() string {
 	var b strings.Builder
 	b.WriteString("Subject: " + m.Subject)
+	if m.SentAt != nil {
+		b.WriteString("\nSent: " + m.SentAt.UTC().Format("2 Jan 2006 15:04 UTC"))
+	}
 	if m.Attachments != "" {
 		b.WriteString("\nAttachments (not kept): " + strings.ReplaceAll(m.Attachments, "\n", ", "))
 	}

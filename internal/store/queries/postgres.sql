@@ -17,6 +17,15 @@
     OR lower(e.company) LIKE ? ESCAPE '\' OR lower(e.email) LIKE ? ESCAPE '\'
     OR lower(e.product_description) LIKE ? ESCAPE '\')
 
+-- fragment: few-planned-actions
+-- The list's "next action due" filter (PostgreSQL keeps statistics: the
+-- planner knows the partial index is small).
+e.follow_up_on <= ?
+
+-- fragment: few-awaiting-reply
+-- The list's "waiting for us" filter.
+e.awaiting_reply_since >= ?
+
 -- name: export-enquiries
 -- One column per row, the fields joined by U+001F (see sqlite.sql).
 SELECT e.id::text || chr(31) || e.reference || chr(31) || e.status || chr(31) || e.full_name || chr(31) ||

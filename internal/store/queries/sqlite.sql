@@ -18,6 +18,19 @@
     OR iordesk_lower(e.company) LIKE ? ESCAPE '\' OR iordesk_lower(e.email) LIKE ? ESCAPE '\'
     OR iordesk_lower(e.product_description) LIKE ? ESCAPE '\')
 
+-- fragment: few-planned-actions
+-- The list's "next action due" filter. likelihood() tells the planner the
+-- condition holds for few rows, so it walks the partial index of planned
+-- actions and sorts them, rather than the list's order index filtered:
+-- iordesk keeps no statistics, and without them the planner guesses a
+-- quarter (432 ms instead of 0.7 ms at a million enquiries with none
+-- planned).
+likelihood(e.follow_up_on <= ?, 0.001)
+
+-- fragment: few-awaiting-reply
+-- The list's "waiting for us" filter, for the same reason.
+likelihood(e.awaiting_reply_since >= ?, 0.001)
+
 -- name: export-enquiries
 -- One column per row, the fields joined by U+001F: the driver pays a few
 -- cgo calls per column, so one column instead of 29 makes a million-row
