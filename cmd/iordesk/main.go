@@ -32,6 +32,7 @@ Commands:
   backup     a consistent copy of the live SQLite database: backup -o FILE
   export     the dashboard's export: export --format csv|xlsx [--country XX] [--status S] [--from DATE] [--to DATE] [-o FILE]
   rules      the compliance rules in force as CSV: rules export [-o FILE], rules import --file FILE
+  rollups    the dashboards' counters: rollups check (recount, exit 1 on a difference), rollups rebuild
 
 Run "iordesk COMMAND --help" for the flags of a command;
 "iordesk serve --help" also lists the environment variables.
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backup(ctx, args, getenv, stdout, stderr)
 	case "rules":
 		return rulesCmd(ctx, args, getenv, stdout, stderr)
+	case "rollups":
+		return rollupsCmd(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

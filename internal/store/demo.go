@@ -16,26 +16,30 @@ type DemoEnquiry struct {
 }
 
 // demoLines gives a made-up enquiry's lines the state its status implies:
-// won or lost like it, or quoted at a twentieth of the shipment's value.
-func (tx *Tx) demoLines(e *Enquiry) error {
-	var fee any
+// won or lost like it, or quoted at a twentieth of the shipment's value;
+// it returns them.
+func (tx *Tx) demoLines(e *Enquiry) ([]lineState, error) {
+	lines := openLines(e.Destinations)
+	var fee *int64
 	switch e.Status {
 	case StatusWon, StatusLost:
 	case StatusQuoted:
-		fee = e.ShipmentValueCents / 20
+		quoted := e.ShipmentValueCents / 20
+		fee = &quoted
 	default:
-		return nil
+		return lines, nil
 	}
 	currency := ""
 	if fee != nil {
 		currency = e.Currency
 	}
-	for _, country := range e.Destinations {
+	for i, country := range e.Destinations {
 		if _, err := tx.exec("update-line", e.Status, fee, currency, nil, country, e.ID, e.ID); err != nil {
-			return err
+			return nil, err
 		}
+		lines[i] = lineState{Country: country, State: e.Status, FeeCents: fee, FeeCurrency: currency}
 	}
-	return nil
+	return lines, nil
 }
 
 // InsertDemo stores made-up enquiries as they are (status, times, assignee
@@ -55,13 +59,16 @@ func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 			return fmt.Errorf("insert demo enquiries: %w", err)
 		}
 		var events []*Event
+		counted := tx.tally()
 		for i, e := range rows {
 			if err := tx.insertDestinations(e.ID, e.CreatedAt, e.Destinations); err != nil {
 				return fmt.Errorf("insert demo destinations: %w", err)
 			}
-			if err := tx.demoLines(e); err != nil {
+			lines, err := tx.demoLines(e)
+			if err != nil {
 				return fmt.Errorf("demo lines: %w", err)
 			}
+			counted.add(e, lines, +1)
 			if e.FollowUpOn != "" {
 				if err := tx.db.Model(&Enquiry{}).Where("id = ?", e.ID).Update("follow_up_on", e.FollowUpOn).Error; err != nil {
 					return fmt.Errorf("plan demo next action: %w", err)

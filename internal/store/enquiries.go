@@ -163,7 +163,11 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 	if err := tx.insertDestinations(e.ID, now, countries); err != nil {
 		return err
 	}
-	return tx.fileForDuplicates(e)
+	if err := tx.fileForDuplicates(e); err != nil {
+		return err
+	}
+	tx.tally().add(e, openLines(countries), +1)
+	return nil
 }
 
 // insertDestinations writes an enquiry's rows of enquiry_destinations.

@@ -99,6 +99,11 @@ func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
 			if err := tx.Exec(m.sql).Error; err != nil {
 				return err
 			}
+			if after := afterMigration[m.version]; after != nil {
+				if err := after(tx, s.queries); err != nil {
+					return err
+				}
+			}
 			return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.version, m.name, s.now().UTC()).Error
 		})
@@ -116,6 +121,10 @@ func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
 	}
 	return applied, nil
 }
+
+// afterMigration are the steps written in Go that complete a migration, in
+// its transaction: 0021 builds the rollups of an existing book.
+var afterMigration = map[int]func(db *gorm.DB, q queryBook) error{21: rebuildRollups}
 
 // PendingMigrations counts the migrations not yet applied (readiness).
 func (s *Store) PendingMigrations(ctx context.Context) (int, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -25,8 +26,8 @@ type Overview struct {
 	ByStatus   []Count
 	ByWeek     []Count // key: the Monday starting the week, YYYY-MM-DD
 	Total      int64   // enquiries in the period, spam excluded
-	Unassigned int64   // open and nobody's (whole book, not the period)
-	New        int64   // still new (whole book)
+	Unassigned int64   // open and nobody's (whole book, not the period; confirmed duplicates left out)
+	New        int64   // still new (whole book; confirmed duplicates left out)
 	OnHold     int64   // open and held or blocked by the compliance pre-screen (whole book)
 	// AwaitingReply: enquiries whose prospect wrote and was not answered
 	// (whole book).
@@ -35,19 +36,33 @@ type Overview struct {
 	Outbox        OutboxStats
 }
 
-// Overview summarises enquiries created in [from, to) (zero bounds are
-// open), spam left out.
+// Overview summarises enquiries created in [from, to) (whole UTC days;
+// zero bounds are open), spam left out, from the rollups.
 func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, error) {
 	o := &Overview{}
 	from, to = period(from, to)
+	// The whole book's figures: every period.
+	first, last := period(time.Time{}, time.Time{})
 	steps := []func() error{
-		func() (err error) { o.Lines, err = s.countryLines(ctx, "overview-by-country", from, to); return err },
-		func() (err error) { o.ByStatus, err = s.counts(ctx, "overview-by-status", from, to); return err },
-		func() (err error) { o.ByWeek, err = s.counts(ctx, "overview-by-week", from, to); return err },
+		func() (err error) { o.Lines, err = s.rolledLines(ctx, from, to); return err },
+		func() (err error) { o.ByStatus, err = s.rolledCounts(ctx, rollStatus, from, to); return err },
 		func() error {
-			return s.queryRow(ctx, "count-open-unassigned", anySlice(OpenStatuses)...).Scan(&o.Unassigned)
+			days, err := s.daily(ctx, rollStatus, StatusSpam, from, to)
+			o.ByWeek = byWeek(days)
+			return err
 		},
-		func() error { return s.queryRow(ctx, "count-new").Scan(&o.New) },
+		func() error {
+			unassigned, err := s.rollupSums(ctx, rollUnassigned, first, last)
+			for _, status := range OpenStatuses {
+				o.Unassigned += unassigned[status].N
+			}
+			return err
+		},
+		func() error {
+			statuses, err := s.rollupSums(ctx, rollStatus, first, last)
+			o.New = statuses[StatusNew].N
+			return err
+		},
 		func() (err error) { o.AwaitingReply, err = s.CountAwaitingReply(ctx); return err },
 		func() error {
 			return s.queryRow(ctx, "count-open-on-hold", append(anySlice(OpenStatuses), ComplianceHold, ComplianceBlock)...).Scan(&o.OnHold)
@@ -78,17 +93,55 @@ func (s *Store) Overview(ctx context.Context, from, to time.Time) (*Overview, er
 }
 
 // countryLines reads a named count of lines by country and state.
-func (s *Store) countryLines(ctx context.Context, name string, from, to time.Time) ([]CountryLine, error) {
-	var out []CountryLine
-	err := s.scanRows(ctx, name, []any{from, to}, func(scan func(...any) error) error {
-		var c CountryLine
-		if err := scan(&c.Country, &c.State, &c.N); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
+func (s *Store) rolledLines(ctx context.Context, from, to time.Time) ([]CountryLine, error) {
+	sums, err := s.rollupSums(ctx, rollLine, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CountryLine, 0, len(sums))
+	for key, r := range sums {
+		country, state, _ := strings.Cut(key, " ")
+		out = append(out, CountryLine{Country: country, State: state, N: r.N})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Country < out[j].Country || out[i].Country == out[j].Country && out[i].State < out[j].State
 	})
-	return out, err
+	return out, nil
+}
+
+// rolledCounts reads one grouping's counts over a period, most first.
+func (s *Store) rolledCounts(ctx context.Context, dim string, from, to time.Time) ([]Count, error) {
+	sums, err := s.rollupSums(ctx, dim, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Count, 0, len(sums))
+	for key, r := range sums {
+		out = append(out, Count{Key: key, N: r.N})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].N > out[j].N || out[i].N == out[j].N && out[i].Key < out[j].Key })
+	return out, nil
+}
+
+// byWeek adds daily counts up by week, keyed by the Monday starting it.
+func byWeek(days map[string]int64) []Count {
+	weeks := map[string]int64{}
+	for day, n := range days {
+		d, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			continue
+		}
+		monday := d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+		weeks[monday.Format(time.DateOnly)] += n
+	}
+	out := make([]Count, 0, len(weeks))
+	for week, n := range weeks {
+		if n != 0 {
+			out = append(out, Count{Key: week, N: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
 }
 
 // lineTotals are the lines per country, most first (then by code).
@@ -115,20 +168,6 @@ func period(from, to time.Time) (time.Time, time.Time) {
 		to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	return from.UTC(), to.UTC()
-}
-
-// counts runs a named summary whose rows are a key and a count.
-func (s *Store) counts(ctx context.Context, name string, args ...any) ([]Count, error) {
-	var out []Count
-	err := s.scanRows(ctx, name, args, func(scan func(...any) error) error {
-		var c Count
-		if err := scan(&c.Key, &c.N); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
-	})
-	return out, err
 }
 
 // scanRows runs a named read and calls each with every row's Scan.

@@ -266,6 +266,11 @@ func (tx *Tx) deleteSpam(before time.Time, limit int) (int64, error) {
 		return 0, err
 	}
 	for _, v := range victims {
+		gone, err := tx.uncounted(v.id)
+		if err != nil {
+			return 0, err
+		}
+		tx.tally().merge(gone)
 		if err := tx.forgetMatchKeys(v.id, v.company, v.email); err != nil {
 			return 0, err
 		}

@@ -184,6 +184,11 @@ func prepareWrites(ctx context.Context, db *sql.DB, b queryBook) (statements, er
 			return nil, err
 		}
 	}
+	for n := 1; n <= rollupChunk; n++ {
+		if err := add(rollupsKey(n), b.sql("add-rollups", "{rows}", valuesRows(n, rollupWidth))); err != nil {
+			return nil, err
+		}
+	}
 	return st, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -52,6 +53,9 @@ type Lane struct {
 	N                   int64
 }
 
+// topLanes is how many origin → destination lanes the report lists.
+const topLanes = 15
+
 // Conversion is won ÷ (won + lost), or -1 when nothing is decided yet.
 func (r *Report) Conversion() float64 {
 	if r.Won+r.Lost == 0 {
@@ -85,19 +89,18 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 	var statuses []Count
 	var seconds []float64
 	steps := []func() error{
-		func() (err error) {
-			r.CountryLines, err = s.countryLines(ctx, "report-country-lines", from, to)
-			return err
-		},
+		func() (err error) { r.CountryLines, err = s.rolledLines(ctx, from, to); return err },
 		func() error {
-			return s.scanRows(ctx, "report-quoted-fees", []any{from, to}, func(scan func(...any) error) error {
-				var q QuotedFee
-				if err := scan(&q.Country, &q.Currency, &q.Lines, &q.Cents); err != nil {
-					return err
-				}
-				r.QuotedFees = append(r.QuotedFees, q)
-				return nil
+			sums, err := s.rollupSums(ctx, rollFee, from, to)
+			for key, f := range sums {
+				country, currency, _ := strings.Cut(key, " ")
+				r.QuotedFees = append(r.QuotedFees, QuotedFee{Country: country, Currency: currency, Lines: f.N, Cents: f.Amount})
+			}
+			sort.Slice(r.QuotedFees, func(i, j int) bool {
+				a, b := r.QuotedFees[i], r.QuotedFees[j]
+				return a.Country < b.Country || a.Country == b.Country && a.Currency < b.Currency
 			})
+			return err
 		},
 		func() error {
 			return s.scanRows(ctx, "report-promises", []any{from, to}, func(scan func(...any) error) error {
@@ -117,20 +120,27 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 				return nil
 			})
 		},
-		func() (err error) { r.ByMonth, err = s.counts(ctx, "report-by-month", from, to); return err },
-		func() (err error) { r.ByService, err = s.counts(ctx, "report-by-service", from, to); return err },
-		func() (err error) { r.ByCategory, err = s.counts(ctx, "report-by-category", from, to); return err },
 		func() error {
-			return s.scanRows(ctx, "report-lanes", []any{from, to}, func(scan func(...any) error) error {
-				var l Lane
-				if err := scan(&l.Origin, &l.Destination, &l.N); err != nil {
-					return err
+			months, err := s.monthly(ctx, rollStatus, StatusSpam, from, to)
+			for month, n := range months {
+				if n != 0 {
+					r.ByMonth = append(r.ByMonth, Count{Key: month, N: n})
 				}
-				r.Lanes = append(r.Lanes, l)
-				return nil
-			})
+			}
+			sort.Slice(r.ByMonth, func(i, j int) bool { return r.ByMonth[i].Key < r.ByMonth[j].Key })
+			return err
 		},
-		func() (err error) { statuses, err = s.counts(ctx, "report-by-status", from, to); return err },
+		func() (err error) { r.ByService, err = s.rolledCounts(ctx, rollService, from, to); return err },
+		func() (err error) { r.ByCategory, err = s.rolledCounts(ctx, rollCategory, from, to); return err },
+		func() error {
+			lanes, err := s.rolledCounts(ctx, rollLane, from, to)
+			for _, l := range lanes[:min(len(lanes), topLanes)] {
+				origin, destination, _ := strings.Cut(l.Key, " ")
+				r.Lanes = append(r.Lanes, Lane{Origin: origin, Destination: destination, N: l.N})
+			}
+			return err
+		},
+		func() (err error) { statuses, err = s.rolledCounts(ctx, rollStatus, from, to); return err },
 		func() error {
 			return s.scanRows(ctx, "report-first-responses", []any{from, to}, func(scan func(...any) error) error {
 				var sec float64

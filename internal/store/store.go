@@ -243,8 +243,10 @@ func (s *Store) WriteRelaxed(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) queue(ctx context.Context, relaxed bool, fn func(tx *Tx) error) error {
-	return s.writer.do(ctx, relaxed, func(db *gorm.DB) error {
-		return fn(&Tx{db: db, now: s.now, prepared: s.writes.Load(), dialect: s.dialect, queries: s.queries})
+	return s.writer.do(ctx, relaxed, func(db *gorm.DB) (tallies, error) {
+		tx := &Tx{db: db, now: s.now, prepared: s.writes.Load(), dialect: s.dialect, queries: s.queries}
+		err := fn(tx)
+		return tx.counted, err
 	})
 }
 
@@ -255,6 +257,9 @@ type Tx struct {
 	prepared *statements
 	dialect  dialect
 	queries  queryBook
+	// counted is how the write moves the rollups, written with its batch
+	// (see writer.commit).
+	counted tallies
 }
 
 func closeDB(db *gorm.DB) error {

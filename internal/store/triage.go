@@ -273,6 +273,12 @@ func (tx *Tx) apply(id, version int64, by Actor, c change) (bool, error) {
 	if version != 0 && e.Version != version {
 		return false, fmt.Errorf("enquiry %s changed since you opened it: %w", e.Reference, ErrConflict)
 	}
+	// What the rollups count of it now, to move them by the difference
+	// the change makes (status, lines, duplicate).
+	counted, err := tx.uncounted(id)
+	if err != nil {
+		return false, err
+	}
 	updates, events, err := c(&e)
 	if err != nil || updates == nil {
 		return false, err
@@ -292,6 +298,9 @@ func (tx *Tx) apply(id, version int64, by Actor, c change) (bool, error) {
 	}
 	if res.RowsAffected != 1 {
 		return false, fmt.Errorf("enquiry %s changed meanwhile: %w", e.Reference, ErrConflict)
+	}
+	if err := tx.recounted(id, counted); err != nil {
+		return false, err
 	}
 	for _, ev := range events {
 		ev.EnquiryID, ev.Actor, ev.ActorID = id, by.Name, &by.ID

@@ -30,7 +30,9 @@ type writer struct {
 }
 
 type writeOp struct {
-	fn      func(*gorm.DB) error
+	// fn is the write; it returns how it moves the rollups, which the
+	// batch adds up and writes once before it commits.
+	fn      func(*gorm.DB) (tallies, error)
 	result  chan error // buffered: the writer never waits for a caller
 	relaxed bool       // may be lost with the machine (see Store.WriteRelaxed)
 }
@@ -50,7 +52,7 @@ func newWriter(db *gorm.DB, d dialect, queries queryBook, queueSize, maxBatch in
 // do queues fn and waits for its batch. A full queue answers ErrBusy at
 // once: back-pressure is cheaper than a growing backlog. Once queued, fn
 // runs even if ctx ends, so an answer never races a half-known outcome.
-func (w *writer) do(ctx context.Context, relaxed bool, fn func(*gorm.DB) error) error {
+func (w *writer) do(ctx context.Context, relaxed bool, fn func(*gorm.DB) (tallies, error)) error {
 	op := &writeOp{fn: fn, result: make(chan error, 1), relaxed: relaxed}
 	w.mu.RLock()
 	if w.closed {
@@ -106,7 +108,10 @@ func (w *writer) run() {
 
 // commit runs the batch in one transaction, each operation inside its own
 // savepoint so one failing operation does not undo its neighbours. A batch
-// of one needs no savepoint: its failure rolls back the transaction.
+// of one needs no savepoint: its failure rolls back the transaction. The
+// rollups the successful operations move are added up and written last,
+// once per counter: the enquiries of one day share their counters, so a
+// batch of intakes writes a dozen rows rather than a dozen each.
 func (w *writer) commit(batch []*writeOp) {
 	results := make([]error, len(batch))
 	d := w.dialect
@@ -130,24 +135,36 @@ func (w *writer) commit(batch []*writeOp) {
 				return err
 			}
 		}
+		counted := tallies{}
+		flush := func() error {
+			return (&Tx{db: tx, prepared: w.prepared(), queries: w.queries, dialect: w.dialect}).addRollups(counted)
+		}
 		if len(batch) == 1 {
-			results[0] = runOp(batch[0].fn, tx)
+			var moved tallies
+			if moved, results[0] = runOp(batch[0].fn, tx); results[0] != nil {
+				return results[0]
+			}
+			counted.merge(moved)
+			results[0] = flush()
 			return results[0]
 		}
 		for i, op := range batch {
 			if err := exec(tx, "savepoint"); err != nil {
 				return err
 			}
-			if results[i] = runOp(op.fn, tx); results[i] != nil {
+			moved, err := runOp(op.fn, tx)
+			if results[i] = err; err != nil {
 				if err := exec(tx, "rollback-to-savepoint"); err != nil {
 					return err
 				}
+			} else {
+				counted.merge(moved)
 			}
 			if err := exec(tx, "release-savepoint"); err != nil {
 				return err
 			}
 		}
-		return nil
+		return flush()
 	})
 	if len(batch) == 1 && results[0] != nil {
 		batch[0].result <- results[0]
@@ -164,13 +181,14 @@ func (w *writer) commit(batch []*writeOp) {
 
 // runOp turns a panic in one operation into its error, so the writer
 // goroutine, which every request depends on, survives it.
-func runOp(fn func(*gorm.DB) error, tx *gorm.DB) (err error) {
+func runOp(fn func(*gorm.DB) (tallies, error), tx *gorm.DB) (moved tallies, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("write operation panicked: %v", r)
+			moved, err = nil, fmt.Errorf("write operation panicked: %v", r)
 		}
 	}()
-	return classify(fn(tx))
+	moved, err = fn(tx)
+	return moved, classify(err)
 }
 
 // setRelaxed switches SQLite's commit between waiting for the disk (FULL)

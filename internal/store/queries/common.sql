@@ -80,70 +80,17 @@ SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {where} LIMIT ?) AS capped;
 
 -- ---------------------------------------------------------------- the overview
 
--- name: overview-by-country
--- Destination lines by state, of enquiries that are not spam.
-SELECT d.country, d.state, count(*) AS n
-FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL
-GROUP BY d.country, d.state;
-
--- name: overview-by-status
-SELECT status, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND duplicate_of IS NULL
-GROUP BY status ORDER BY n DESC, status;
-
--- name: count-open-unassigned
--- The parameters are the open statuses (OpenStatuses).
-SELECT count(*) FROM enquiries WHERE assignee_id IS NULL AND status IN (?, ?, ?, ?);
-
--- name: count-new
-SELECT count(*) FROM enquiries WHERE status = 'new';
-
 -- name: count-open-on-hold
 -- The parameters are the open statuses, then hold and block.
 SELECT count(*) FROM enquiries WHERE status IN (?, ?, ?, ?) AND compliance_state IN (?, ?);
 
 -- ---------------------------------------------------------------- reports
 
--- name: report-country-lines
--- Destination lines by state, of enquiries that are not spam.
-SELECT d.country, d.state, count(*) AS n
-FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL
-GROUP BY d.country, d.state ORDER BY d.country, d.state;
-
--- name: report-quoted-fees
-SELECT d.country, d.fee_currency, count(*), sum(d.fee_cents)
-FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL AND d.fee_cents IS NOT NULL
-GROUP BY d.country, d.fee_currency ORDER BY d.country, d.fee_currency;
-
 -- name: report-promises
 -- Enquiries received under a first-response promise, and their first
 -- response.
 SELECT desk, created_at, respond_by, first_response_at, first_response_by FROM enquiries
 WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL AND respond_by IS NOT NULL;
-
--- name: report-by-service
-SELECT service, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
-GROUP BY service ORDER BY n DESC, service;
-
--- name: report-by-category
-SELECT product_category, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
-GROUP BY product_category ORDER BY n DESC, product_category;
-
--- name: report-lanes
-SELECT e.origin_country, d.country, count(*) AS n
-FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-WHERE d.created_at >= ? AND d.created_at < ? AND e.status <> 'spam' AND e.duplicate_of IS NULL
-GROUP BY e.origin_country, d.country ORDER BY n DESC, e.origin_country, d.country LIMIT 15;
-
--- name: report-by-status
-SELECT status, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
-GROUP BY status;
 
 -- ---------------------------------------------------------------- mail
 
@@ -429,3 +376,41 @@ UPDATE enquiry_events SET actor = ?, detail = ? WHERE enquiry_id = ? AND kind = 
 -- name: acknowledgement-of
 -- The acknowledgement the prospect got, which a reply continues.
 SELECT id FROM outbox WHERE enquiry_id = ? AND kind = 'acknowledgement' ORDER BY id LIMIT 1;
+
+-- ---------------------------------------------------------------- rollups
+
+-- name: add-rollups
+-- {rows} is "(?, ?, ?, ?, ?, ?)" once per counter (dim, grain, period, key,
+-- n, amount), in key order.
+INSERT INTO rollups (dim, grain, period, key, n, amount) VALUES {rows}
+ON CONFLICT (dim, grain, period, key) DO UPDATE SET n = rollups.n + excluded.n, amount = rollups.amount + excluded.amount;
+
+-- name: rollup-sums
+-- One grouping over a period: the whole months, then the days before and
+-- after them (each a range of the primary key). Parameters: dim, first
+-- month, end month; dim, first day, end of the first days; dim, first of
+-- the last days, end day.
+SELECT key, CAST(sum(n) AS BIGINT), CAST(sum(amount) AS BIGINT) FROM (
+    SELECT key, n, amount FROM rollups WHERE dim = ? AND grain = 'm' AND period >= ? AND period < ?
+    UNION ALL
+    SELECT key, n, amount FROM rollups WHERE dim = ? AND grain = 'd' AND period >= ? AND period < ?
+    UNION ALL
+    SELECT key, n, amount FROM rollups WHERE dim = ? AND grain = 'd' AND period >= ? AND period < ?
+) AS parts GROUP BY key;
+
+-- name: rollup-periods
+-- One grouping by period of one grain, one key left out. Parameters: dim,
+-- grain, the key left out, first period, end period.
+SELECT period, CAST(sum(n) AS BIGINT) FROM rollups WHERE dim = ? AND grain = ? AND key <> ? AND period >= ? AND period < ?
+GROUP BY period;
+
+-- name: all-rollups
+SELECT dim, grain, period, key, n, amount FROM rollups;
+
+-- name: delete-rollups
+DELETE FROM rollups;
+
+-- name: rebuild-rollups
+-- {recount} is the dialect's recount fragment.
+INSERT INTO rollups (dim, grain, period, key, n, amount)
+SELECT dim, grain, period, key, n, amount FROM ({recount}) AS counted;

@@ -46,20 +46,7 @@ FROM {from} WHERE {where} ORDER BY {order};
  || chr(31) || d.country || chr(31) || d.state || chr(31) || coalesce(d.fee_cents::text, '') || chr(31) ||
     d.fee_currency || chr(31) || coalesce(d.assignee_id::text, '')
 
--- ---------------------------------------------------------------- the overview
-
--- name: overview-by-week
--- The Monday starting each week, as YYYY-MM-DD.
-SELECT to_char(date_trunc('week', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
-GROUP BY week ORDER BY week;
-
 -- ---------------------------------------------------------------- reports
-
--- name: report-by-month
-SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
-GROUP BY month ORDER BY month;
 
 -- name: report-first-responses
 -- Seconds from each enquiry's arrival to its first staff action.
@@ -96,3 +83,34 @@ SELECT id, full_name, company, email, phone FROM enquiries WHERE lower(email) = 
 -- name: audit-details-mentioning
 -- The parameter is a LIKE pattern in lower case.
 SELECT id, detail FROM audit_log WHERE lower(detail) LIKE ? ESCAPE '\';
+
+-- fragment: recount
+-- As SQLite's, with PostgreSQL's dates.
+WITH days AS (
+    SELECT 'status' AS dim, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS period, status AS key, count(*) AS n, 0 AS amount
+    FROM enquiries WHERE duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'service', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), service, count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'category', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), product_category, count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'unassigned', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), status, count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL AND assignee_id IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'line', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), d.country || ' ' || d.state, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'lane', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.origin_country || ' ' || d.country, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'fee', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), d.country || ' ' || d.fee_currency, count(*), CAST(sum(d.fee_cents) AS BIGINT)
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL AND d.fee_cents IS NOT NULL GROUP BY 2, 3
+)
+SELECT dim, 'd' AS grain, period, key, n, amount FROM days
+UNION ALL
+SELECT dim, 'm', substr(period, 1, 7), key, CAST(sum(n) AS BIGINT), CAST(sum(amount) AS BIGINT) FROM days GROUP BY dim, substr(period, 1, 7), key

@@ -54,20 +54,7 @@ FROM {from} WHERE {where} ORDER BY {order};
  || char(31) || d.country || char(31) || d.state || char(31) || coalesce(d.fee_cents, '') || char(31) ||
     d.fee_currency || char(31) || coalesce(d.assignee_id, '')
 
--- ---------------------------------------------------------------- the overview
-
--- name: overview-by-week
--- The Monday starting each week, as YYYY-MM-DD.
-SELECT date(substr(created_at, 1, 10), '-6 days', 'weekday 1') AS week, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
-GROUP BY week ORDER BY week;
-
 -- ---------------------------------------------------------------- reports
-
--- name: report-by-month
-SELECT substr(created_at, 1, 7) AS month, count(*) AS n FROM enquiries
-WHERE created_at >= ? AND created_at < ? AND status <> 'spam' AND duplicate_of IS NULL
-GROUP BY month ORDER BY month;
 
 -- name: report-first-responses
 -- Seconds from each enquiry's arrival to its first staff action.
@@ -109,3 +96,35 @@ SELECT id, detail FROM audit_log WHERE iordesk_lower(detail) LIKE ? ESCAPE '\';
 -- name: backup-into
 -- SQLite only: a consistent copy of the live database.
 VACUUM INTO ?;
+
+-- fragment: recount
+-- Every counter of the rollups, counted from the base tables: the days,
+-- then the months summed from them (see tallies.add for what counts).
+WITH days AS (
+    SELECT 'status' AS dim, substr(created_at, 1, 10) AS period, status AS key, count(*) AS n, 0 AS amount
+    FROM enquiries WHERE duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'service', substr(created_at, 1, 10), service, count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'category', substr(created_at, 1, 10), product_category, count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'unassigned', substr(created_at, 1, 10), status, count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL AND assignee_id IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'line', substr(e.created_at, 1, 10), d.country || ' ' || d.state, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'lane', substr(e.created_at, 1, 10), e.origin_country || ' ' || d.country, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'fee', substr(e.created_at, 1, 10), d.country || ' ' || d.fee_currency, count(*), sum(d.fee_cents)
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL AND d.fee_cents IS NOT NULL GROUP BY 2, 3
+)
+SELECT dim, 'd' AS grain, period, key, n, amount FROM days
+UNION ALL
+SELECT dim, 'm', substr(period, 1, 7), key, sum(n), sum(amount) FROM days GROUP BY dim, substr(period, 1, 7), key
