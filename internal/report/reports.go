@@ -63,16 +63,48 @@ type reportView struct {
 	Query                string
 	Digest               bool // the viewer gets the weekly digest
 	Notice               string
+	// Presets are the one-click periods; Preset the one shown, if any.
+	Presets []catalog.Choice
+	Preset  string
 }
 
-// period reads from/to (YYYY-MM-DD, "to" inclusive); the default is the
-// last 12 months.
+// presets are the periods a manager picks with one click, by the UTC
+// calendar: each gives [from, to) of whole days from today's date.
+var presets = []struct {
+	code, label string
+	span        func(today time.Time) (from, to time.Time)
+}{
+	{"this-month", "This month", func(d time.Time) (time.Time, time.Time) { m := monthOf(d); return m, m.AddDate(0, 1, 0) }},
+	{"last-month", "Last month", func(d time.Time) (time.Time, time.Time) { m := monthOf(d); return m.AddDate(0, -1, 0), m }},
+	{"this-quarter", "This quarter", func(d time.Time) (time.Time, time.Time) { q := quarterOf(d); return q, q.AddDate(0, 3, 0) }},
+	{"last-quarter", "Last quarter", func(d time.Time) (time.Time, time.Time) { q := quarterOf(d); return q.AddDate(0, -3, 0), q }},
+	{"year-to-date", "Year to date", func(d time.Time) (time.Time, time.Time) {
+		return time.Date(d.Year(), 1, 1, 0, 0, 0, 0, time.UTC), d.AddDate(0, 0, 1)
+	}},
+	{"last-12-months", "Last 12 months", func(d time.Time) (time.Time, time.Time) { return d.AddDate(-1, 0, 1), d.AddDate(0, 0, 1) }},
+}
+
+func monthOf(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC) }
+
+func quarterOf(d time.Time) time.Time {
+	return time.Date(d.Year(), d.Month()-(d.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// period reads the period: a preset (?period=last-quarter), else from/to
+// (YYYY-MM-DD, "to" inclusive); the default is the last 12 months.
 func (h *Handlers) period(c echo.Context) (from, to time.Time, fromS, toS string) {
+	now := h.now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	for _, p := range presets {
+		if p.code == c.QueryParam("period") {
+			from, to = p.span(today)
+			return from, to, from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly)
+		}
+	}
 	fromS, toS = c.QueryParam("from"), c.QueryParam("to")
 	var err error
 	if from, err = time.Parse(time.DateOnly, fromS); err != nil {
-		now := h.now().UTC()
-		from = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(-1, 0, 1)
+		from = today.AddDate(-1, 0, 1)
 		fromS = from.Format(time.DateOnly)
 	}
 	if t, err := time.Parse(time.DateOnly, toS); err == nil {
@@ -83,8 +115,9 @@ func (h *Handlers) period(c echo.Context) (from, to time.Time, fromS, toS string
 	return from, to, fromS, toS
 }
 
-// build turns the store's figures into the report's tables.
-func (h *Handlers) build(r *store.Report, fromS, toS string) reportView {
+// build turns the store's figures into the report's tables; names are the
+// staff accounts' names by id.
+func (h *Handlers) build(r *store.Report, fromS, toS string, names map[int64]string) reportView {
 	v := reportView{From: fromS, To: toS, Won: r.Won, Lost: r.Lost, Responded: r.Responded,
 		Median: duration(r.ResponseQuantile(0.5), r.Responded), P90: duration(r.ResponseQuantile(0.9), r.Responded)}
 	v.Conversion = "—"
@@ -115,8 +148,56 @@ func (h *Handlers) build(r *store.Report, fromS, toS string) reportView {
 		bars = append(bars, web.Bar{Label: l.Origin + " → " + l.Destination, N: l.N, Link: list(url.Values{"country": {l.Destination}})})
 	}
 	lanes.Chart = web.HBarChart("Top lanes", bars)
-	v.Tables = append(v.Tables, lanes)
+	v.Tables = append(v.Tables, lanes, agentTable(r, names, list), sourceTable(r))
 	return v
+}
+
+// agentTable is each assignee's enquiries and the lines they own, decided
+// and won.
+func agentTable(r *store.Report, names map[int64]string, list func(url.Values) string) Table {
+	t := Table{Title: "By agent", Header: []string{"Agent", "Enquiries assigned", "Lines", "Lines won", "Lines lost", "Line conversion"}}
+	var bars []web.Bar
+	for _, a := range r.ByAgent {
+		name, link := "Nobody", list(url.Values{"assignee": {"none"}})
+		if a.AssigneeID != nil {
+			name = names[*a.AssigneeID]
+			if name == "" {
+				name = fmt.Sprintf("Account %d (deleted)", *a.AssigneeID)
+			}
+			link = list(url.Values{"assignee": {fmt.Sprint(*a.AssigneeID)}})
+		}
+		var lines int64
+		for _, n := range a.Lines {
+			lines += n
+		}
+		won, lost := a.Lines[store.LineWon], a.Lines[store.LineLost]
+		t.Rows = append(t.Rows, []Cell{text(name), count(a.Enquiries), count(lines), count(won), count(lost), percent(won, won+lost)})
+		t.Links = append(t.Links, link)
+		bars = append(bars, web.Bar{Label: name, N: a.Enquiries, Link: link})
+	}
+	t.Chart = web.HBarChart("Enquiries by agent", bars)
+	return t
+}
+
+// sourceTable is the enquiries of each UTM source and campaign and how
+// many were won.
+func sourceTable(r *store.Report) Table {
+	t := Table{Title: "By source", Header: []string{"Source", "Campaign", "Enquiries", "Won", "Lost", "Conversion"}}
+	var bars []web.Bar
+	for _, s := range r.BySource {
+		source, campaign := s.Source, s.Campaign
+		if source == "" {
+			source = "(none: direct or untagged)"
+		}
+		if campaign == "" {
+			campaign = "—"
+		}
+		t.Rows = append(t.Rows, []Cell{text(source), text(campaign), count(s.Enquiries), count(s.Won), count(s.Lost), percent(s.Won, s.Won+s.Lost)})
+		t.Links = append(t.Links, "")
+		bars = append(bars, web.Bar{Label: source + " · " + campaign, N: s.Enquiries})
+	}
+	t.Chart = web.HBarChart("Enquiries by source", bars)
+	return t
 }
 
 // linesTable is the destinations' lines by state, busiest destinations
@@ -204,19 +285,39 @@ func duration(d time.Duration, n int64) string {
 	return fmt.Sprintf("%.1f days", d.Hours()/24)
 }
 
-// Reports serves GET /staff/reports.
-func (h *Handlers) Reports(c echo.Context) error {
+// report reads the figures of the period the request asks for and lays
+// out every table, for the page and the workbook alike.
+func (h *Handlers) report(c echo.Context) (reportView, error) {
 	from, to, fromS, toS := h.period(c)
-	r, err := h.store.Report(c.Request().Context(), from, to)
+	ctx := c.Request().Context()
+	r, err := h.store.Report(ctx, from, to)
 	if err != nil {
-		return err
+		return reportView{}, err
 	}
-	v := h.build(r, fromS, toS)
-	promises, err := h.promiseTables(c.Request().Context(), r)
+	users, err := h.store.Users(ctx)
 	if err != nil {
-		return err
+		return reportView{}, err
+	}
+	v := h.build(r, fromS, toS, store.NamesByID(users))
+	promises, err := h.promiseTables(ctx, r)
+	if err != nil {
+		return reportView{}, err
 	}
 	v.Tables = append(v.Tables, promises...)
+	v.Preset = c.QueryParam("period")
+	for _, p := range presets {
+		v.Presets = append(v.Presets, catalog.Choice{Code: p.code, Label: p.label})
+	}
+	return v, nil
+}
+
+// Reports serves GET /staff/reports.
+func (h *Handlers) Reports(c echo.Context) error {
+	v, err := h.report(c)
+	if err != nil {
+		return err
+	}
+	fromS, toS := v.From, v.To
 	v.Page = web.PageFor(c, "Reports")
 	v.Staff.Section = "reports"
 	v.Digest = web.CurrentUser(c).WeeklyDigest
@@ -233,17 +334,11 @@ func (h *Handlers) Reports(c echo.Context) error {
 
 // ReportsXLSX serves GET /staff/reports.xlsx: the same tables, a sheet each.
 func (h *Handlers) ReportsXLSX(c echo.Context) error {
-	from, to, fromS, toS := h.period(c)
-	r, err := h.store.Report(c.Request().Context(), from, to)
+	v, err := h.report(c)
 	if err != nil {
 		return err
 	}
-	v := h.build(r, fromS, toS)
-	promises, err := h.promiseTables(c.Request().Context(), r)
-	if err != nil {
-		return err
-	}
-	v.Tables = append(v.Tables, promises...)
+	fromS, toS := v.From, v.To
 	book := excelize.NewFile()
 	defer book.Close()
 	bold, _ := book.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -81,11 +82,23 @@ func testReportFigures(t *testing.T, a *app) {
 		{[]string{"JP"}, 2 * time.Hour, store.StatusWon},
 		{[]string{"DE"}, 0, ""},
 	}
+	agent := a.users[store.RoleAgent]
 	for i, p := range plan {
-		e := a.enquiry("Report", p.countries...)
+		e := a.enquiryWith(func(e *store.Enquiry) {
+			// The first two came from a campaign.
+			if i < 2 {
+				e.UTMSource, e.UTMCampaign = "google", "spring"
+			}
+		}, p.countries...)
 		if p.after > 0 {
 			a.advance(p.after)
 			a.st.ChangeStatus(ctx, e.ID, 0, p.status, by, "")
+			// The won ones were the agent's, taken when acted on.
+			if p.status == store.StatusWon {
+				if err := a.st.Assign(ctx, e.ID, 0, agent, by); err != nil {
+					t.Fatal(err)
+				}
+			}
 			// The lines take the enquiry's outcome, but for the first
 			// enquiry's France: lost, after a quote of 1,000 EUR.
 			var edits []store.LineEdit
@@ -136,10 +149,45 @@ func testReportFigures(t *testing.T, a *app) {
 	if len(r.Lanes) == 0 || r.Lanes[0].Origin != "US" || r.Lanes[0].Destination != "DE" || r.Lanes[0].N != 3 {
 		t.Errorf("top lane %+v, want US → DE ×3", r.Lanes)
 	}
-	page := a.request("GET", "/staff/reports?from=2026-01-01", nil, a.session(store.RoleManager)).Body.String()
-	for _, s := range []string{"66.7%", "30 min", "2.0 h", "Germany (DE)"} {
+	// By agent: the agent has the two won enquiries (lines DE won, FR
+	// lost after a quote, JP won); nobody has the others (DE lost, DE
+	// open).
+	agents := map[string]store.AgentFigures{}
+	for _, f := range r.ByAgent {
+		key := "nobody"
+		if f.AssigneeID != nil {
+			key = fmt.Sprint(*f.AssigneeID)
+		}
+		agents[key] = f
+	}
+	if f := agents[fmt.Sprint(agent.ID)]; f.Enquiries != 2 || f.Lines[store.LineWon] != 2 || f.Lines[store.LineLost] != 1 || len(f.Lines) != 2 {
+		t.Errorf("the agent's figures %+v", f)
+	}
+	if f := agents["nobody"]; f.Enquiries != 2 || f.Lines[store.LineLost] != 1 || f.Lines[store.LineOpen] != 1 || len(agents) != 2 {
+		t.Errorf("nobody's figures %+v (of %d)", f, len(agents))
+	}
+	// By source: the campaign brought one won and one lost (the untagged
+	// come first of the two with as many enquiries).
+	if len(r.BySource) != 2 || r.BySource[1] != (store.SourceFigures{Source: "google", Campaign: "spring", Enquiries: 2, Won: 1, Lost: 1}) ||
+		r.BySource[0] != (store.SourceFigures{Enquiries: 2, Won: 1}) {
+		t.Errorf("by source %+v", r.BySource)
+	}
+	manager := a.session(store.RoleManager)
+	d := doc(t, a.request("GET", "/staff/reports?from=2026-01-01", nil, manager))
+	page := d.Text()
+	for _, s := range []string{"66.7%", "30 min", "2.0 h", "Germany (DE)", "Agent Person", "Nobody", "spring", "(none: direct or untagged)"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("reports page lacks %q", s)
 		}
+	}
+	// Presets, by the test clock (30 November 2026).
+	d = doc(t, a.request("GET", "/staff/reports?period=last-month", nil, manager))
+	if from, _ := d.Find("#r-from").Attr("value"); from != "2026-10-01" || d.Find("#r-to").AttrOr("value", "") != "2026-10-31" ||
+		d.Find(`.presets a[aria-current="page"]`).Text() != "Last month" {
+		t.Errorf("last month: from %q to %q", from, d.Find("#r-to").AttrOr("value", ""))
+	}
+	d = doc(t, a.request("GET", "/staff/reports?period=this-quarter", nil, manager))
+	if from, _ := d.Find("#r-from").Attr("value"); from != "2026-10-01" || d.Find("#r-to").AttrOr("value", "") != "2026-12-31" {
+		t.Errorf("this quarter: from %q to %q", from, d.Find("#r-to").AttrOr("value", ""))
 	}
 }

@@ -123,8 +123,8 @@ func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
 }
 
 // afterMigration are the steps written in Go that complete a migration, in
-// its transaction: 0021 builds the rollups of an existing book.
-var afterMigration = map[int]func(db *gorm.DB, q queryBook) error{21: rebuildRollups}
+// its transaction: 0021 and 0022 build the rollups of an existing book.
+var afterMigration = map[int]func(db *gorm.DB, q queryBook) error{21: rebuildRollups, 22: rebuildRollups}
 
 // PendingMigrations counts the migrations not yet applied (readiness).
 func (s *Store) PendingMigrations(ctx context.Context) (int, error) {

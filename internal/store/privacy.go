@@ -51,8 +51,16 @@ func (tx *Tx) anonymise(people string, args []any, detail string, by Actor) (int
 		steps := []func() error{
 			func() error { return tx.forgetMatchKeys(p.id, p.company, p.email) },
 			func() error {
-				_, err := tx.exec("anonymise-enquiry", Erased, Erased, fmt.Sprintf("erased-%d@invalid", p.id), Erased, now, p.id)
-				return err
+				// The tracking values go too, and the rollups by source
+				// with them.
+				counted, err := tx.uncounted(p.id)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.exec("anonymise-enquiry", Erased, Erased, fmt.Sprintf("erased-%d@invalid", p.id), Erased, now, p.id); err != nil {
+					return err
+				}
+				return tx.recounted(p.id, counted)
 			},
 			func() error { _, err := tx.exec("erase-notes", "(note erased)", p.id); return err },
 			func() error {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,6 +23,26 @@ type Report struct {
 	FirstResponse []int64 // seconds to the first staff action, sorted
 	// Promises are the enquiries received under a first-response promise.
 	Promises []Promise
+	// ByAgent are the figures of each assignee (nobody's included), most
+	// enquiries first; BySource those of each UTM source and campaign.
+	ByAgent  []AgentFigures
+	BySource []SourceFigures
+}
+
+// AgentFigures are one assignee's enquiries of the period and the lines
+// they own by state (a line is its enquiry's assignee's unless it has its
+// own). AssigneeID nil: nobody's.
+type AgentFigures struct {
+	AssigneeID *int64
+	Enquiries  int64
+	Lines      map[string]int64
+}
+
+// SourceFigures are the enquiries of one UTM source and campaign ("" for
+// none) and how many were won and lost.
+type SourceFigures struct {
+	Source, Campaign     string
+	Enquiries, Won, Lost int64
 }
 
 // Promise is one enquiry's first-response promise and how it was kept.
@@ -141,6 +162,8 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 			return err
 		},
 		func() (err error) { statuses, err = s.rolledCounts(ctx, rollStatus, from, to); return err },
+		func() (err error) { r.ByAgent, err = s.agentFigures(ctx, from, to); return err },
+		func() (err error) { r.BySource, err = s.sourceFigures(ctx, from, to); return err },
 		func() error {
 			return s.scanRows(ctx, "report-first-responses", []any{from, to}, func(scan func(...any) error) error {
 				var sec float64
@@ -171,4 +194,81 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 	sort.Slice(r.FirstResponse, func(i, j int) bool { return r.FirstResponse[i] < r.FirstResponse[j] })
 	r.Responded = int64(len(r.FirstResponse))
 	return r, nil
+}
+
+// agentFigures reads the rollups by agent over a period.
+func (s *Store) agentFigures(ctx context.Context, from, to time.Time) ([]AgentFigures, error) {
+	enquiries, err := s.rollupSums(ctx, rollAgent, from, to)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := s.rollupSums(ctx, rollAgentLine, from, to)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]*AgentFigures{}
+	figures := func(key string) *AgentFigures {
+		if f := byKey[key]; f != nil {
+			return f
+		}
+		f := &AgentFigures{Lines: map[string]int64{}}
+		if id, err := strconv.ParseInt(key, 10, 64); err == nil {
+			f.AssigneeID = &id
+		}
+		byKey[key] = f
+		return f
+	}
+	for key, r := range enquiries {
+		figures(key).Enquiries += r.N
+	}
+	for key, r := range lines {
+		agent, state, _ := strings.Cut(key, " ")
+		figures(agent).Lines[state] += r.N
+	}
+	out := make([]AgentFigures, 0, len(byKey))
+	for _, f := range byKey {
+		out = append(out, *f)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		return a.Enquiries > b.Enquiries || a.Enquiries == b.Enquiries && agentKey(a.AssigneeID) < agentKey(b.AssigneeID)
+	})
+	return out, nil
+}
+
+// sourceFigures reads the rollups by source over a period.
+func (s *Store) sourceFigures(ctx context.Context, from, to time.Time) ([]SourceFigures, error) {
+	sums, err := s.rollupSums(ctx, rollSource, from, to)
+	if err != nil {
+		return nil, err
+	}
+	bySource := map[[2]string]*SourceFigures{}
+	for key, r := range sums {
+		parts := strings.SplitN(key, "\t", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		k := [2]string{parts[0], parts[1]}
+		f := bySource[k]
+		if f == nil {
+			f = &SourceFigures{Source: parts[0], Campaign: parts[1]}
+			bySource[k] = f
+		}
+		f.Enquiries += r.N
+		switch parts[2] {
+		case StatusWon:
+			f.Won += r.N
+		case StatusLost:
+			f.Lost += r.N
+		}
+	}
+	out := make([]SourceFigures, 0, len(bySource))
+	for _, f := range bySource {
+		out = append(out, *f)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		return a.Enquiries > b.Enquiries || a.Enquiries == b.Enquiries && a.Source+"\t"+a.Campaign < b.Source+"\t"+b.Campaign
+	})
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,15 @@ const (
 	rollFee      = "fee"      // a quoted line: "country currency"; amount is the fee in cents
 	// rollUnassigned counts by status the enquiries nobody is assigned.
 	rollUnassigned = "unassigned"
+	// rollAgent counts the enquiries by assignee ("none": nobody's);
+	// rollAgentLine the lines by their assignee (the enquiry's unless the
+	// line has its own) and state: "assignee state".
+	rollAgent     = "agent"
+	rollAgentLine = "agent-line"
+	// rollSource counts the enquiries by where they came from and how they
+	// ended: "utm_source\tutm_campaign\tstatus" (tracking values hold no
+	// control characters).
+	rollSource = "source"
 )
 
 // The grains of a counter's period: a day (YYYY-MM-DD) or a month
@@ -49,6 +59,15 @@ type lineState struct {
 	Country, State string
 	FeeCents       *int64
 	FeeCurrency    string
+	AssigneeID     *int64 // nil: the enquiry's
+}
+
+// agentKey is an assignee as the rollups name it.
+func agentKey(id *int64) string {
+	if id == nil {
+		return "none"
+	}
+	return strconv.FormatInt(*id, 10)
 }
 
 // add counts one enquiry in its current state (sign +1), or takes it out
@@ -77,8 +96,15 @@ func (t tallies) add(e *Enquiry, lines []lineState, sign int64) {
 	if e.AssigneeID == nil {
 		count(rollUnassigned, e.Status, 0)
 	}
+	count(rollAgent, agentKey(e.AssigneeID), 0)
+	count(rollSource, e.UTMSource+"\t"+e.UTMCampaign+"\t"+e.Status, 0)
 	for _, l := range lines {
 		count(rollLine, l.Country+" "+l.State, 0)
+		owner := e.AssigneeID
+		if l.AssigneeID != nil {
+			owner = l.AssigneeID
+		}
+		count(rollAgentLine, agentKey(owner)+" "+l.State, 0)
 		count(rollLane, e.OriginCountry+" "+l.Country, 0)
 		if l.FeeCents != nil {
 			count(rollFee, l.Country+" "+l.FeeCurrency, *l.FeeCents)
@@ -149,7 +175,7 @@ func (tx *Tx) addRollups(t tallies) error {
 // write: the enquiry and its lines as they are now.
 func (tx *Tx) countedState(id int64) (*Enquiry, []lineState, error) {
 	var e Enquiry
-	err := tx.db.Select("id, status, service, product_category, origin_country, assignee_id, duplicate_of, created_at, destinations").
+	err := tx.db.Select("id, status, service, product_category, origin_country, assignee_id, utm_source, utm_campaign, duplicate_of, created_at, destinations").
 		Where("id = ?", id).Take(&e).Error
 	if err != nil {
 		return nil, nil, err
@@ -169,6 +195,9 @@ func (tx *Tx) countedState(id int64) (*Enquiry, []lineState, error) {
 		}
 		if fee.Valid {
 			l.FeeCents = &fee.Int64
+		}
+		if assignee.Valid {
+			l.AssigneeID = &assignee.Int64
 		}
 		l.FeeCurrency = currency.String
 		lines = append(lines, l)

@@ -57,6 +57,7 @@ func TestRollupsEqualARecount(t *testing.T) {
 			e.ProductCategory = []string{"servers_datacentre", "telecom", "medical"}[rng.IntN(3)]
 			e.OriginCountry = []string{"US", "CN", "GB"}[rng.IntN(3)]
 			e.Email = fmt.Sprintf("p%d@example.com", rng.IntN(20))
+			e.UTMSource, e.UTMCampaign = []string{"", "google", "linkedin"}[rng.IntN(3)], []string{"", "spring", "fair 2026"}[rng.IntN(3)]
 			return e
 		}
 		ops := []func() error{
@@ -83,6 +84,9 @@ func TestRollupsEqualARecount(t *testing.T) {
 				} else if rng.IntN(3) == 0 {
 					edit.SetFee = true
 				}
+				if rng.IntN(3) == 0 {
+					edit.SetAssignee, edit.Assignee = true, []*User{nil, manager}[rng.IntN(2)]
+				}
 				_, err = s.UpdateLines(ctx, id, e.Version, []LineEdit{edit}, by)
 				return err
 			},
@@ -101,7 +105,7 @@ func TestRollupsEqualARecount(t *testing.T) {
 			func() error { // a confirmed duplicate, where the pair was found
 				return s.DecideDuplicate(ctx, randomID(), randomID(), rng.IntN(2) == 0, by)
 			},
-			func() error { // erasure keeps every count
+			func() error { // erasure: the counts by source move
 				_, err := s.ErasePerson(ctx, fmt.Sprintf("p%d@example.com", rng.IntN(20)), by)
 				return err
 			},
@@ -177,7 +181,7 @@ func checkPeriods(t *testing.T, s *Store, rng *rand.Rand, now time.Time) {
 	for range 5 {
 		from := first.AddDate(0, 0, rng.IntN(days))
 		to := from.AddDate(0, 0, rng.IntN(days))
-		for _, dim := range []string{rollLine, rollStatus, rollFee, rollUnassigned} {
+		for _, dim := range []string{rollLine, rollStatus, rollFee, rollUnassigned, rollAgent, rollAgentLine, rollSource} {
 			got, err := s.rollupSums(ctx, dim, from, to)
 			if err != nil {
 				t.Fatal(err)

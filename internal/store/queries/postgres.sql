@@ -99,6 +99,16 @@ WITH days AS (
     SELECT 'unassigned', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), status, count(*), 0
     FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL AND assignee_id IS NULL GROUP BY 2, 3
     UNION ALL
+    SELECT 'agent', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), coalesce(CAST(assignee_id AS TEXT), 'none'), count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'source', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), utm_source || chr(9) || utm_campaign || chr(9) || status, count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'agent-line', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), coalesce(CAST(coalesce(d.assignee_id, e.assignee_id) AS TEXT), 'none') || ' ' || d.state, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
     SELECT 'line', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), d.country || ' ' || d.state, count(*), 0
     FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
     WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3

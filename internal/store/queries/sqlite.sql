@@ -113,6 +113,16 @@ WITH days AS (
     SELECT 'unassigned', substr(created_at, 1, 10), status, count(*), 0
     FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL AND assignee_id IS NULL GROUP BY 2, 3
     UNION ALL
+    SELECT 'agent', substr(created_at, 1, 10), coalesce(CAST(assignee_id AS TEXT), 'none'), count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'source', substr(created_at, 1, 10), utm_source || char(9) || utm_campaign || char(9) || status, count(*), 0
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'agent-line', substr(e.created_at, 1, 10), coalesce(CAST(coalesce(d.assignee_id, e.assignee_id) AS TEXT), 'none') || ' ' || d.state, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
+    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
     SELECT 'line', substr(e.created_at, 1, 10), d.country || ' ' || d.state, count(*), 0
     FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
     WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
