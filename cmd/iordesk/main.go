@@ -33,6 +33,7 @@ Commands:
   export     the dashboard's export: export --format csv|xlsx [--country XX] [--status S] [--from DATE] [--to DATE] [-o FILE]
   rules      the compliance rules in force as CSV: rules export [-o FILE], rules import --file FILE
   rollups    the dashboards' counters: rollups check (recount, exit 1 on a difference), rollups rebuild
+  rates      exchange rates for the reports: rates import FILE (the ECB's eurofxref-daily.xml), rates list
 
 Run "iordesk COMMAND --help" for the flags of a command;
 "iordesk serve --help" also lists the environment variables.
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return rulesCmd(ctx, args, getenv, stdout, stderr)
 	case "rollups":
 		return rollupsCmd(ctx, args, getenv, stdout, stderr)
+	case "rates":
+		return ratesCmd(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

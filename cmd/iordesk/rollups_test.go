@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,5 +47,35 @@ func TestRollupsCheckAndRebuild(t *testing.T) {
 	}
 	if out, err := call("rollups", "check"); err != nil {
 		t.Fatalf("check after rebuild: %q %v", out, err)
+	}
+}
+
+// `rates import` keeps the ECB's rates, all or nothing.
+func TestRatesImport(t *testing.T) {
+	dir := t.TempDir()
+	env := func(k string) string { return map[string]string{"IORDESK_DB": filepath.Join(dir, "rates.db")}[k] }
+	call := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), args, env, &out, io.Discard)
+		return out.String(), err
+	}
+	bad := filepath.Join(dir, "bad.xml")
+	if err := os.WriteFile(bad, []byte(`<Envelope><Cube><Cube time="2026-11-30"><Cube currency="USD" rate="1.05"/><Cube currency="JPY" rate="x"/></Cube></Cube></Envelope>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := call("rates", "import", bad); err == nil || !strings.Contains(err.Error(), "nothing imported") {
+		t.Fatalf("a bad file: %v", err)
+	}
+	if out, err := call("rates", "list"); err != nil || out != "" {
+		t.Fatalf("after a bad file: %q %v", out, err)
+	}
+	if out, err := call("rates", "import", "../../internal/money/testdata/eurofxref-daily.xml"); err != nil || !strings.Contains(out, "5 rates per euro for 2026-11-30") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	if out, err := call("rates", "list"); err != nil || !strings.Contains(out, "USD\t1.05\t2026-11-30\tecb\n") {
+		t.Fatalf("list: %q %v", out, err)
+	}
+	if _, err := call("rates", "import"); err == nil || exitCode(err) != 2 {
+		t.Fatalf("no file: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,6 +60,9 @@ type Config struct {
 	IMAPURL      string
 	IMAPPoll     time.Duration
 	IMAPMarkSeen bool
+	// ReportCurrency is the currency the reports convert money into, with
+	// the exchange rates kept.
+	ReportCurrency string
 }
 
 // setting is one flag and its environment variable.
@@ -91,6 +95,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		{"timezone", "IORDESK_TIMEZONE", "UTC", "the desk's time zone, an IANA name such as Europe/Berlin: times in mail are shown in it", &zone},
 		{"desk-hours", "IORDESK_DESK_HOURS", "", "the default desk's working days, hours and time zone, e.g. \"Mon-Fri 09:00-17:30 Europe/Berlin\" (empty: Mon-Fri 09:00-17:30 in IORDESK_TIMEZONE)", &hours},
 		{"first-response", "IORDESK_FIRST_RESPONSE", "4h", "the default desk's first-response promise in working time, e.g. 4h or 90m", &target},
+		{"report-currency", "IORDESK_REPORT_CURRENCY", "EUR", "the currency the reports convert quoted fees and shipment values into (ISO 4217), with the exchange rates kept", &c.ReportCurrency},
 		{"imap-url", "IORDESK_IMAP_URL", "", "desk mailbox whose mail is matched to enquiries: imaps://user:pass@host:993/INBOX, imap://… (STARTTLS) or imap+insecure://… (empty: none)", &c.IMAPURL},
 		{"imap-poll", "IORDESK_IMAP_POLL", "1m", "time between polls of the desk mailbox", &imapPoll},
 		{"imap-mark-seen", "IORDESK_IMAP_MARK_SEEN", "no", "yes: flag each message recorded from the desk mailbox as read (no: the mailbox is opened read-only)", &markSeen},
@@ -217,6 +222,9 @@ func (c *Config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("IORDESK_LOG_FORMAT %q: want text or json", c.LogFormat)
 	}
+	if !reportCurrency.MatchString(c.ReportCurrency) {
+		return fmt.Errorf("IORDESK_REPORT_CURRENCY %q: want an ISO 4217 code such as EUR or USD", c.ReportCurrency)
+	}
 	if c.AdminEmail != "" {
 		if a, err := mail.ParseAddress(c.AdminEmail); err != nil || a.Address != c.AdminEmail || a.Name != "" {
 			return fmt.Errorf("IORDESK_ADMIN_EMAIL %q: want a plain email address", c.AdminEmail)
@@ -229,6 +237,9 @@ func (c *Config) validate() error {
 	}
 	return nil
 }
+
+// reportCurrency is an ISO 4217 code.
+var reportCurrency = regexp.MustCompile(`^[A-Z]{3}$`)
 
 func parseCIDRs(s string) ([]*net.IPNet, error) {
 	var out []*net.IPNet

@@ -26,11 +26,13 @@ type Handlers struct {
 	loc    *time.Location // the desk's time zone, which decides "today"
 	desks  *desk.Registry
 	log    *slog.Logger
+	// currency is the one the reports convert money into.
+	currency string
 }
 
 // NewHandlers builds the report handlers.
-func NewHandlers(s *store.Store, render *web.Renderer, cat *catalog.Catalogue, now func() time.Time, loc *time.Location, desks *desk.Registry, log *slog.Logger) *Handlers {
-	return &Handlers{store: s, render: render, cat: cat, now: now, loc: loc, desks: desks, log: log}
+func NewHandlers(s *store.Store, render *web.Renderer, cat *catalog.Catalogue, now func() time.Time, loc *time.Location, desks *desk.Registry, log *slog.Logger, currency string) *Handlers {
+	return &Handlers{store: s, render: render, cat: cat, now: now, loc: loc, desks: desks, log: log, currency: currency}
 }
 
 // ExportCSV serves GET /staff/export.csv with the list's query string;

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,7 +20,9 @@ import (
 // Table is one table of the report: on the page (with a chart) and as a
 // sheet of the workbook.
 type Table struct {
-	Title  string
+	Title string
+	// Note says how to read the table (the page shows it under the title).
+	Note   string
 	Header []string
 	Rows   [][]Cell
 	Links  []string // per row, may be empty
@@ -304,6 +307,11 @@ func (h *Handlers) report(c echo.Context) (reportView, error) {
 		return reportView{}, err
 	}
 	v.Tables = append(v.Tables, promises...)
+	rates, err := h.store.ExchangeRates(ctx)
+	if err != nil {
+		return reportView{}, err
+	}
+	v.Tables = append(v.Tables, pipelineTable(r, rates, h.currency))
 	v.Preset = c.QueryParam("period")
 	for _, p := range presets {
 		v.Presets = append(v.Presets, catalog.Choice{Code: p.code, Label: p.label})
@@ -405,4 +413,67 @@ func (h *Handlers) SetDigest(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/reports?done=digest")
+}
+
+// pipelineTable is the money of the period by currency — fees quoted,
+// shipment values of the enquiries still open and of those won — and each
+// converted into the reporting currency with the rates kept, saying which
+// rates were used; a currency without a rate is left out of the totals.
+func pipelineTable(r *store.Report, kept []store.ExchangeRate, to string) Table {
+	t := Table{Title: "Pipeline value", Header: []string{"Currency", "Lines quoted", "Quoted fees", "Open enquiries", "Open shipment value",
+		"Won enquiries", "Won shipment value", "Quoted fees in " + to, "Open value in " + to, "Won value in " + to}}
+	rates := store.RatesOf(kept)
+	byCurrency := map[string]store.ExchangeRate{}
+	for _, x := range kept {
+		byCurrency[x.Currency] = x
+	}
+	var quoted, open, won int64
+	var used, missing []string
+	var bars []web.Bar
+	for _, p := range r.Pipeline {
+		row := []Cell{text(p.Currency), count(p.QuotedLines), amount(p.QuotedCents, p.Currency), count(p.Open), amount(p.OpenCents, p.Currency),
+			count(p.Won), amount(p.WonCents, p.Currency)}
+		q, okQ := rates.Convert(p.QuotedCents, p.Currency, to)
+		o, _ := rates.Convert(p.OpenCents, p.Currency, to)
+		w, _ := rates.Convert(p.WonCents, p.Currency, to)
+		if okQ {
+			row = append(row, amount(q, to), amount(o, to), amount(w, to))
+			quoted, open, won = quoted+q, open+o, won+w
+			if x, ok := byCurrency[p.Currency]; ok && p.Currency != to {
+				used = append(used, fmt.Sprintf("%s %g (%s, %s)", p.Currency, x.PerEUR, x.RateDate, sourceName(x.Source)))
+			}
+			bars = append(bars, web.Bar{Label: p.Currency, N: o / 100})
+		} else {
+			row = append(row, text("no rate"), text("no rate"), text("no rate"))
+			missing = append(missing, p.Currency)
+		}
+		t.Rows = append(t.Rows, row)
+		t.Links = append(t.Links, "")
+	}
+	if len(t.Rows) > 0 {
+		t.Rows = append(t.Rows, []Cell{text("All, in " + to), text(""), text(""), text(""), text(""), text(""), text(""),
+			amount(quoted, to), amount(open, to), amount(won, to)})
+		t.Links = append(t.Links, "")
+	}
+	if x, ok := byCurrency[to]; ok && to != "EUR" {
+		used = append(used, fmt.Sprintf("%s %g (%s, %s)", to, x.PerEUR, x.RateDate, sourceName(x.Source)))
+	}
+	switch {
+	case len(used) > 0:
+		t.Note = "Rates used, units per euro: " + strings.Join(used, "; ") + "."
+	case len(t.Rows) > 0:
+		t.Note = "No exchange rate was needed."
+	}
+	if len(missing) > 0 {
+		t.Note += " No rate for " + strings.Join(missing, ", ") + ": left out of the totals in " + to + " (a manager can enter one on the Rates page)."
+	}
+	t.Chart = web.HBarChart("Open shipment value in "+to, bars)
+	return t
+}
+
+func sourceName(source string) string {
+	if source == store.RatesFromECB {
+		return "ECB reference rate"
+	}
+	return "entered by hand"
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -172,7 +174,34 @@ func testReportFigures(t *testing.T, a *app) {
 		r.BySource[0] != (store.SourceFigures{Enquiries: 2, Won: 1}) {
 		t.Errorf("by source %+v", r.BySource)
 	}
+	// The money: 1,000 EUR quoted; 50,000 USD open (the untouched one),
+	// 100,000 USD won.
+	if len(r.Pipeline) != 2 || r.Pipeline[0] != (store.PipelineFigures{Currency: "EUR", QuotedLines: 1, QuotedCents: 100000}) ||
+		r.Pipeline[1] != (store.PipelineFigures{Currency: "USD", Open: 1, OpenCents: 5000000, Won: 2, WonCents: 10000000}) {
+		t.Errorf("pipeline %+v", r.Pipeline)
+	}
 	manager := a.session(store.RoleManager)
+	if rec := a.request("POST", "/staff/rates", url.Values{"currency": {"USD"}, "rate": {"1.25"}, "date": {"2026-11-30"}}, a.session(store.RoleAgent)); rec.Code != http.StatusForbidden {
+		t.Errorf("an agent set a rate: %d", rec.Code)
+	}
+	for _, bad := range []url.Values{
+		{"currency": {"EUR"}, "rate": {"2"}, "date": {"2026-11-30"}},
+		{"currency": {"USD"}, "rate": {"-1"}, "date": {"2026-11-30"}},
+		{"currency": {"USD"}, "rate": {"1.25"}, "date": {"2027-01-01"}},
+	} {
+		if rec := a.request("POST", "/staff/rates", bad, manager); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%v: %d", bad, rec.Code)
+		}
+	}
+	if rec := a.request("POST", "/staff/rates", url.Values{"currency": {"USD"}, "rate": {"1.25"}, "date": {"2026-11-30"}}, manager); rec.Code != http.StatusSeeOther {
+		t.Fatalf("set a rate: %d", rec.Code)
+	}
+	pipeline := doc(t, a.request("GET", "/staff/reports?from=2026-01-01", nil, manager)).Find("h2:contains('Pipeline value')").Parent().Text()
+	for _, s := range []string{"40,000.00 EUR", "80,000.00 EUR", "1,000.00 EUR", "Rates used, units per euro: USD 1.25 (2026-11-30, entered by hand)"} {
+		if !strings.Contains(pipeline, s) {
+			t.Errorf("the pipeline table lacks %q:\n%s", s, pipeline)
+		}
+	}
 	d := doc(t, a.request("GET", "/staff/reports?from=2026-01-01", nil, manager))
 	page := d.Text()
 	for _, s := range []string{"66.7%", "30 min", "2.0 h", "Germany (DE)", "Agent Person", "Nobody", "spring", "(none: direct or untagged)"} {

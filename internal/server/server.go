@@ -112,7 +112,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log, Metrics: metrics,
 		Sessions: sessions, Sleep: d.Sleep, Rules: rules, Location: cfg.Location, Desks: desks,
 		MailAddresses: []string{cfg.MailFrom, cfg.DeskEmail}, NotifyMail: outbox.Notify})
-	reports := report.NewHandlers(d.Store, render, cat, d.Now, cfg.Location, desks, d.Log)
+	reports := report.NewHandlers(d.Store, render, cat, d.Now, cfg.Location, desks, d.Log, cfg.ReportCurrency)
 	routes(e, cfg, public, desk, sessions, reports, &operations{store: d.Store, metrics: metrics})
 	return &Server{Echo: e, Captcha: captcha, Outbox: outbox, Inbox: poller, Metrics: metrics.Handler(false), Rules: rules}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +28,18 @@ type Report struct {
 	// enquiries first; BySource those of each UTM source and campaign.
 	ByAgent  []AgentFigures
 	BySource []SourceFigures
+	// Pipeline is the money of the period by currency.
+	Pipeline []PipelineFigures
+}
+
+// PipelineFigures are the money of a period in one currency: the fees
+// quoted on lines, and the shipment values of the enquiries still open and
+// of those won.
+type PipelineFigures struct {
+	Currency                 string
+	QuotedLines, QuotedCents int64
+	Open, OpenCents          int64
+	Won, WonCents            int64
 }
 
 // AgentFigures are one assignee's enquiries of the period and the lines
@@ -164,6 +177,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 		func() (err error) { statuses, err = s.rolledCounts(ctx, rollStatus, from, to); return err },
 		func() (err error) { r.ByAgent, err = s.agentFigures(ctx, from, to); return err },
 		func() (err error) { r.BySource, err = s.sourceFigures(ctx, from, to); return err },
+		func() (err error) { r.Pipeline, err = s.pipeline(ctx, from, to); return err },
 		func() error {
 			return s.scanRows(ctx, "report-first-responses", []any{from, to}, func(scan func(...any) error) error {
 				var sec float64
@@ -270,5 +284,49 @@ func (s *Store) sourceFigures(ctx context.Context, from, to time.Time) ([]Source
 		a, b := out[i], out[j]
 		return a.Enquiries > b.Enquiries || a.Enquiries == b.Enquiries && a.Source+"\t"+a.Campaign < b.Source+"\t"+b.Campaign
 	})
+	return out, nil
+}
+
+// pipeline reads the quoted fees and the shipment values by currency.
+func (s *Store) pipeline(ctx context.Context, from, to time.Time) ([]PipelineFigures, error) {
+	fees, err := s.rollupSums(ctx, rollFee, from, to)
+	if err != nil {
+		return nil, err
+	}
+	values, err := s.rollupSums(ctx, rollValue, from, to)
+	if err != nil {
+		return nil, err
+	}
+	byCurrency := map[string]*PipelineFigures{}
+	of := func(currency string) *PipelineFigures {
+		if byCurrency[currency] == nil {
+			byCurrency[currency] = &PipelineFigures{Currency: currency}
+		}
+		return byCurrency[currency]
+	}
+	for key, f := range fees {
+		_, currency, _ := strings.Cut(key, " ")
+		p := of(currency)
+		p.QuotedLines += f.N
+		p.QuotedCents += f.Amount
+	}
+	for key, v := range values {
+		status, currency, _ := strings.Cut(key, " ")
+		switch {
+		case status == StatusWon:
+			p := of(currency)
+			p.Won += v.N
+			p.WonCents += v.Amount
+		case slices.Contains(OpenStatuses, status):
+			p := of(currency)
+			p.Open += v.N
+			p.OpenCents += v.Amount
+		}
+	}
+	out := make([]PipelineFigures, 0, len(byCurrency))
+	for _, p := range byCurrency {
+		out = append(out, *p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
 	return out, nil
 }

@@ -36,6 +36,9 @@ const (
 	// ended: "utm_source\tutm_campaign\tstatus" (tracking values hold no
 	// control characters).
 	rollSource = "source"
+	// rollValue sums the shipment values by "status currency" (amount:
+	// cents).
+	rollValue = "value"
 )
 
 // The grains of a counter's period: a day (YYYY-MM-DD) or a month
@@ -97,6 +100,7 @@ func (t tallies) add(e *Enquiry, lines []lineState, sign int64) {
 		count(rollUnassigned, e.Status, 0)
 	}
 	count(rollAgent, agentKey(e.AssigneeID), 0)
+	count(rollValue, e.Status+" "+e.Currency, e.ShipmentValueCents)
 	count(rollSource, e.UTMSource+"\t"+e.UTMCampaign+"\t"+e.Status, 0)
 	for _, l := range lines {
 		count(rollLine, l.Country+" "+l.State, 0)
@@ -175,7 +179,8 @@ func (tx *Tx) addRollups(t tallies) error {
 // write: the enquiry and its lines as they are now.
 func (tx *Tx) countedState(id int64) (*Enquiry, []lineState, error) {
 	var e Enquiry
-	err := tx.db.Select("id, status, service, product_category, origin_country, assignee_id, utm_source, utm_campaign, duplicate_of, created_at, destinations").
+	err := tx.db.Select("id, status, service, product_category, origin_country, assignee_id, utm_source, utm_campaign, "+
+		"shipment_value_cents, currency, duplicate_of, created_at, destinations").
 		Where("id = ?", id).Take(&e).Error
 	if err != nil {
 		return nil, nil, err

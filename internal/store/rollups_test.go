@@ -181,7 +181,7 @@ func checkPeriods(t *testing.T, s *Store, rng *rand.Rand, now time.Time) {
 	for range 5 {
 		from := first.AddDate(0, 0, rng.IntN(days))
 		to := from.AddDate(0, 0, rng.IntN(days))
-		for _, dim := range []string{rollLine, rollStatus, rollFee, rollUnassigned, rollAgent, rollAgentLine, rollSource} {
+		for _, dim := range []string{rollLine, rollStatus, rollFee, rollUnassigned, rollAgent, rollAgentLine, rollSource, rollValue} {
 			got, err := s.rollupSums(ctx, dim, from, to)
 			if err != nil {
 				t.Fatal(err)

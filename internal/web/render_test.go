@@ -21,8 +21,8 @@ func TestEveryTemplateParses(t *testing.T) {
 			t.Errorf("page %s missing", page)
 		}
 	}
-	if len(r.pages) != 19 {
-		t.Errorf("%d pages parsed, want 19 (a new page needs a test that renders it)", len(r.pages))
+	if len(r.pages) != 20 {
+		t.Errorf("%d pages parsed, want 20 (a new page needs a test that renders it)", len(r.pages))
 	}
 	body, err := r.Execute("error", ErrorPage{Page: Page{Title: "Not Found"}, Status: 404, Message: "<b>gone</b>"})
 	if err != nil || !strings.Contains(string(body), "&lt;b&gt;gone&lt;/b&gt;") {

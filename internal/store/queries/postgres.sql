@@ -102,6 +102,9 @@ WITH days AS (
     SELECT 'agent', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), coalesce(CAST(assignee_id AS TEXT), 'none'), count(*), 0
     FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
     UNION ALL
+    SELECT 'value', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), status || ' ' || currency, count(*), CAST(sum(shipment_value_cents) AS BIGINT)
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
     SELECT 'source', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), utm_source || chr(9) || utm_campaign || chr(9) || status, count(*), 0
     FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
     UNION ALL

@@ -116,6 +116,9 @@ WITH days AS (
     SELECT 'agent', substr(created_at, 1, 10), coalesce(CAST(assignee_id AS TEXT), 'none'), count(*), 0
     FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
     UNION ALL
+    SELECT 'value', substr(created_at, 1, 10), status || ' ' || currency, count(*), sum(shipment_value_cents)
+    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    UNION ALL
     SELECT 'source', substr(created_at, 1, 10), utm_source || char(9) || utm_campaign || char(9) || status, count(*), 0
     FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
     UNION ALL
