@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"iordesk/internal/config"
 	"iordesk/internal/report"
 	"iordesk/internal/store"
 )
@@ -23,37 +24,30 @@ func ratesCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if action == "import" {
 		file, rest = args[1], args[2:]
 	}
-	cfg, err := loadConfig("rates "+action, rest, getenv, stderr)
-	if err != nil || cfg == nil {
-		return err
-	}
-	st, err := openStore(ctx, *cfg, newLogger(*cfg, stderr))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if action == "list" {
-		rates, err := st.ExchangeRates(ctx)
+	return withStore(ctx, "rates "+action, rest, getenv, stderr, nil, func(_ *config.Config, st *store.Store) error {
+		if action == "list" {
+			rates, err := st.ExchangeRates(ctx)
+			if err != nil {
+				return err
+			}
+			for _, r := range rates {
+				fmt.Fprintf(stdout, "%s\t%g\t%s\t%s\n", r.Currency, r.PerEUR, r.RateDate, r.Source)
+			}
+			return nil
+		}
+		f, err := os.Open(file)
 		if err != nil {
 			return err
 		}
-		for _, r := range rates {
-			fmt.Fprintf(stdout, "%s\t%g\t%s\t%s\n", r.Currency, r.PerEUR, r.RateDate, r.Source)
+		defer f.Close()
+		rates, err := report.ECBRates(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w; nothing imported", file, err)
 		}
+		if err := st.SetExchangeRates(ctx, rates, store.Actor{Name: "iordesk rates import"}, ""); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d rates per euro for %s imported from %s\n", len(rates), rates[0].RateDate, file)
 		return nil
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rates, err := report.ECBRates(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w; nothing imported", file, err)
-	}
-	if err := st.SetExchangeRates(ctx, rates, store.Actor{Name: "iordesk rates import"}, ""); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%d rates per euro for %s imported from %s\n", len(rates), rates[0].RateDate, file)
-	return nil
+	})
 }

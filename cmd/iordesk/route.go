@@ -9,7 +9,9 @@ import (
 	"text/tabwriter"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/config"
 	"iordesk/internal/staff"
+	"iordesk/internal/store"
 )
 
 const routeUsage = `Usage:
@@ -32,19 +34,17 @@ func route(ctx context.Context, args []string, getenv func(string) string, stdou
 	action, args := args[0], args[1:]
 	var match, email string
 	var id int64
-	cfg, err := loadConfig("route "+action, args, getenv, stderr, func(fs *flag.FlagSet) {
+	return withStore(ctx, "route "+action, args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&match, "match", "", "country code (DE) or region (EU)")
 		fs.StringVar(&email, "email", "", "desk address")
 		fs.Int64Var(&id, "id", 0, "rule id (from route list)")
+	}, func(cfg *config.Config, st *store.Store) error {
+		return routeAction(ctx, cfg, st, action, match, email, id, usage, stdout, stderr)
 	})
-	if err != nil || cfg == nil {
-		return err
-	}
-	st, err := openStore(ctx, *cfg, newLogger(*cfg, stderr))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+}
+
+// routeAction runs one route action on the open store.
+func routeAction(ctx context.Context, cfg *config.Config, st *store.Store, action, match, email string, id int64, usage string, stdout, stderr io.Writer) error {
 	switch action {
 	case "add":
 		code, ok := staff.RouteMatch(catalog.New(), match)

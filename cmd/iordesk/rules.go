@@ -13,6 +13,7 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
+	"iordesk/internal/config"
 	"iordesk/internal/report"
 	"iordesk/internal/store"
 )
@@ -27,32 +28,25 @@ func rulesCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	action := args[0]
 	var file string
-	cfg, err := loadConfig("rules "+action, args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+	return withStore(ctx, "rules "+action, args[1:], getenv, stderr, func(fs *flag.FlagSet) {
 		if action == "export" {
 			fs.StringVar(&file, "o", "", "output file (default: standard output)")
 		} else {
 			fs.StringVar(&file, "file", "", "the CSV to import (as written by rules export)")
 		}
+	}, func(_ *config.Config, st *store.Store) error {
+		book, err := compliance.Open(ctx, st)
+		if err != nil {
+			return err
+		}
+		if action == "export" {
+			return exportRules(book, file, stdout)
+		}
+		if file == "" {
+			return usageError("rules import: name the CSV with --file")
+		}
+		return importRules(ctx, st, book, file, stdout)
 	})
-	if err != nil || cfg == nil {
-		return err
-	}
-	st, err := openStore(ctx, *cfg, newLogger(*cfg, stderr))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	book, err := compliance.Open(ctx, st)
-	if err != nil {
-		return err
-	}
-	if action == "export" {
-		return exportRules(book, file, stdout)
-	}
-	if file == "" {
-		return usageError("rules import: name the CSV with --file")
-	}
-	return importRules(ctx, st, book, file, stdout)
 }
 
 func exportRules(book *compliance.Book, file string, stdout io.Writer) error {

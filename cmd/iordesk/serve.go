@@ -31,6 +31,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 // openStore opens the database and applies pending migrations.
+// withStore is the frame of the commands that work on the database: the
+// command's configuration and flags (extra adds its own), the store opened
+// and migrated, fn, the store closed. --help runs nothing.
+func withStore(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
+	extra func(*flag.FlagSet), fn func(cfg *config.Config, st *store.Store) error) error {
+	var flags []func(*flag.FlagSet)
+	if extra != nil {
+		flags = append(flags, extra)
+	}
+	cfg, err := loadConfig(name, args, getenv, stderr, flags...)
+	if err != nil || cfg == nil {
+		return err
+	}
+	st, err := openStore(ctx, *cfg, newLogger(*cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(cfg, st)
+}
+
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
 	return openStoreWith(ctx, cfg, store.Options{Logger: log})
 }
