@@ -123,9 +123,10 @@ func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
 }
 
 // afterMigration are the steps written in Go that complete a migration, in
-// its transaction: 0021, 0022 and 0023 build the rollups of an existing
-// book.
-var afterMigration = map[int]func(db *gorm.DB, q queryBook) error{21: rebuildRollups, 22: rebuildRollups, 23: rebuildRollups}
+// its transaction: 0021 to 0024 build the rollups of an existing book.
+var afterMigration = map[int]func(db *gorm.DB, q queryBook) error{
+	21: rebuildRollups, 22: rebuildRollups, 23: rebuildRollups, 24: rebuildRollups,
+}
 
 // PendingMigrations counts the migrations not yet applied (readiness).
 func (s *Store) PendingMigrations(ctx context.Context) (int, error) {

@@ -73,16 +73,24 @@ func agentKey(id *int64) string {
 	return strconv.FormatInt(*id, 10)
 }
 
+// duplicatePrefix marks the groupings of confirmed duplicates: the
+// overview and the reports count a duplicate once, in its original, but
+// the list shows it, so the list's counts add these.
+const duplicatePrefix = "dup:"
+
 // add counts one enquiry in its current state (sign +1), or takes it out
-// (sign -1): a confirmed duplicate counts nowhere; spam only under its
-// status; anything else under every grouping, each line once.
+// (sign -1): spam only under its status, anything else under every
+// grouping, each line once; a confirmed duplicate the same way under the
+// duplicates' groupings.
 func (t tallies) add(e *Enquiry, lines []lineState, sign int64) {
+	prefix := ""
 	if e.DuplicateOf != nil {
-		return
+		prefix = duplicatePrefix
 	}
 	created := e.CreatedAt.UTC()
 	day, month := created.Format(time.DateOnly), created.Format("2006-01")
 	count := func(dim, key string, amount int64) {
+		dim = prefix + dim
 		for _, c := range []counter{{dim, grainDay, day, key}, {dim, grainMonth, month, key}} {
 			v := t[c]
 			v.n += sign
@@ -406,4 +414,56 @@ func rebuildRollups(db *gorm.DB, q queryBook) error {
 		return fmt.Errorf("rebuild rollups: %w", err)
 	}
 	return nil
+}
+
+// rolledCount counts the list's rows from the rollups when the filter is
+// one structured condition over the whole book — a destination, a status,
+// a service, a category, an assignee or nobody, or none — adding the
+// confirmed duplicates the list shows. ok is false for any other filter.
+func (s *Store) rolledCount(ctx context.Context, f Filter) (n int64, ok bool, err error) {
+	if !f.From.IsZero() || !f.To.IsZero() || strings.TrimSpace(f.Query) != "" || f.Scheme != "" || f.Compliance != "" ||
+		f.DueBy != "" || f.Response != "" || f.WaitingForUs || f.PerLine {
+		return 0, false, nil
+	}
+	conditions := 0
+	for _, set := range []bool{f.Country != "", f.Status != "", f.Service != "", f.Category != "", f.AssigneeID != 0, f.Unassigned} {
+		if set {
+			conditions++
+		}
+	}
+	if conditions > 1 {
+		return 0, false, nil
+	}
+	// Which grouping, and which of its keys count.
+	dim, wanted := rollStatus, func(key string) bool { return key != StatusSpam }
+	switch {
+	case f.Country != "":
+		dim, wanted = rollLine, func(key string) bool { return strings.HasPrefix(key, f.Country+" ") }
+	case f.Status == "open":
+		wanted = func(key string) bool { return slices.Contains(OpenStatuses, key) }
+	case f.Status != "":
+		wanted = func(key string) bool { return key == f.Status }
+	case f.Service != "":
+		dim, wanted = rollService, func(key string) bool { return key == f.Service }
+	case f.Category != "":
+		dim, wanted = rollCategory, func(key string) bool { return key == f.Category }
+	case f.AssigneeID != 0:
+		id := f.AssigneeID
+		dim, wanted = rollAgent, func(key string) bool { return key == agentKey(&id) }
+	case f.Unassigned:
+		dim, wanted = rollAgent, func(key string) bool { return key == agentKey(nil) }
+	}
+	first, last := period(time.Time{}, time.Time{})
+	for _, d := range []string{dim, duplicatePrefix + dim} {
+		sums, err := s.rollupSums(ctx, d, first, last)
+		if err != nil {
+			return 0, false, err
+		}
+		for key, r := range sums {
+			if wanted(key) {
+				n += r.N
+			}
+		}
+	}
+	return n, true, nil
 }

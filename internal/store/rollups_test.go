@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -159,6 +160,7 @@ func TestRollupsEqualARecount(t *testing.T) {
 				t.Fatalf("after batch %d, %d counters differ from a recount; first: %s", b, len(diff), diff[0])
 			}
 			checkPeriods(t, s, rng, clock.Now())
+			checkListCounts(t, s, manager.ID)
 		}
 		kept, err := s.readCounters(ctx, "kept", s.queries.sql("all-rollups"))
 		if err != nil || len(kept) < 200 {
@@ -222,5 +224,35 @@ func TestSplitPeriod(t *testing.T) {
 		if got := splitPeriod(day(c.from), day(c.to)); got != c.want {
 			t.Errorf("[%s, %s): %v, want %v", c.from, c.to, got, c.want)
 		}
+	}
+}
+
+// checkListCounts compares the list's counts read from the rollups with
+// the rows counted in the base tables, for each filter they answer.
+func checkListCounts(t *testing.T, s *Store, assignee int64) {
+	t.Helper()
+	ctx := context.Background()
+	filters := []Filter{{}, {Status: "open"}, {AssigneeID: assignee}, {Unassigned: true}, {Service: "eor"}, {Category: "telecom"}}
+	for _, c := range []string{"DE", "FR", "JP"} {
+		filters = append(filters, Filter{Country: c})
+	}
+	for _, st := range append(slices.Clone(OpenStatuses), StatusWon, StatusLost, StatusSpam) {
+		filters = append(filters, Filter{Status: st})
+	}
+	for _, f := range filters {
+		rolled, ok, err := s.rolledCount(ctx, f)
+		if err != nil || !ok {
+			t.Fatalf("%+v: not counted from the rollups (%v)", f, err)
+		}
+		rows, err := s.countRows(ctx, f, 1<<30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rolled != rows {
+			t.Fatalf("%+v: the rollups count %d, the rows %d", f, rolled, rows)
+		}
+	}
+	if _, ok, _ := s.rolledCount(ctx, Filter{Country: "DE", Status: "won"}); ok {
+		t.Fatal("two conditions counted from the rollups")
 	}
 }

@@ -68,8 +68,17 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 }
 
 // CountEnquiriesUpTo counts the filter's rows, stopping at limit so a count
-// over a million rows stays cheap ("more than 1000").
+// over a million rows stays cheap ("more than 1000"). A filter of one
+// structured condition is counted from the rollups (see rolledCount).
 func (s *Store) CountEnquiriesUpTo(ctx context.Context, f Filter, limit int) (int64, error) {
+	if n, ok, err := s.rolledCount(ctx, f); ok || err != nil {
+		return min(n, int64(limit)), err
+	}
+	return s.countRows(ctx, f, limit)
+}
+
+// countRows counts the filter's rows in the base tables, up to limit.
+func (s *Store) countRows(ctx context.Context, f Filter, limit int) (int64, error) {
 	q := s.filterSQL(f)
 	var n int64
 	err := s.readDB.QueryRowContext(s.dialect.rowContext(ctx), q.statement("count-enquiries-capped", false),

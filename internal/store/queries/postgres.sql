@@ -87,42 +87,38 @@ SELECT id, detail FROM audit_log WHERE lower(detail) LIKE ? ESCAPE '\';
 -- fragment: recount
 -- As SQLite's, with PostgreSQL's dates.
 WITH days AS (
-    SELECT 'status' AS dim, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS period, status AS key, count(*) AS n, 0 AS amount
-    FROM enquiries WHERE duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'status' ELSE 'dup:status' END AS dim, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS period, e.status AS key, count(*) AS n, 0 AS amount
+    FROM enquiries AS e GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'service', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), service, count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'service' ELSE 'dup:service' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.service, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'category', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), product_category, count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'category' ELSE 'dup:category' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.product_category, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'unassigned', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), status, count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL AND assignee_id IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'unassigned' ELSE 'dup:unassigned' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.status, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' AND e.assignee_id IS NULL GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'agent', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), coalesce(CAST(assignee_id AS TEXT), 'none'), count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'agent' ELSE 'dup:agent' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), coalesce(CAST(e.assignee_id AS TEXT), 'none'), count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'value', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), status || ' ' || currency, count(*), CAST(sum(shipment_value_cents) AS BIGINT)
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'value' ELSE 'dup:value' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.status || ' ' || e.currency, count(*), CAST(sum(e.shipment_value_cents) AS BIGINT)
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'source', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), utm_source || chr(9) || utm_campaign || chr(9) || status, count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'source' ELSE 'dup:source' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.utm_source || chr(9) || e.utm_campaign || chr(9) || e.status, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'agent-line', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), coalesce(CAST(coalesce(d.assignee_id, e.assignee_id) AS TEXT), 'none') || ' ' || d.state, count(*), 0
-    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'line' ELSE 'dup:line' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), d.country || ' ' || d.state, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'line', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), d.country || ' ' || d.state, count(*), 0
-    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'lane' ELSE 'dup:lane' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.origin_country || ' ' || d.country, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'lane', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.origin_country || ' ' || d.country, count(*), 0
-    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'agent-line' ELSE 'dup:agent-line' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), coalesce(CAST(coalesce(d.assignee_id, e.assignee_id) AS TEXT), 'none') || ' ' || d.state, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'fee', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), d.country || ' ' || d.fee_currency, count(*), CAST(sum(d.fee_cents) AS BIGINT)
-    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL AND d.fee_cents IS NOT NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'fee' ELSE 'dup:fee' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), d.country || ' ' || d.fee_currency, count(*), CAST(sum(d.fee_cents) AS BIGINT)
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id WHERE e.status <> 'spam' AND d.fee_cents IS NOT NULL GROUP BY 1, 2, 3
 )
 SELECT dim, 'd' AS grain, period, key, n, amount FROM days
 UNION ALL

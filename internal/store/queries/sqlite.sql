@@ -99,44 +99,41 @@ VACUUM INTO ?;
 
 -- fragment: recount
 -- Every counter of the rollups, counted from the base tables: the days,
--- then the months summed from them (see tallies.add for what counts).
+-- then the months summed from them (see tallies.add for what counts; a
+-- confirmed duplicate under the dup: groupings).
 WITH days AS (
-    SELECT 'status' AS dim, substr(created_at, 1, 10) AS period, status AS key, count(*) AS n, 0 AS amount
-    FROM enquiries WHERE duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'status' ELSE 'dup:status' END AS dim, substr(e.created_at, 1, 10) AS period, e.status AS key, count(*) AS n, 0 AS amount
+    FROM enquiries AS e GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'service', substr(created_at, 1, 10), service, count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'service' ELSE 'dup:service' END, substr(e.created_at, 1, 10), e.service, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'category', substr(created_at, 1, 10), product_category, count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'category' ELSE 'dup:category' END, substr(e.created_at, 1, 10), e.product_category, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'unassigned', substr(created_at, 1, 10), status, count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL AND assignee_id IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'unassigned' ELSE 'dup:unassigned' END, substr(e.created_at, 1, 10), e.status, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' AND e.assignee_id IS NULL GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'agent', substr(created_at, 1, 10), coalesce(CAST(assignee_id AS TEXT), 'none'), count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'agent' ELSE 'dup:agent' END, substr(e.created_at, 1, 10), coalesce(CAST(e.assignee_id AS TEXT), 'none'), count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'value', substr(created_at, 1, 10), status || ' ' || currency, count(*), sum(shipment_value_cents)
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'value' ELSE 'dup:value' END, substr(e.created_at, 1, 10), e.status || ' ' || e.currency, count(*), sum(e.shipment_value_cents)
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'source', substr(created_at, 1, 10), utm_source || char(9) || utm_campaign || char(9) || status, count(*), 0
-    FROM enquiries WHERE status <> 'spam' AND duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'source' ELSE 'dup:source' END, substr(e.created_at, 1, 10), e.utm_source || char(9) || e.utm_campaign || char(9) || e.status, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'agent-line', substr(e.created_at, 1, 10), coalesce(CAST(coalesce(d.assignee_id, e.assignee_id) AS TEXT), 'none') || ' ' || d.state, count(*), 0
-    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'line' ELSE 'dup:line' END, substr(e.created_at, 1, 10), d.country || ' ' || d.state, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'line', substr(e.created_at, 1, 10), d.country || ' ' || d.state, count(*), 0
-    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'lane' ELSE 'dup:lane' END, substr(e.created_at, 1, 10), e.origin_country || ' ' || d.country, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'lane', substr(e.created_at, 1, 10), e.origin_country || ' ' || d.country, count(*), 0
-    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'agent-line' ELSE 'dup:agent-line' END, substr(e.created_at, 1, 10), coalesce(CAST(coalesce(d.assignee_id, e.assignee_id) AS TEXT), 'none') || ' ' || d.state, count(*), 0
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
-    SELECT 'fee', substr(e.created_at, 1, 10), d.country || ' ' || d.fee_currency, count(*), sum(d.fee_cents)
-    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id
-    WHERE e.status <> 'spam' AND e.duplicate_of IS NULL AND d.fee_cents IS NOT NULL GROUP BY 2, 3
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'fee' ELSE 'dup:fee' END, substr(e.created_at, 1, 10), d.country || ' ' || d.fee_currency, count(*), sum(d.fee_cents)
+    FROM enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id WHERE e.status <> 'spam' AND d.fee_cents IS NOT NULL GROUP BY 1, 2, 3
 )
 SELECT dim, 'd' AS grain, period, key, n, amount FROM days
 UNION ALL
