@@ -103,6 +103,8 @@ func NewComposer(files interface {
 			return nil, fmt.Errorf("parse mail/%s.html: %w", kind, err)
 		}
 	}
+	// The monthly digest is the weekly one over a month.
+	c.text[store.MailMonthlyDigest], c.html[store.MailMonthlyDigest] = c.text[store.MailWeeklyDigest], c.html[store.MailWeeklyDigest]
 	return c, nil
 }
 
@@ -311,7 +313,9 @@ func shortList(list string, n int) string {
 
 // digestView is what the weekly digest templates read.
 type digestView struct {
-	Name, From, To     string
+	Name, From, To string
+	// Span is "week" or "month"; Subscription the digest asked for.
+	Span, Subscription string
 	Total              int64
 	Top                []digestLine
 	Won, Lost          int64
@@ -327,8 +331,13 @@ type digestLine struct {
 // ComposeDigest builds a manager's weekly summary of [from, to).
 func (c *Composer) ComposeDigest(m store.Message, u *store.User, r *store.Report, from, to, now time.Time) (*gomail.Msg, error) {
 	v := digestView{Name: u.Name, From: from.UTC().Format("2 Jan 2006"), To: to.UTC().Add(-time.Second).Format("2 Jan 2006"),
+		Span: "week", Subscription: "weekly digest",
 		Won: r.Won, Lost: r.Lost, Conversion: "—", Median: "—",
 		ReportsURL: c.baseURL + "/staff/reports?from=" + from.UTC().Format(time.DateOnly)}
+	if m.Kind == store.MailMonthlyDigest {
+		v.Span, v.Subscription = "month", "monthly digest"
+		v.ReportsURL += "&to=" + to.UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	}
 	totals := map[string]int64{}
 	for _, b := range r.ByService {
 		v.Total += b.N
@@ -363,7 +372,11 @@ func (c *Composer) ComposeDigest(m store.Message, u *store.User, r *store.Report
 	if err := msg.To(u.Email); err != nil {
 		return nil, fmt.Errorf("recipient: %w", err)
 	}
-	msg.Subject(headerText(fmt.Sprintf("IOR Desk weekly: %d enquiries, %s to %s", v.Total, v.From, v.To)))
+	subject := fmt.Sprintf("IOR Desk weekly: %d enquiries, %s to %s", v.Total, v.From, v.To)
+	if m.Kind == store.MailMonthlyDigest {
+		subject = fmt.Sprintf("IOR Desk monthly: %d enquiries in %s", v.Total, from.UTC().Format("January 2006"))
+	}
+	msg.Subject(headerText(subject))
 	msg.SetMessageIDWithValue(MessageID(m.ID, "digest", c.host))
 	msg.SetDateWithValue(now)
 	msg.SetBodyString(gomail.TypeTextPlain, text.String())

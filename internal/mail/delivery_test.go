@@ -598,3 +598,46 @@ func TestProspectMailTellsTheAssigneeOrTheDesk(t *testing.T) {
 		t.Errorf("reply threading: In-Reply-To %q References %q", reply.Header.Get("In-Reply-To"), reply.Header.Get("References"))
 	}
 }
+
+// TestMonthlyDigestCoversTheMonthBefore: on the first of a month the
+// subscribers get the month before, once; the weekly subscribers alone
+// get none.
+func TestMonthlyDigestCoversTheMonthBefore(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	ctx := context.Background()
+	r.clock.Set(time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC))
+	r.enquiry(nil, "DE")
+	r.clock.Set(time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC)) // the month before: not counted
+	r.enquiry(nil, "FR")
+	r.clock.Set(time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
+	for r.runOnce() > 0 {
+	}
+	before := len(srv.messages())
+	monthly := &store.User{Email: "boss@ior.example", Name: "Boss", Role: store.RoleManager, PasswordHash: "x"}
+	weekly := &store.User{Email: "weekly@ior.example", Name: "Weekly", Role: store.RoleManager, PasswordHash: "x"}
+	for _, u := range []*store.User{monthly, weekly} {
+		if err := r.st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.st.SetMonthlyDigest(ctx, monthly.ID, true)
+	r.st.SetWeeklyDigest(ctx, weekly.ID, true)
+	r.clock.Set(time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC))
+	n1, err1 := r.outbox.QueueMonthlyDigests(ctx)
+	n2, err2 := r.outbox.QueueMonthlyDigests(ctx)
+	if err1 != nil || err2 != nil || n1 != 1 || n2 != 0 {
+		t.Fatalf("queued %d then %d (%v %v), want 1 then 0", n1, n2, err1, err2)
+	}
+	r.runOnce()
+	msgs := srv.messages()[before:]
+	if len(msgs) != 1 || msgs[0].To[0] != "boss@ior.example" {
+		t.Fatalf("%d digests sent, want one to boss@ior.example", len(msgs))
+	}
+	p := parseMessage(t, msgs[0].Data, msgs[0].To)
+	if p.Subject != "IOR Desk monthly: 1 enquiries in November 2026" || !strings.Contains(p.Text, "Your IOR Desk month, 1 Nov 2026 to 30 Nov 2026") ||
+		!strings.Contains(p.Text, "Germany: 1") || strings.Contains(p.Text, "France") || !strings.Contains(p.Text, "monthly digest") ||
+		!strings.Contains(p.Text, "from=2026-11-01&to=2026-11-30") {
+		t.Fatalf("digest %q:\n%s", p.Subject, p.Text)
+	}
+}

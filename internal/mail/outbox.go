@@ -118,7 +118,7 @@ func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
 // deliver makes one attempt and says what it came to.
 func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome {
 	label := kindLabel(m.Kind)
-	if m.Kind == store.MailWeeklyDigest {
+	if m.Kind == store.MailWeeklyDigest || m.Kind == store.MailMonthlyDigest {
 		return o.deliverDigest(ctx, m)
 	}
 	if m.EnquiryID == nil {
@@ -193,9 +193,11 @@ func (o *Outbox) send(ctx context.Context, m store.Message, msg *gomail.Msg, com
 	return store.MailOutcome{Sent: true, Recipients: strings.Join(recipients, ", ")}
 }
 
-// deliverDigest sends a weekly summary of the seven days before it was
-// queued; an account that unsubscribed or was disabled meanwhile gets none.
+// deliverDigest sends a summary of the seven days (weekly) or the calendar
+// month (monthly) before it was queued; an account that unsubscribed or
+// was disabled meanwhile gets none.
 func (o *Outbox) deliverDigest(ctx context.Context, m store.Message) store.MailOutcome {
+	label := kindLabel(m.Kind)
 	if m.UserID == nil {
 		return store.MailOutcome{Failed: true, Error: "the account no longer exists"}
 	}
@@ -204,19 +206,24 @@ func (o *Outbox) deliverDigest(ctx context.Context, m store.Message) store.MailO
 		return store.MailOutcome{Failed: true, Error: "the account no longer exists"}
 	}
 	if err != nil {
-		return o.retry(m, err, "Weekly digest")
+		return o.retry(m, err, label)
 	}
-	if u.Disabled || !u.WeeklyDigest {
+	monthly := m.Kind == store.MailMonthlyDigest
+	if u.Disabled || !monthly && !u.WeeklyDigest || monthly && !u.MonthlyDigest {
 		return store.MailOutcome{Sent: true, Error: "not sent: unsubscribed or disabled"}
 	}
 	to := m.CreatedAt.UTC().Truncate(24 * time.Hour)
 	from := to.AddDate(0, 0, -7)
+	if monthly {
+		to = time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+		from = to.AddDate(0, -1, 0)
+	}
 	r, err := o.store.Report(ctx, from, to)
 	if err != nil {
-		return o.retry(m, err, "Weekly digest")
+		return o.retry(m, err, label)
 	}
 	msg, err := o.composer.ComposeDigest(m, u, r, from, to, o.now())
-	out := o.send(ctx, m, msg, err, "Weekly digest", []string{u.Email})
+	out := o.send(ctx, m, msg, err, label, []string{u.Email})
 	if out.Sent {
 		o.log.Info("mail sent", "kind", m.Kind, "user", u.ID, "message", m.ID)
 	}
@@ -231,9 +238,26 @@ func (o *Outbox) QueueWeeklyDigests(ctx context.Context) (int64, error) {
 	if now.Before(monday) {
 		monday = monday.AddDate(0, 0, -7)
 	}
+	return o.queueDigests(ctx, store.MailWeeklyDigest, monday)
+}
+
+// QueueMonthlyDigests queues the monthly digests once per month, on the
+// first from 07:00 UTC, whichever instance gets there first.
+func (o *Outbox) QueueMonthlyDigests(ctx context.Context) (int64, error) {
+	now := o.now().UTC()
+	first := time.Date(now.Year(), now.Month(), 1, 7, 0, 0, 0, time.UTC)
+	if now.Before(first) {
+		first = first.AddDate(0, -1, 0)
+	}
+	return o.queueDigests(ctx, store.MailMonthlyDigest, first)
+}
+
+// queueDigests queues the digests of kind for the slot starting at slot,
+// unless they were queued for it already.
+func (o *Outbox) queueDigests(ctx context.Context, kind string, slot time.Time) (int64, error) {
 	var queued int64
-	_, err := o.store.ClaimJob(ctx, "weekly_digest", monday, func(tx *store.Tx) (err error) {
-		queued, err = tx.EnqueueDigests()
+	_, err := o.store.ClaimJob(ctx, kind, slot, func(tx *store.Tx) (err error) {
+		queued, err = tx.EnqueueDigests(kind)
 		return err
 	})
 	if queued > 0 {
@@ -324,6 +348,10 @@ func kindLabel(kind string) string {
 		return "Reply to the prospect"
 	case store.MailProspectWrote:
 		return "Mail about the prospect's message"
+	case store.MailWeeklyDigest:
+		return "Weekly digest"
+	case store.MailMonthlyDigest:
+		return "Monthly digest"
 	}
 	return "Desk notification"
 }

@@ -65,6 +65,7 @@ type reportView struct {
 	Median, P90          string
 	Query                string
 	Digest               bool // the viewer gets the weekly digest
+	MonthlyDigest        bool // and the monthly one
 	Notice               string
 	// Presets are the one-click periods; Preset the one shown, if any.
 	Presets []catalog.Choice
@@ -328,9 +329,9 @@ func (h *Handlers) Reports(c echo.Context) error {
 	fromS, toS := v.From, v.To
 	v.Page = web.PageFor(c, "Reports")
 	v.Staff.Section = "reports"
-	v.Digest = web.CurrentUser(c).WeeklyDigest
+	v.Digest, v.MonthlyDigest = web.CurrentUser(c).WeeklyDigest, web.CurrentUser(c).MonthlyDigest
 	if c.QueryParam("done") == "digest" {
-		v.Notice = "Your weekly digest setting is saved."
+		v.Notice = "Your digest settings are saved."
 	}
 	q := url.Values{"from": {fromS}}
 	if toS != "" {
@@ -410,6 +411,9 @@ func sheetName(title string) string {
 func (h *Handlers) SetDigest(c echo.Context) error {
 	u := web.CurrentUser(c)
 	if err := h.store.SetWeeklyDigest(c.Request().Context(), u.ID, c.FormValue("digest") == "yes"); err != nil {
+		return err
+	}
+	if err := h.store.SetMonthlyDigest(c.Request().Context(), u.ID, c.FormValue("monthly") == "yes"); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/reports?done=digest")

@@ -170,6 +170,11 @@ func periodicJobs(ctx context.Context, st *store.Store, outbox *mail.Outbox, cfg
 		if queued > 0 {
 			log.Info("weekly digests queued", "count", queued)
 		}
+		queued, err = outbox.QueueMonthlyDigests(ctx)
+		warn("queue monthly digests", err)
+		if queued > 0 {
+			log.Info("monthly digests queued", "count", queued)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -185,7 +185,7 @@ func TestEveryFeatureOnBothBackends(t *testing.T) {
 		s.CreateUser(ctx, boss)
 		s.SetWeeklyDigest(ctx, boss.ID, true)
 		var queued int64
-		claimed, err := s.ClaimJob(ctx, "weekly", now(), func(tx *Tx) (err error) { queued, err = tx.EnqueueDigests(); return err })
+		claimed, err := s.ClaimJob(ctx, "weekly", now(), func(tx *Tx) (err error) { queued, err = tx.EnqueueDigests(MailWeeklyDigest); return err })
 		if err != nil || !claimed || queued != 1 {
 			t.Fatalf("claim: %v %v %d", claimed, err, queued)
 		}

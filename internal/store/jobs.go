@@ -6,13 +6,25 @@ import (
 	"time"
 )
 
-// MailWeeklyDigest is the outbox kind of a manager's weekly summary.
-const MailWeeklyDigest = "weekly_digest"
+// MailWeeklyDigest and MailMonthlyDigest are the outbox kinds of a
+// manager's weekly and monthly summaries.
+const (
+	MailWeeklyDigest  = "weekly_digest"
+	MailMonthlyDigest = "monthly_digest"
+)
 
 // SetWeeklyDigest subscribes or unsubscribes a user.
 func (s *Store) SetWeeklyDigest(ctx context.Context, userID int64, on bool) error {
 	return s.Write(ctx, func(tx *Tx) error {
 		return tx.db.Model(&User{}).Where("id = ?", userID).Update("weekly_digest", on).Error
+	})
+}
+
+// SetMonthlyDigest subscribes or unsubscribes a user to the monthly
+// summary.
+func (s *Store) SetMonthlyDigest(ctx context.Context, userID int64, on bool) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		return tx.db.Model(&User{}).Where("id = ?", userID).Update("monthly_digest", on).Error
 	})
 }
 
@@ -45,17 +57,22 @@ func (s *Store) ClaimJob(ctx context.Context, name string, slot time.Time, then 
 	return claimed, nil
 }
 
-// EnqueueDigests queues a weekly digest for every active subscriber.
-func (tx *Tx) EnqueueDigests() (int64, error) {
+// EnqueueDigests queues a digest of kind (MailWeeklyDigest or
+// MailMonthlyDigest) for every active subscriber to it.
+func (tx *Tx) EnqueueDigests(kind string) (int64, error) {
 	now := tx.now().UTC()
+	column := "weekly_digest"
+	if kind == MailMonthlyDigest {
+		column = "monthly_digest"
+	}
 	var ids []int64
-	err := tx.db.Model(&User{}).Where("weekly_digest AND NOT disabled AND role IN ?", []string{RoleManager, RoleAdmin}).
+	err := tx.db.Model(&User{}).Where(column+" AND NOT disabled AND role IN ?", []string{RoleManager, RoleAdmin}).
 		Pluck("id", &ids).Error
 	if err != nil {
 		return 0, err
 	}
 	for _, id := range ids {
-		m := Message{UserID: &id, Kind: MailWeeklyDigest, Status: MailPending, NextAttemptAt: now, CreatedAt: now}
+		m := Message{UserID: &id, Kind: kind, Status: MailPending, NextAttemptAt: now, CreatedAt: now}
 		if err := tx.db.Omit("EnquiryID", "LeaseUntil", "SentAt").Create(&m).Error; err != nil {
 			return 0, err
 		}

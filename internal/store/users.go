@@ -20,6 +20,8 @@ type User struct {
 	PasswordHash string
 	Disabled     bool
 	WeeklyDigest bool
+	// MonthlyDigest: the account gets the month's summary on the first.
+	MonthlyDigest bool
 	// MustChangePassword: the password was generated (the first admin, a
 	// reset); the next login must choose one.
 	MustChangePassword bool
@@ -121,12 +123,12 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 
 // scanUser reads a row's user columns (id, email, name, role,
 // password_hash, disabled, weekly_digest, must_change_password,
-// notify_assigned, created_at, updated_at, as the
+// notify_assigned, monthly_digest, created_at, updated_at, as the
 // query files select them), after the targets in before.
 func scanUser(scan func(dest ...any) error, before ...any) (User, error) {
 	var u User
 	err := scan(append(before, &u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &u.WeeklyDigest,
-		&u.MustChangePassword, &u.NotifyAssigned, &u.CreatedAt, &u.UpdatedAt)...)
+		&u.MustChangePassword, &u.NotifyAssigned, &u.MonthlyDigest, &u.CreatedAt, &u.UpdatedAt)...)
 	return u, err
 }
 

@@ -108,16 +108,16 @@ ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run WHERE jobs.last_ru
 -- ---------------------------------------------------------------- staff
 
 -- name: list-users
-SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, notify_assigned, created_at, updated_at
+SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, notify_assigned, monthly_digest, created_at, updated_at
 FROM users ORDER BY name, id;
 
 -- name: user-by-id
-SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, notify_assigned, created_at, updated_at
+SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, notify_assigned, monthly_digest, created_at, updated_at
 FROM users WHERE id = ?;
 
 -- name: session-with-user
 SELECT s.user_id, s.created_at, s.last_seen_at, s.expires_at,
-    u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.weekly_digest, u.must_change_password, u.notify_assigned, u.created_at, u.updated_at
+    u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.weekly_digest, u.must_change_password, u.notify_assigned, u.monthly_digest, u.created_at, u.updated_at
 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?;
 
 -- name: login-state

@@ -78,7 +78,7 @@ RETURNING id, enquiry_id, user_id, kind, status, attempts, next_attempt_at, leas
 
 -- name: user-by-email
 -- The parameter is in lower case (Go's strings.ToLower).
-SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, notify_assigned, created_at, updated_at
+SELECT id, email, name, role, password_hash, disabled, weekly_digest, must_change_password, notify_assigned, monthly_digest, created_at, updated_at
 FROM users WHERE iordesk_lower(email) = ?;
 
 -- ---------------------------------------------------------------- privacy
