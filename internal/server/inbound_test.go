@@ -240,6 +240,7 @@ func TestConversationInABrowser(t *testing.T) {
 		&& document.querySelector(".waiting-for-us") !== null`) {
 		t.Fatal("the prospect's answer is not on the page as text, or the enquiry is not flagged")
 	}
+	evalBool(t, ctx, `document.getElementById("timeline").scrollIntoView(), true`)
 	shot(t, ctx, "screenshot-conversation.png", false)
 	run(t, ctx, "list what waits for us", chromedp.Navigate(ts.URL+"/staff/enquiries?waiting=us"), chromedp.WaitVisible(chromedp.CSS("table.list")))
 	if !evalBool(t, ctx, fmt.Sprintf(`document.querySelectorAll("table.list tbody a.ref").length === 1
