@@ -81,7 +81,7 @@ func (h *Handlers) export(c echo.Context, format string) error {
 		detail = fmt.Sprintf("%s export aborted after %d rows (%s), filter: %s", format, n, errorText(err), filter)
 	}
 	// The request's context may have ended with the download.
-	if aerr := h.store.Audit(context.WithoutCancel(c.Request().Context()), store.AuditEntry{UserID: &u.ID, Actor: u.Name + " <" + u.Email + ">",
+	if aerr := h.store.Audit(context.WithoutCancel(c.Request().Context()), store.AuditEntry{UserID: &u.ID, Actor: u.AuditName(),
 		Action: store.AuditExport, Detail: detail, IP: c.RealIP()}); aerr != nil {
 		h.log.Error("audit export", "err", aerr)
 	}

@@ -71,7 +71,7 @@ func (h *Handlers) SaveRate(c echo.Context) error {
 	}
 	u := web.CurrentUser(c)
 	err = h.store.SetExchangeRates(c.Request().Context(), []store.ExchangeRate{{Currency: currency, PerEUR: rate, RateDate: date,
-		Source: store.RatesByHand}}, store.Actor{ID: u.ID, Name: u.Name + " <" + u.Email + ">"}, c.RealIP())
+		Source: store.RatesByHand}}, store.Actor{ID: u.ID, Name: u.AuditName()}, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (h *Handlers) ImportRates(c echo.Context) error {
 		return err
 	}
 	u := web.CurrentUser(c)
-	if err := h.store.SetExchangeRates(c.Request().Context(), rates, store.Actor{ID: u.ID, Name: u.Name + " <" + u.Email + ">"}, c.RealIP()); err != nil {
+	if err := h.store.SetExchangeRates(c.Request().Context(), rates, store.Actor{ID: u.ID, Name: u.AuditName()}, c.RealIP()); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/rates?done=imported")

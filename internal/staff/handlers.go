@@ -131,7 +131,7 @@ func actor(c echo.Context) store.Actor {
 func (h *Handlers) audit(c echo.Context, u *store.User, action, detail string) {
 	e := store.AuditEntry{Action: action, Detail: detail, IP: c.RealIP()}
 	if u != nil {
-		e.UserID, e.Actor = &u.ID, u.Name+" <"+u.Email+">"
+		e.UserID, e.Actor = &u.ID, u.AuditName()
 	}
 	if err := h.store.Audit(c.Request().Context(), e); err != nil {
 		h.log.Error("audit", "action", action, "err", err)

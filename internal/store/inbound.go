@@ -250,8 +250,7 @@ func (tx *Tx) onProspectMail(m InboundMail) error {
 	if assignee != 0 {
 		// The assignee's own choice on My account decides, as for
 		// assignment mail; nobody else is told instead.
-		wanted, err := tx.idOf("notify-assigned", assignee, true)
-		if err != nil || wanted == 0 {
+		if wanted, err := tx.wantsMail(assignee); err != nil || !wanted {
 			return err
 		}
 		msg.UserID = &assignee

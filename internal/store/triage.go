@@ -328,12 +328,7 @@ func (tx *Tx) apply(id, version int64, by Actor, c change) (bool, error) {
 // mailAssignee queues the mail that tells an account an enquiry was given
 // to it, unless the account turned such mail off or is disabled.
 func (tx *Tx) mailAssignee(enquiryID, assignee int64, by Actor) error {
-	var wanted int64
-	row, err := tx.queryRow("notify-assigned", assignee, true)
-	if err != nil {
-		return err
-	}
-	if err := row.Scan(&wanted); err != nil || wanted == 0 {
+	if wanted, err := tx.wantsMail(assignee); err != nil || !wanted {
 		return err
 	}
 	now := tx.now().UTC()
@@ -343,6 +338,13 @@ func (tx *Tx) mailAssignee(enquiryID, assignee int64, by Actor) error {
 		return fmt.Errorf("queue assignment mail: %w", err)
 	}
 	return nil
+}
+
+// wantsMail says whether an account is active and takes the mail about
+// enquiries given to it (the choice on My account).
+func (tx *Tx) wantsMail(account int64) (bool, error) {
+	n, err := tx.idOf("notify-assigned", account, true)
+	return n > 0, err
 }
 
 // AddNote appends a staff note to an enquiry's timeline.

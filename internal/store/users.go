@@ -121,6 +121,9 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return out, nil
 }
 
+// AuditName is how the audit log names the account: name and address.
+func (u *User) AuditName() string { return u.Name + " <" + u.Email + ">" }
+
 // scanUser reads a row's user columns (id, email, name, role,
 // password_hash, disabled, weekly_digest, must_change_password,
 // notify_assigned, monthly_digest, created_at, updated_at, as the
