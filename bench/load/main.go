@@ -58,12 +58,14 @@ type options struct {
 	book        string
 	enquiries   int
 	xlsx        bool
+	views       string // dashboard: only the views whose names start so
 }
 
 func run() error {
 	var o options
 	flag.StringVar(&o.scenario, "scenario", "intake", "intake (valid posts; intake-narrow: the same against a narrow-row baseline), visit (form page + CAPTCHA image + valid post), dashboard, export or startup (on a book of enquiries)")
 	flag.BoolVar(&o.xlsx, "xlsx", false, "export: also time the XLSX export and its peak memory (about 40 s for a million rows)")
+	flag.StringVar(&o.views, "views", "", "dashboard: only the views whose names start with this (\"search\", \"list\", \"overview\"…)")
 	flag.StringVar(&o.book, "book", "", "dashboard/export/startup: an existing database to use (else one of -enquiries demo enquiries is made)")
 	flag.BoolVar(&oneCompany, "one-company", false, "intake/visit: every post from one company and mail domain, so each links possible duplicates (the worst case)")
 	flag.IntVar(&o.enquiries, "enquiries", 100000, "dashboard/export/startup: how many demo enquiries to generate")

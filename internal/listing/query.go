@@ -84,8 +84,9 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 	if v.Get("waiting") == "us" {
 		q.Waiting = "us"
 	}
-	if v.Get("sort") == "oldest" {
-		q.Sort = "oldest"
+	// Without sort, a search comes most relevant first, else newest first.
+	if s := v.Get("sort"); s == "oldest" || s == "newest" {
+		q.Sort = s
 	}
 	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 1 && p <= 100000 {
 		q.Page = p
@@ -97,7 +98,7 @@ func Parse(v url.Values, cat *catalog.Catalogue) Query {
 // now the time and loc the desk's time zone, which decides what today is.
 func (q Query) Filter(me int64, now time.Time, loc *time.Location) store.Filter {
 	f := store.Filter{Country: q.Country, Status: q.Status, Service: q.Service, Category: q.Category, Compliance: q.Compliance, Scheme: q.Scheme,
-		Query: q.Q, Oldest: q.Sort == "oldest", Offset: (q.Page - 1) * PageSize, Limit: PageSize, Response: q.Response, Now: now,
+		Query: q.Q, Oldest: q.Sort == "oldest", Newest: q.Sort == "newest", Offset: (q.Page - 1) * PageSize, Limit: PageSize, Response: q.Response, Now: now,
 		WaitingForUs: q.Waiting == "us"}
 	switch q.Assignee {
 	case "":

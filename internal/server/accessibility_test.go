@@ -55,7 +55,7 @@ func axeViolations(t *testing.T, ctx context.Context, axe string) []string {
 // staffPages are every staff page an admin may open, e an enquiry's.
 func staffPages(e *store.Enquiry) []string {
 	return []string{
-		"/staff", "/staff/enquiries", "/staff/enquiries?country=DE&status=open", fmt.Sprintf("/staff/enquiries/%d", e.ID),
+		"/staff", "/staff/enquiries", "/staff/enquiries?country=DE&status=open", "/staff/enquiries?q=ada+lov*", fmt.Sprintf("/staff/enquiries/%d", e.ID),
 		"/staff/account", "/staff/reports", "/staff/rules", "/staff/routing", "/staff/desks", "/staff/templates", "/staff/mail", "/staff/rates", "/staff/users", "/staff/audit", "/staff/privacy",
 	}
 }

@@ -64,8 +64,11 @@ func testListFiltersReturnExactlyTheirRows(t *testing.T, a *app) {
 		"q=junko":                            {jp},
 		"q=" + strings.ToLower(jp):           {jp},
 		"q=100%25":                           {br},
-		"q=%25":                              {br},
-		"q=_":                                {br},
+		"q=%25":                              nil, // no word in it
+		"q=_":                                nil,
+		"q=_real_":                           {br},
+		"q=bru*+company%3Aacme":              {br},
+		"q=name%3Aacme":                      nil,
 		"q=%27+OR+1%3D1+--":                  nil,
 		"q=acme+dieter":                      {de},
 		"status=bogus&country=XX&assignee=x": {br, de, jp},
@@ -101,6 +104,47 @@ func testListFiltersReturnExactlyTheirRows(t *testing.T, a *app) {
 	}
 }
 
+// TestSearchMarksItsWordsInTheList checks the list's highlighting, the
+// relevance order and its choice of order.
+func TestSearchMarksItsWordsInTheList(t *testing.T) {
+	a := newApp(t)
+	older := a.enquiryWith(func(e *store.Enquiry) { e.FullName, e.Company = "Zoë Quartermaine", "Müller & <Söhne>" })
+	a.advance(time.Hour)
+	newer := a.enquiryWith(func(e *store.Enquiry) { e.Message = "Please ask Müller about the quartz units" })
+	s := a.session(store.RoleAgent)
+	rec := a.request("GET", "/staff/enquiries?q="+url.QueryEscape("muller quart*"), nil, s)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("list: %d %s", rec.Code, rec.Body)
+	}
+	d := doc(t, rec)
+	var refs []string
+	d.Find("table.list a.ref").Each(func(_ int, r *goquery.Selection) { refs = append(refs, r.Text()) })
+	// The words in the company and the name outrank the same in a message.
+	if !slices.Equal(refs, []string{older.Reference, newer.Reference}) {
+		t.Errorf("relevance order %v", refs)
+	}
+	var marks []string
+	d.Find("table.list tbody tr").First().Find("mark").Each(func(_ int, m *goquery.Selection) { marks = append(marks, m.Text()) })
+	if !slices.Equal(marks, []string{"Müller", "Quartermaine"}) {
+		t.Errorf("marked %q", marks)
+	}
+	if cell := d.Find("table.list tbody tr").First().Find("strong").Text(); cell != "Müller & <Söhne>" {
+		t.Errorf("company shown as %q", cell)
+	}
+	if got := d.Find("#f-sort option").First().Text(); got != "Most relevant first" {
+		t.Errorf("first order %q", got)
+	}
+	d = doc(t, a.request("GET", "/staff/enquiries?sort=newest&q="+url.QueryEscape("muller quart*"), nil, s))
+	refs = nil
+	d.Find("table.list a.ref").Each(func(_ int, r *goquery.Selection) { refs = append(refs, r.Text()) })
+	if !slices.Equal(refs, []string{newer.Reference, older.Reference}) || d.Find(`#f-sort option[value="newest"][selected]`).Length() != 1 {
+		t.Errorf("newest first %v", refs)
+	}
+	if got := d.Find("#list-count").Text(); !strings.Contains(got, "2 matching") {
+		t.Errorf("count %q", got)
+	}
+}
+
 func mustID(t *testing.T, a *app, ref string) int64 {
 	e, err := a.st.EnquiryByReference(context.Background(), ref)
 	if err != nil {
@@ -115,7 +159,7 @@ func TestStoredPayloadsRenderInertOnStaffPages(t *testing.T) {
 	payload := `<script>alert(1)</script><img src=x onerror=alert(2)>`
 	e := a.enquiry(payload)
 	a.st.AddNote(context.Background(), e.ID, payload+" javascript:alert(3)", store.Actor{ID: a.users[store.RoleAgent].ID, Name: payload})
-	for _, path := range []string{"/staff/enquiries", fmt.Sprintf("/staff/enquiries/%d", e.ID), "/staff"} {
+	for _, path := range []string{"/staff/enquiries", "/staff/enquiries?q=alert+img", fmt.Sprintf("/staff/enquiries/%d", e.ID), "/staff"} {
 		rec := a.request("GET", path, nil, s)
 		body := rec.Body.String()
 		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {

@@ -16,6 +16,7 @@ import (
 	"iordesk/internal/catalog"
 	"iordesk/internal/listing"
 	"iordesk/internal/money"
+	"iordesk/internal/search"
 	"iordesk/internal/sla"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
@@ -65,11 +66,13 @@ type listView struct {
 
 // listRow is one line of the list, its values ready to show.
 type listRow struct {
-	ID                                 int64
-	Reference, Received, Company, Name string
-	Destinations, Service, Value       string
-	Status, StatusLabel, Assignee      string
-	Compliance                         string // action, hold or block; "" when nothing to flag
+	ID                            int64
+	Reference, Received           string
+	Company, Name                 []search.Segment // with the search's words marked
+	Email                         []search.Segment // only when the search's words are in it
+	Destinations, Service, Value  string
+	Status, StatusLabel, Assignee string
+	Compliance                    string // action, hold or block; "" when nothing to flag
 	// FollowUp is the next action's day ("3 Dec"), Due "due" or
 	// "overdue" when that day has come for an open enquiry.
 	FollowUp, Due string
@@ -122,8 +125,6 @@ func (h *Handlers) List(c echo.Context) error {
 
 	// The count and the colleagues are read beside the page's rows, on a
 	// second read connection: the page waits for the slower, not the sum.
-	// A free-text search scans; counting its matches would scan again, so
-	// it shows "more than 50" instead of a count.
 	limit := int64(quickCountCap)
 	if c.QueryParam("count") == "exact" {
 		limit = countCap
@@ -133,25 +134,16 @@ func (h *Handlers) List(c echo.Context) error {
 		count    int64
 		usersErr error
 		countErr error
-		counted  = q.Q == ""
 		wg       sync.WaitGroup
 	)
 	wg.Go(func() {
 		users, usersErr = h.store.Users(ctx)
-		if counted {
-			count, countErr = h.store.CountEnquiriesUpTo(ctx, f, int(limit)+1)
-		}
+		count, countErr = h.store.CountEnquiriesUpTo(ctx, f, int(limit)+1)
 	})
 	rows, more, err := h.store.ListEnquiries(ctx, f)
 	wg.Wait()
 	if err = errors.Join(err, usersErr, countErr); err != nil {
 		return err
-	}
-	if !counted {
-		count, limit = int64(len(rows)), int64(len(rows))
-		if more {
-			count++
-		}
 	}
 	v := listView{Page: h.page(c, "Enquiries"), Q: q, Count: min(count, limit), CountCapped: count > limit,
 		Return: c.Request().URL.RequestURI(), ListParams: q.Values().Encode(), Colleagues: colleagueChoices(users, true),
@@ -176,18 +168,16 @@ func (h *Handlers) List(c echo.Context) error {
 	exportQ := q
 	exportQ.Page = 1
 	v.ExportQuery = exportQ.Values().Encode()
-	v.Rows = h.listRows(rows, store.NamesByID(users), now)
-	if counted && !v.CountCapped {
+	v.Rows = h.listRows(rows, store.NamesByID(users), now, search.Parse(q.Q))
+	if !v.CountCapped {
 		v.LastPage = max(1, int((v.Count+listing.PageSize-1)/listing.PageSize))
 	}
-	if counted {
-		v.Pages = pageLinks(q, v.LastPage)
-		v.PagesCounted = int(limit) / listing.PageSize
-		if v.CountPending = v.CountCapped && limit < countCap; v.CountPending {
-			exact := q.Values() // this page, counted on
-			exact.Set("count", "exact")
-			v.ExactCountURL = "/staff/enquiries?" + exact.Encode()
-		}
+	v.Pages = pageLinks(q, v.LastPage)
+	v.PagesCounted = int(limit) / listing.PageSize
+	if v.CountPending = v.CountCapped && limit < countCap; v.CountPending {
+		exact := q.Values() // this page, counted on
+		exact.Set("count", "exact")
+		v.ExactCountURL = "/staff/enquiries?" + exact.Encode()
 	}
 	if q.Page > 1 {
 		v.Prev = q.With("page", strconv.Itoa(q.Page-1))
@@ -199,7 +189,7 @@ func (h *Handlers) List(c echo.Context) error {
 }
 
 // listRows puts each enquiry's values in the words the list shows.
-func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, now time.Time) []listRow {
+func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, now time.Time, query search.Query) []listRow {
 	today := listing.Today(now, h.loc)
 	out := make([]listRow, len(rows))
 	countries := make([]string, 0, 8)
@@ -209,9 +199,12 @@ func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, now ti
 			countries = append(countries, h.cat.CountryName(code))
 		}
 		out[i] = listRow{ID: r.ID, Reference: r.Reference, Received: r.CreatedAt.UTC().Format("2 Jan 2006 15:04"),
-			Company: r.Company, Name: r.FullName, Destinations: strings.Join(countries, ", "),
+			Company: query.Highlight(r.Company), Name: query.Highlight(r.FullName), Destinations: strings.Join(countries, ", "),
 			Service: catalog.Label(catalog.Services, r.Service), Value: money.Format(r.ShipmentValueCents, r.Currency),
 			Status: r.Status, StatusLabel: catalog.Label(catalog.Statuses, r.Status), Assignee: assigneeName(r, names)}
+		if email := query.Highlight(r.Email); slices.ContainsFunc(email, func(s search.Segment) bool { return s.Hit }) {
+			out[i].Email = email
+		}
 		if r.ComplianceState != store.ComplianceClear {
 			out[i].Compliance = r.ComplianceState
 		}

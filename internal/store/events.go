@@ -47,6 +47,9 @@ func (tx *Tx) AddEvent(ev Event) error {
 	if _, err := tx.exec("insert-event", ev.EnquiryID, ev.Kind, ev.Actor, ev.ActorID, ev.Detail, ev.Country, ev.CreatedAt); err != nil {
 		return fmt.Errorf("add %s event: %w", ev.Kind, err)
 	}
+	if ev.Kind == EventNote {
+		tx.reindex(ev.EnquiryID) // staff notes are searchable
+	}
 	return nil
 }
 

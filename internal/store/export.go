@@ -68,7 +68,7 @@ func (s *Store) ExportEnquiries(ctx context.Context, f Filter, fn func(*ExportRo
 	// On SQLite the statement runs without the context (see rowContext);
 	// the reader checks ctx between batches instead.
 	q := s.filterSQL(f)
-	rows, err := s.queryText(s.dialect.rowContext(ctx), q.statement("export-enquiries", f.Oldest), q.args...)
+	rows, err := s.queryText(s.dialect.rowContext(ctx), q.statement("export-enquiries"), q.orderedArgs()...)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

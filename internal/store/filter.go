@@ -1,9 +1,11 @@
 package store
 
 import (
-	"regexp"
+	"slices"
 	"strings"
 	"time"
+
+	"iordesk/internal/search"
 )
 
 // Filter selects enquiries for the dashboard list and the exports. The zero
@@ -25,9 +27,12 @@ type Filter struct {
 	// WaitingForUs: enquiries whose prospect wrote and was not answered.
 	WaitingForUs bool
 	Now          time.Time
-	Query        string    // free text: reference, email, name, company, description
-	From, To     time.Time // created in [From, To); zero: unbounded
-	Oldest       bool      // oldest first instead of newest
+	// Query is a full-text search (search.Parse has the syntax); its
+	// results come most relevant first unless Oldest or Newest.
+	Query    string
+	From, To time.Time // created in [From, To); zero: unbounded
+	Oldest   bool      // oldest first instead of newest
+	Newest   bool      // newest first even when searching
 	// PerLine asks the export for a row per destination line (of the
 	// Country only, when set), by destination, then oldest first.
 	PerLine bool
@@ -41,17 +46,14 @@ const (
 	ResponseOverdue = "overdue"
 )
 
-// referenceQuery is a search for one reference (ENQ- and eight characters).
-var referenceQuery = regexp.MustCompile(`^(?i)ENQ-[0-9A-Z]{8}$`)
-
 // likeEscaper makes a search string match literally inside LIKE … ESCAPE '\'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// scans reports whether the filter searches free text, which reads every
-// row; everything else, a reference included, is answered from an index.
-func (f Filter) scans() bool {
-	text := strings.TrimSpace(f.Query)
-	return text != "" && !referenceQuery.MatchString(text)
+// searches reports whether the filter reads the full-text index, which
+// may rank every match; everything else, a reference included, walks an
+// index for a page.
+func (f Filter) searches() bool {
+	return search.Parse(f.Query).Searches()
 }
 
 // filterSQL is a Filter as the {from}, {where} and {order} of the list's
@@ -69,17 +71,38 @@ type filterSQL struct {
 	// perLine: a row per destination line, in the destinations' key order
 	// (country, then oldest first), which needs no sort.
 	perLine bool
+	oldest  bool
+	// arrival orders a search by date: the enquiries' ids, which follow
+	// created_at (every enquiry is stamped as it is inserted) and which
+	// the full-text index can read in order.
+	arrival string
+	// rank orders a search by relevance (then newest first); rankArgs are
+	// its parameters, which follow the conditions'.
+	rank     string
+	rankArgs []any
 }
 
 func (s *Store) filterSQL(f Filter) filterSQL {
-	q := filterSQL{book: s.queries, from: "enquiries AS e", created: "e.created_at", id: "e.id"}
+	q := filterSQL{book: s.queries, from: "enquiries AS e", created: "e.created_at", id: "e.id", oldest: f.Oldest}
+	query := search.Parse(f.Query)
+	if query.Searches() {
+		// The documents come first: on SQLite a CROSS JOIN keeps them the
+		// outer loop, so a MATCH is run once, never once per enquiry. Their
+		// order of arrival is the enquiries' ids, in the index.
+		q.from = s.queries.text["search-from"]
+		q.arrival = s.queries.text["search-arrival"]
+	}
 	var conds []string
 	where := func(cond string, args ...any) {
 		conds = append(conds, cond)
 		q.args = append(q.args, args...)
 	}
 	if f.Country != "" || f.PerLine {
-		q.from = "enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id"
+		if query.Searches() {
+			q.from += " JOIN enquiry_destinations AS d ON d.enquiry_id = e.id"
+		} else {
+			q.from = "enquiry_destinations AS d JOIN enquiries AS e ON e.id = d.enquiry_id"
+		}
 		q.created, q.id = "d.created_at", "d.enquiry_id"
 	}
 	if f.Country != "" {
@@ -136,49 +159,53 @@ func (s *Store) filterSQL(f Filter) filterSQL {
 	if f.Unassigned {
 		where("e.assignee_id IS NULL")
 	}
-	if text := strings.TrimSpace(f.Query); referenceQuery.MatchString(text) {
-		// A reference is looked up through its unique index, not a scan.
-		where("e.reference = ?", strings.ToUpper(text))
-	} else if text != "" {
-		// Both engines fold ASCII case in LIKE; beyond ASCII, both sides
-		// are compared in Unicode lower case, so the engines find the
-		// same rows.
-		match, pattern := "match-text", text
-		if !isASCII(text) {
-			match, pattern = "match-text-folded", strings.ToLower(text)
+	for _, ref := range query.References {
+		// A reference is looked up through its unique index.
+		where("e.reference = ?", ref)
+	}
+	if query.Empty {
+		where("1 = 0") // only punctuation: nothing to find
+	}
+	if query.Searches() {
+		where(s.queries.text["search-match"], s.dialect.searchMatch(query))
+		if !f.Oldest && !f.Newest {
+			q.rank, q.rankArgs = s.queries.text["search-rank"], s.dialect.searchRank(query)
 		}
-		like := "%" + likeEscaper.Replace(pattern) + "%"
-		where(s.queries.text[match], strings.ToUpper(text), text, like, like, like, like)
 	}
 	q.where = strings.Join(conds, " AND ")
 	return q
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-// order is the list's order: newest first, or oldest first.
-func (q filterSQL) order(oldest bool) string {
-	if q.perLine {
+// order is the list's order: most relevant first for a search, else
+// newest first, or oldest first.
+func (q filterSQL) order() string {
+	switch {
+	case q.perLine:
 		return "d.country, d.created_at, d.enquiry_id"
-	}
-	if oldest {
+	case q.rank != "":
+		return q.rank + " DESC, " + q.arrival + " DESC"
+	case q.arrival != "" && q.oldest:
+		return q.arrival
+	case q.arrival != "":
+		return q.arrival + " DESC"
+	case q.oldest:
 		return q.created + ", " + q.id
 	}
 	return q.created + " DESC, " + q.id + " DESC"
 }
 
 // statement is the named list statement completed with this filter.
-func (q filterSQL) statement(name string, oldest bool) string {
+func (q filterSQL) statement(name string) string {
 	line := ""
 	if q.perLine {
 		line = q.book.text["export-line-columns"]
 	}
-	return q.book.sql(name, "{from}", q.from, "{where}", q.where, "{order}", q.order(oldest), "{line}", line)
+	return q.book.sql(name, "{from}", q.from, "{where}", q.where, "{order}", q.order(), "{line}", line)
+}
+
+// orderedArgs are the parameters of a statement with the filter's order,
+// then extra (a page's limit and offset).
+func (q filterSQL) orderedArgs(extra ...any) []any {
+	args := append(slices.Clone(q.args), q.rankArgs...)
+	return append(args, extra...)
 }

@@ -123,9 +123,11 @@ func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
 }
 
 // afterMigration are the steps written in Go that complete a migration, in
-// its transaction: 0021 to 0024 build the rollups of an existing book.
+// its transaction: 0021 to 0024 build the rollups of an existing book,
+// 0026 its search documents.
 var afterMigration = map[int]func(db *gorm.DB, q queryBook) error{
 	21: rebuildRollups, 22: rebuildRollups, 23: rebuildRollups, 24: rebuildRollups,
+	26: rebuildSearch,
 }
 
 // PendingMigrations counts the migrations not yet applied (readiness).

@@ -76,6 +76,10 @@ func TestDestinationsMigrationKeepsEveryDestination(t *testing.T) {
 				t.Fatalf("%s: %d rows, %v", country, len(rows), err)
 			}
 		}
+		// Migration 0026 indexed the enquiries it found for search.
+		if rows, _, err := s.ListEnquiries(ctx, Filter{Query: "lovelace rack*"}); err != nil || len(rows) != 2 {
+			t.Fatalf("search after migration: %d rows, %v", len(rows), err)
+		}
 	})
 }
 

@@ -63,6 +63,7 @@ func (tx *Tx) anonymise(people string, args []any, detail string, by Actor) (int
 				return tx.recounted(p.id, counted)
 			},
 			func() error { _, err := tx.exec("erase-notes", "(note erased)", p.id); return err },
+			func() error { tx.reindex(p.id); return nil },
 			func() error {
 				_, err := tx.exec("erase-prospect-mail-events", Erased, "(message erased)", p.id)
 				return err

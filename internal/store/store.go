@@ -21,6 +21,8 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"iordesk/internal/search"
 )
 
 // Store holds the database handles. Writes go through one connection,
@@ -131,7 +133,8 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 
 // driverName is mattn's driver with iordesk_lower() (Go's Unicode
 // strings.ToLower, for the case rules both engines share; SQLite's own
-// lower() folds ASCII only) and two pragmas the DSN cannot carry:
+// lower() folds ASCII only), iordesk_rank() (the search's relevance, see
+// search.RankMatchInfo) and two pragmas the DSN cannot carry:
 // statement and savepoint journals in memory (every insert of the intake
 // runs inside a savepoint and under a UNIQUE constraint, and with journals
 // in temporary files each one paid for file writes), and a checkpoint every
@@ -142,6 +145,9 @@ const driverName = "sqlite3_iordesk"
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
 		if err := c.RegisterFunc("iordesk_lower", strings.ToLower, true); err != nil {
+			return err
+		}
+		if err := c.RegisterFunc("iordesk_rank", search.RankMatchInfo, true); err != nil {
 			return err
 		}
 		_, err := c.Exec("PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000", nil)
@@ -246,6 +252,9 @@ func (s *Store) queue(ctx context.Context, relaxed bool, fn func(tx *Tx) error) 
 	return s.writer.do(ctx, relaxed, func(db *gorm.DB) (tallies, error) {
 		tx := &Tx{db: db, now: s.now, prepared: s.writes.Load(), dialect: s.dialect, queries: s.queries}
 		err := fn(tx)
+		if err == nil {
+			err = tx.refreshSearch()
+		}
 		return tx.counted, err
 	})
 }
@@ -260,6 +269,9 @@ type Tx struct {
 	// counted is how the write moves the rollups, written with its batch
 	// (see writer.commit).
 	counted tallies
+	// stale are the enquiries whose search documents the write must
+	// rewrite before it ends (see reindex).
+	stale map[int64]bool
 }
 
 func closeDB(db *gorm.DB) error {

@@ -19,13 +19,14 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	if !f.scans() {
+	if !f.searches() {
 		// An index walk of 51 rows needs no cancelling (see rowContext); a
-		// free-text search scans, so it keeps the request's context.
+		// full-text search may rank many matches, so it keeps the request's
+		// context.
 		ctx = s.dialect.rowContext(ctx)
 	}
 	q := s.filterSQL(f)
-	sqlRows, err := s.queryText(ctx, q.statement("list-enquiries", f.Oldest), append(q.args, f.Limit+1, f.Offset)...)
+	sqlRows, err := s.queryText(ctx, q.statement("list-enquiries"), q.orderedArgs(f.Limit+1, f.Offset)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list enquiries: %w", err)
 	}
@@ -81,7 +82,7 @@ func (s *Store) CountEnquiriesUpTo(ctx context.Context, f Filter, limit int) (in
 func (s *Store) countRows(ctx context.Context, f Filter, limit int) (int64, error) {
 	q := s.filterSQL(f)
 	var n int64
-	err := s.readDB.QueryRowContext(s.dialect.rowContext(ctx), q.statement("count-enquiries-capped", false),
+	err := s.readDB.QueryRowContext(s.dialect.rowContext(ctx), q.statement("count-enquiries-capped"),
 		append(q.args, limit)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count enquiries: %w", err)

@@ -377,6 +377,29 @@ UPDATE enquiry_events SET actor = ?, detail = ? WHERE enquiry_id = ? AND kind = 
 -- The acknowledgement the prospect got, which a reply continues.
 SELECT id FROM outbox WHERE enquiry_id = ? AND kind = 'acknowledgement' ORDER BY id LIMIT 1;
 
+-- ---------------------------------------------------------------- full-text search
+
+-- name: search-fields
+-- The texts of an enquiry's search document (search.Fields), its notes
+-- apart (search-notes).
+SELECT full_name, company, email, phone, product_description, message FROM enquiries WHERE id = ?;
+
+-- name: search-notes
+SELECT detail FROM enquiry_events WHERE enquiry_id = ? AND kind = 'note' ORDER BY id;
+
+-- name: search-fields-after
+-- A batch of enquiries for rebuilding the search documents, by id.
+SELECT id, full_name, company, email, phone, product_description, message FROM enquiries
+WHERE id > ? ORDER BY id LIMIT ?;
+
+-- name: search-notes-between
+-- The notes of the enquiries with ids in (first, last].
+SELECT enquiry_id, detail FROM enquiry_events WHERE kind = 'note' AND enquiry_id > ? AND enquiry_id <= ?
+ORDER BY enquiry_id, id;
+
+-- name: delete-search-documents
+DELETE FROM enquiry_search;
+
 -- ---------------------------------------------------------------- rollups
 
 -- name: add-rollups

@@ -6,16 +6,23 @@
 
 -- ---------------------------------------------------------------- the list
 
--- fragment: match-text
--- The free-text search of the list, for a search of ASCII text.
-(e.reference = ? OR e.email = ? OR e.full_name ILIKE ? ESCAPE '\' OR e.company ILIKE ? ESCAPE '\'
-    OR e.email ILIKE ? ESCAPE '\' OR e.product_description ILIKE ? ESCAPE '\')
+-- fragment: search-from
+-- Full-text search (docs/DESIGN.md, "Full-text search"): the documents,
+-- which the planner reads first through the GIN index.
+enquiry_search AS s JOIN enquiries AS e ON e.id = s.enquiry_id
 
--- fragment: match-text-folded
--- The same for text beyond ASCII: both sides in Unicode lower case.
-(e.reference = ? OR e.email = ? OR lower(e.full_name) LIKE ? ESCAPE '\'
-    OR lower(e.company) LIKE ? ESCAPE '\' OR lower(e.email) LIKE ? ESCAPE '\'
-    OR lower(e.product_description) LIKE ? ESCAPE '\')
+-- fragment: search-arrival
+-- The order of arrival of a search's matches (see sqlite.sql).
+s.enquiry_id
+
+-- fragment: search-match
+-- The parameter is the query as search.Query.TSQuery writes it.
+s.document @@ CAST(? AS TEXT)::tsquery
+
+-- fragment: search-rank
+-- The relevance of a row: the sum of the weights of the rank terms
+-- (search.Query.RankTerms: a tsquery and a weight each) it matches.
+(SELECT coalesce(sum(t.w), 0) FROM unnest(CAST(? AS TEXT[]), CAST(? AS INT[])) AS t(q, w) WHERE s.document @@ t.q::tsquery)
 
 -- fragment: few-planned-actions
 -- The list's "next action due" filter (PostgreSQL keeps statistics: the
@@ -45,6 +52,15 @@ FROM {from} WHERE {where} ORDER BY {order};
 -- an export with a row per line.
  || chr(31) || d.country || chr(31) || d.state || chr(31) || coalesce(d.fee_cents::text, '') || chr(31) ||
     d.fee_currency || chr(31) || coalesce(d.assignee_id::text, '')
+
+-- ---------------------------------------------------------------- full-text search
+
+-- name: delete-search-document
+DELETE FROM enquiry_search WHERE enquiry_id = ?;
+
+-- name: insert-search-document
+-- Parameters: the enquiry's id, then search.Document.TSVector.
+INSERT INTO enquiry_search (enquiry_id, document) VALUES (?, CAST(? AS TEXT)::tsvector);
 
 -- ---------------------------------------------------------------- reports
 

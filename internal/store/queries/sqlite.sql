@@ -6,17 +6,28 @@
 
 -- ---------------------------------------------------------------- the list
 
--- fragment: match-text
--- The free-text search of the list, for a search of ASCII text: SQLite's
--- LIKE folds ASCII case itself.
-(e.reference = ? OR e.email = ? OR e.full_name LIKE ? ESCAPE '\' OR e.company LIKE ? ESCAPE '\'
-    OR e.email LIKE ? ESCAPE '\' OR e.product_description LIKE ? ESCAPE '\')
+-- fragment: search-from
+-- Full-text search (docs/DESIGN.md, "Full-text search"): the FTS4 table
+-- first, then each match's enquiry. CROSS JOIN keeps that order: with the
+-- enquiries outside (say through the status index), FTS4 would run the
+-- MATCH again for each of them.
+enquiry_search CROSS JOIN enquiries AS e ON e.id = enquiry_search.docid
 
--- fragment: match-text-folded
--- The same for text beyond ASCII: both sides in Unicode lower case.
-(e.reference = ? OR e.email = ? OR iordesk_lower(e.full_name) LIKE ? ESCAPE '\'
-    OR iordesk_lower(e.company) LIKE ? ESCAPE '\' OR iordesk_lower(e.email) LIKE ? ESCAPE '\'
-    OR iordesk_lower(e.product_description) LIKE ? ESCAPE '\')
+-- fragment: search-arrival
+-- The order of arrival of a search's matches: the enquiries' ids, which
+-- FTS4 reads in either direction, so a page of a common word's matches
+-- newest first stops after the page (3 ms instead of 140 ms for 50,000
+-- matches in a million) instead of sorting them all by created_at.
+enquiry_search.docid
+
+-- fragment: search-match
+-- The parameter is the query as search.Query.Match writes it.
+enquiry_search MATCH ?
+
+-- fragment: search-rank
+-- The relevance of a row, from FTS4's columns each atom matches in
+-- (iordesk_rank is search.RankMatchInfo, registered on every connection).
+iordesk_rank(matchinfo(enquiry_search, 'pcb'))
 
 -- fragment: few-planned-actions
 -- The list's "next action due" filter. likelihood() tells the planner the
@@ -53,6 +64,15 @@ FROM {from} WHERE {where} ORDER BY {order};
 -- an export with a row per line.
  || char(31) || d.country || char(31) || d.state || char(31) || coalesce(d.fee_cents, '') || char(31) ||
     d.fee_currency || char(31) || coalesce(d.assignee_id, '')
+
+-- ---------------------------------------------------------------- full-text search
+
+-- name: delete-search-document
+DELETE FROM enquiry_search WHERE docid = ?;
+
+-- name: insert-search-document
+-- Parameters: the enquiry's id, then search.Document.Columns.
+INSERT INTO enquiry_search (docid, name, company, email, other) VALUES (?, ?, ?, ?, ?);
 
 -- ---------------------------------------------------------------- reports
 
