@@ -73,6 +73,9 @@ func Run(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logg
 		jobsWG.Go(func() { srv.Inbox.Run(jobs) })
 	}
 	jobsWG.Go(func() { srv.Rules.Refresh(jobs, func(err error) { log.Warn("reload compliance rules", "err", err) }) })
+	jobsWG.Go(func() {
+		st.RunSearchIndexer(jobs, time.Second, func(err error) { log.Warn("index for search", "err", err) })
+	})
 	stopAll := func() {
 		stopJobs()
 		jobsWG.Wait()

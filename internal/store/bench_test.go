@@ -110,3 +110,35 @@ func BenchmarkListQuery(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSearch times the store's share of a search page (its rows and
+// its count to 1,001) on the book IORDESK_BENCH_DB names — a SQLite file
+// or a postgres:// URL — for words the demo book has in few, some and many
+// enquiries, by relevance and by date.
+func BenchmarkSearch(b *testing.B) {
+	path := os.Getenv("IORDESK_BENCH_DB")
+	if path == "" {
+		b.Skip("IORDESK_BENCH_DB names a book made by iordesk demo-data")
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	for _, query := range []string{"zzzznothing", `"james okafor"`, "okafor", "fulcrum nvidia", "okaf*"} {
+		for _, order := range []string{"relevance", "newest"} {
+			f := Filter{Query: query, Newest: order == "newest", Limit: 50}
+			b.Run(query+"/"+order, func(b *testing.B) {
+				for b.Loop() {
+					if _, _, err := s.ListEnquiries(ctx, f); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := s.CountEnquiriesUpTo(ctx, f, 1001); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

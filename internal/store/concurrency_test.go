@@ -179,3 +179,43 @@ func TestOneAcknowledgementPerAddressAndHour(t *testing.T) {
 		}
 	})
 }
+
+// Two instances index the owed search documents while both take
+// enquiries: no write fails, and every enquiry ends with one document.
+func TestSearchIndexersShareTheBacklogAcrossStores(t *testing.T) {
+	twoStores(t, func(t *testing.T, a, b *Store) {
+		const n = 300
+		var wg sync.WaitGroup
+		errs := make(chan error, 4*n)
+		for i, s := range []*Store{a, b} {
+			wg.Go(func() {
+				for j := range n / 2 {
+					e := sampleEnquiry(fmt.Sprintf("ENQ-IDX%d%04d", i, j))
+					e.FullName = "Indexed Person"
+					errs <- s.Write(t.Context(), func(tx *Tx) error { return tx.InsertEnquiry(e, []string{"DE"}) })
+				}
+			})
+			wg.Go(func() {
+				for range 40 {
+					_, err := s.IndexOwed(t.Context())
+					errs <- err
+					time.Sleep(2 * time.Millisecond)
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := a.CountEnquiriesUpTo(t.Context(), Filter{Query: "indexed person"}, 1000); err != nil || n != 300 {
+			t.Fatalf("found %d, %v", n, err)
+		}
+		var docs int64
+		if err := b.read.Table("enquiry_search").Count(&docs).Error; err != nil || docs != n {
+			t.Errorf("%d documents for %d enquiries, %v", docs, n, err)
+		}
+	})
+}

@@ -64,6 +64,9 @@ func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 			if err := tx.insertDestinations(e.ID, e.CreatedAt, e.Destinations); err != nil {
 				return fmt.Errorf("insert demo destinations: %w", err)
 			}
+			if err := tx.oweDocument(e.ID); err != nil {
+				return err
+			}
 			lines, err := tx.demoLines(e)
 			if err != nil {
 				return fmt.Errorf("demo lines: %w", err)

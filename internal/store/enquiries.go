@@ -166,7 +166,7 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 	if err := tx.fileForDuplicates(e); err != nil {
 		return err
 	}
-	if err := tx.indexNew(e); err != nil {
+	if err := tx.oweDocument(e.ID); err != nil {
 		return err
 	}
 	tx.tally().add(e, openLines(countries), +1)

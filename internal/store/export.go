@@ -67,6 +67,11 @@ func (s *Store) ExportEnquiries(ctx context.Context, f Filter, fn func(*ExportRo
 	defer cancel()
 	// On SQLite the statement runs without the context (see rowContext);
 	// the reader checks ctx between batches instead.
+	if f.searches() {
+		if err := s.catchUpSearch(ctx); err != nil {
+			return err
+		}
+	}
 	q := s.filterSQL(f)
 	rows, err := s.queryText(s.dialect.rowContext(ctx), q.statement("export-enquiries"), q.orderedArgs()...)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -14,8 +15,13 @@ import (
 
 // Full-text search (docs/DESIGN.md, "Full-text search"): every enquiry has
 // a search document — its words as internal/search tokenizes them — in
-// enquiry_search, written in the same transaction as whatever changes its
-// texts: the intake, a staff note, erasure. A deleted enquiry's document
+// enquiry_search. A staff note or an erasure rewrites it in its own
+// transaction. The intake only records that it owes one (search_backlog),
+// and the next search, or the indexer a second later, writes the owed
+// documents a batch at a time: FTS4 pays for every transaction it writes
+// in, and the intake's transactions are many and small. A search never
+// reads the index before the documents owed are written, so it never
+// misses an enquiry already acknowledged. A deleted enquiry's document
 // goes with it (a trigger on SQLite, the foreign key on PostgreSQL).
 
 // searchRow is a document as insert-search-document's parameters.
@@ -27,15 +33,139 @@ func (d dialect) searchRow(id int64, doc search.Document) []any {
 	return []any{id, c[search.FieldName], c[search.FieldCompany], c[search.FieldEmail], c[search.FieldOther]}
 }
 
-// indexNew writes the document of an enquiry just inserted (it has no
-// notes yet).
-func (tx *Tx) indexNew(e *Enquiry) error {
-	doc := search.NewDocument(search.Fields{Name: e.FullName, Company: e.Company, Email: e.Email, Phone: e.Phone,
-		Description: e.ProductDescription, Message: e.Message})
-	if _, err := tx.exec("insert-search-document", tx.dialect.searchRow(e.ID, doc)...); err != nil {
+// oweDocument records that a new enquiry's document is to be written.
+func (tx *Tx) oweDocument(id int64) error {
+	if _, err := tx.exec("owe-search-document", id); err != nil {
 		return fmt.Errorf("index enquiry: %w", err)
 	}
 	return nil
+}
+
+// owedBatch bounds the documents one write of the backlog writes.
+const owedBatch = 1000
+
+// IndexOwed writes up to owedBatch of the documents the intake owes, in
+// one write, and returns how many it wrote.
+func (s *Store) IndexOwed(ctx context.Context) (int, error) {
+	var n int
+	err := s.Write(ctx, func(tx *Tx) error {
+		rows, err := tx.query("owed-search-documents", owedBatch)
+		if err != nil {
+			return err
+		}
+		docs, err := scanFields(rows)
+		if err != nil || len(docs) == 0 {
+			return err
+		}
+		// Their notes (a new enquiry seldom has any yet), read at once.
+		rows, err = tx.query("search-notes-between", docs[0].id-1, docs[len(docs)-1].id)
+		if err != nil {
+			return err
+		}
+		if err := addNotes(rows, docs); err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if _, err := tx.exec("forget-owed-search-document", d.id); err != nil {
+				return err
+			}
+			if err := tx.writeDocument(d.id, search.NewDocument(d.fields)); err != nil {
+				return err
+			}
+		}
+		n = len(docs)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("index owed documents: %w", err)
+	}
+	return n, nil
+}
+
+// texts are an enquiry's searchable texts, by id.
+type texts struct {
+	id     int64
+	fields search.Fields
+}
+
+// scanFields reads rows of an id and search-fields' columns, and closes
+// them.
+func scanFields(rows *sql.Rows) ([]texts, error) {
+	var out []texts
+	for rows.Next() {
+		var t texts
+		f := &t.fields
+		if err := rows.Scan(&t.id, &f.Name, &f.Company, &f.Email, &f.Phone, &f.Description, &f.Message); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, errors.Join(rows.Err(), rows.Close())
+}
+
+// addNotes adds the notes of rows (search-notes-between: enquiry id and
+// text, by id) to the enquiries of docs (by id) they belong to, and
+// closes rows.
+func addNotes(rows *sql.Rows, docs []texts) error {
+	at := map[int64]*texts{}
+	for i := range docs {
+		at[docs[i].id] = &docs[i]
+	}
+	for rows.Next() {
+		var id int64
+		var note string
+		if err := rows.Scan(&id, &note); err != nil {
+			rows.Close()
+			return err
+		}
+		if t := at[id]; t != nil {
+			t.fields.Notes = append(t.fields.Notes, note)
+		}
+	}
+	return errors.Join(rows.Err(), rows.Close())
+}
+
+// catchUpSearch writes the documents still owed before a search reads the
+// index. Under an intake faster than the indexing it stops after a few
+// batches rather than keep the search waiting.
+func (s *Store) catchUpSearch(ctx context.Context) error {
+	for range 5 {
+		var owed bool
+		if err := s.queryRow(s.dialect.rowContext(ctx), "search-owed").Scan(&owed); err != nil {
+			return fmt.Errorf("search backlog: %w", err)
+		}
+		if !owed {
+			return nil
+		}
+		if _, err := s.IndexOwed(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunSearchIndexer writes the owed documents every interval until ctx
+// ends, so a search rarely has any left to write; warn hears its errors.
+func (s *Store) RunSearchIndexer(ctx context.Context, every time.Duration, warn func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for {
+			n, err := s.IndexOwed(ctx)
+			if err != nil && ctx.Err() == nil {
+				warn(err)
+			}
+			if err != nil || n < owedBatch {
+				break
+			}
+		}
+	}
 }
 
 // reindex marks an enquiry's document to be written again from its texts
@@ -92,18 +222,22 @@ func (tx *Tx) refreshDocument(id int64) error {
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
+	return tx.writeDocument(id, search.NewDocument(f))
+}
+
+// writeDocument replaces an enquiry's document.
+func (tx *Tx) writeDocument(id int64, doc search.Document) error {
 	if _, err := tx.exec("delete-search-document", id); err != nil {
 		return err
 	}
-	_, err = tx.exec("insert-search-document", tx.dialect.searchRow(id, search.NewDocument(f))...)
+	_, err := tx.exec("insert-search-document", tx.dialect.searchRow(id, doc)...)
 	return err
 }
 
-// rebuildSearch writes every enquiry's document again, a thousand
+// rebuildSearch writes every enquiry's document again, a batch of
 // enquiries at a time: migration 0026 fills the index of an existing book
 // with it.
 func rebuildSearch(db *gorm.DB, q queryBook) error {
-	d := dialect{postgres: q.postgres}
 	ctx, conn := context.Background(), db.Statement.ConnPool
 	if _, err := conn.ExecContext(ctx, q.sql("delete-search-documents")); err != nil {
 		return fmt.Errorf("rebuild search: %w", err)
@@ -113,54 +247,29 @@ func rebuildSearch(db *gorm.DB, q queryBook) error {
 		return fmt.Errorf("rebuild search: %w", err)
 	}
 	defer insert.Close()
-	const batch = 1000
 	for last := int64(0); ; {
-		type enquiry struct {
-			id     int64
-			fields search.Fields
-		}
-		var found []enquiry
-		rows, err := conn.QueryContext(ctx, q.sql("search-fields-after"), last, batch)
+		rows, err := conn.QueryContext(ctx, q.sql("search-fields-after"), last, owedBatch)
 		if err != nil {
 			return fmt.Errorf("rebuild search: %w", err)
 		}
-		for rows.Next() {
-			var e enquiry
-			f := &e.fields
-			if err := rows.Scan(&e.id, &f.Name, &f.Company, &f.Email, &f.Phone, &f.Description, &f.Message); err != nil {
-				rows.Close()
-				return fmt.Errorf("rebuild search: %w", err)
-			}
-			found = append(found, e)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		docs, err := scanFields(rows)
+		if err != nil {
 			return fmt.Errorf("rebuild search: %w", err)
 		}
-		if len(found) == 0 {
+		if len(docs) == 0 {
 			return nil
 		}
 		first := last
-		last = found[len(found)-1].id
-		notes := map[int64][]string{}
+		last = docs[len(docs)-1].id
 		rows, err = conn.QueryContext(ctx, q.sql("search-notes-between"), first, last)
+		if err == nil {
+			err = addNotes(rows, docs)
+		}
 		if err != nil {
 			return fmt.Errorf("rebuild search: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			var note string
-			if err := rows.Scan(&id, &note); err != nil {
-				rows.Close()
-				return fmt.Errorf("rebuild search: %w", err)
-			}
-			notes[id] = append(notes[id], note)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return fmt.Errorf("rebuild search: %w", err)
-		}
-		for _, e := range found {
-			e.fields.Notes = notes[e.id]
-			if _, err := insert.ExecContext(ctx, d.searchRow(e.id, search.NewDocument(e.fields))...); err != nil {
+		for _, d := range docs {
+			if _, err := insert.ExecContext(ctx, dialect{postgres: q.postgres}.searchRow(d.id, search.NewDocument(d.fields))...); err != nil {
 				return fmt.Errorf("rebuild search: %w", err)
 			}
 		}

@@ -278,8 +278,28 @@ func TestSearchFollowsEveryWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// The intake owes the documents; a search writes them first.
+		var owed int64
+		if err := s.read.Table("search_backlog").Count(&owed).Error; err != nil || owed != 2 {
+			t.Fatalf("%d documents owed after two intakes, %v", owed, err)
+		}
 		if found("ostergaard") != 1 || found("quokka") != 0 {
-			t.Fatal("not indexed at intake")
+			t.Fatal("not found after intake")
+		}
+		if err := s.read.Table("search_backlog").Count(&owed).Error; err != nil || owed != 0 {
+			t.Fatalf("%d documents owed after a search, %v", owed, err)
+		}
+		// Demo batches owe theirs too; the indexer writes them.
+		demo := sampleEnquiry("ENQ-FOLLOW03")
+		demo.FullName, demo.Destinations, demo.Status, demo.CreatedAt = "Dagny Demoson", CountryCodes{"SE"}, StatusNew, clock.Now()
+		if err := s.InsertDemo(ctx, []DemoEnquiry{{Enquiry: *demo}}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.IndexOwed(ctx); err != nil || n != 1 {
+			t.Fatalf("indexer wrote %d, %v", n, err)
+		}
+		if found("demoson") != 1 {
+			t.Error("a demo enquiry is not found")
 		}
 		if err := s.AddNote(ctx, e.ID, "Prefers the quokka shipping lane", desk); err != nil {
 			t.Fatal(err)
@@ -309,8 +329,8 @@ func TestSearchFollowsEveryWrite(t *testing.T) {
 			t.Fatalf("retention: %d %v", deleted, err)
 		}
 		var left int64
-		if err := s.read.Table("enquiry_search").Count(&left).Error; err != nil || left != 1 {
-			t.Errorf("%d search documents left, want the erased enquiry's only: %v", left, err)
+		if err := s.read.Table("enquiry_search").Count(&left).Error; err != nil || left != 2 {
+			t.Errorf("%d search documents left, want the erased enquiry's and the demo's: %v", left, err)
 		}
 	})
 }

@@ -24,6 +24,8 @@ func (s *Store) ListEnquiries(ctx context.Context, f Filter) ([]Enquiry, bool, e
 		// full-text search may rank many matches, so it keeps the request's
 		// context.
 		ctx = s.dialect.rowContext(ctx)
+	} else if err := s.catchUpSearch(ctx); err != nil {
+		return nil, false, err
 	}
 	q := s.filterSQL(f)
 	sqlRows, err := s.queryText(ctx, q.statement("list-enquiries"), q.orderedArgs(f.Limit+1, f.Offset)...)
@@ -80,6 +82,11 @@ func (s *Store) CountEnquiriesUpTo(ctx context.Context, f Filter, limit int) (in
 
 // countRows counts the filter's rows in the base tables, up to limit.
 func (s *Store) countRows(ctx context.Context, f Filter, limit int) (int64, error) {
+	if f.searches() {
+		if err := s.catchUpSearch(ctx); err != nil {
+			return 0, err
+		}
+	}
 	q := s.filterSQL(f)
 	var n int64
 	err := s.readDB.QueryRowContext(s.dialect.rowContext(ctx), q.statement("count-enquiries-capped"),

@@ -400,6 +400,15 @@ ORDER BY enquiry_id, id;
 -- name: delete-search-documents
 DELETE FROM enquiry_search;
 
+-- name: owe-search-document
+INSERT INTO search_backlog (enquiry_id) VALUES (?);
+
+-- name: search-owed
+SELECT EXISTS (SELECT 1 FROM search_backlog);
+
+-- name: forget-owed-search-document
+DELETE FROM search_backlog WHERE enquiry_id = ?;
+
 -- ---------------------------------------------------------------- rollups
 
 -- name: add-rollups

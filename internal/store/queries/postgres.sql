@@ -12,8 +12,13 @@
 enquiry_search AS s JOIN enquiries AS e ON e.id = s.enquiry_id
 
 -- fragment: search-arrival
--- The order of arrival of a search's matches (see sqlite.sql).
-s.enquiry_id
+-- The order of arrival of a search's matches (see sqlite.sql). "+ 0" keeps
+-- the planner from walking the primary key backwards and testing every
+-- document until a page matched: for a word it guesses common but that
+-- matches few or none, that walk reads the whole table (181 ms at a
+-- million, against 10 ms through the GIN index and a sort; a word in
+-- 50,000 enquiries then costs 65 ms instead of 1.3 ms).
+(s.enquiry_id + 0)
 
 -- fragment: search-match
 -- The parameter is the query as search.Query.TSQuery writes it.
@@ -57,6 +62,13 @@ FROM {from} WHERE {where} ORDER BY {order};
 
 -- name: delete-search-document
 DELETE FROM enquiry_search WHERE enquiry_id = ?;
+
+-- name: owed-search-documents
+-- A batch of the documents the intake owes, with their enquiries' texts;
+-- another instance indexing at the same moment takes the next ones.
+SELECT e.id, e.full_name, e.company, e.email, e.phone, e.product_description, e.message
+FROM search_backlog AS b JOIN enquiries AS e ON e.id = b.enquiry_id ORDER BY b.enquiry_id LIMIT ?
+FOR UPDATE OF b SKIP LOCKED;
 
 -- name: insert-search-document
 -- Parameters: the enquiry's id, then search.Document.TSVector.

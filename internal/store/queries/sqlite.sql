@@ -70,6 +70,12 @@ FROM {from} WHERE {where} ORDER BY {order};
 -- name: delete-search-document
 DELETE FROM enquiry_search WHERE docid = ?;
 
+-- name: owed-search-documents
+-- A batch of the documents the intake owes, with their enquiries' texts
+-- (search-fields).
+SELECT e.id, e.full_name, e.company, e.email, e.phone, e.product_description, e.message
+FROM search_backlog AS b JOIN enquiries AS e ON e.id = b.enquiry_id ORDER BY b.enquiry_id LIMIT ?;
+
 -- name: insert-search-document
 -- Parameters: the enquiry's id, then search.Document.Columns.
 INSERT INTO enquiry_search (docid, name, company, email, other) VALUES (?, ?, ?, ?, ?);

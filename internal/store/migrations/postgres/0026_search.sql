@@ -7,3 +7,8 @@ CREATE TABLE enquiry_search (
     document   TSVECTOR NOT NULL
 );
 CREATE INDEX enquiry_search_document ON enquiry_search USING gin (document);
+
+-- As SQLite's: the documents the intake owes.
+CREATE TABLE search_backlog (
+    enquiry_id BIGINT PRIMARY KEY REFERENCES enquiries (id) ON DELETE CASCADE
+);
