@@ -7,6 +7,7 @@
 //	go run ./bench/load -scenario dashboard -enquiries 1000000   (or -book FILE)
 //	go run ./bench/load -scenario export -book FILE
 //	go run ./bench/load -scenario startup -book FILE
+//	go run ./bench/load -scenario uploads -concurrency 10
 //
 // Without -target it starts each server itself (a child process of this
 // tool, on a temporary database, on 127.0.0.1) and stops it afterwards.
@@ -63,7 +64,7 @@ type options struct {
 
 func run() error {
 	var o options
-	flag.StringVar(&o.scenario, "scenario", "intake", "intake (valid posts; intake-narrow: the same against a narrow-row baseline), visit (form page + CAPTCHA image + valid post), dashboard, export or startup (on a book of enquiries)")
+	flag.StringVar(&o.scenario, "scenario", "intake", "intake (valid posts; intake-narrow: the same against a narrow-row baseline), visit (form page + CAPTCHA image + valid post), dashboard, export or startup (on a book of enquiries), uploads (posts with 25 MB of files at once)")
 	flag.BoolVar(&o.xlsx, "xlsx", false, "export: also time the XLSX export and its peak memory (about 40 s for a million rows)")
 	flag.StringVar(&o.views, "views", "", "dashboard: only the views whose names start with this (\"search\", \"list\", \"overview\"…)")
 	flag.StringVar(&o.book, "book", "", "dashboard/export/startup: an existing database to use (else one of -enquiries demo enquiries is made)")
@@ -79,6 +80,13 @@ func run() error {
 	flag.Parse()
 	if o.serve != "" {
 		return serveChild(o.serve, o.addr, o.db)
+	}
+	if o.scenario == "uploads" {
+		if o.concurrency < 1 || o.concurrency > 64 {
+			return errors.New("uploads: -concurrency must be in [1, 64]")
+		}
+		fmt.Printf("scenario uploads: %d posts with files at once; %d CPUs\n", o.concurrency, numCPU())
+		return uploadScenario(o)
 	}
 	if fn, ok := bookScenarios[o.scenario]; ok {
 		fmt.Printf("scenario %s on %d CPUs\n", o.scenario, numCPU())

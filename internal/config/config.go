@@ -33,7 +33,10 @@ type Config struct {
 	DeskEmail      string
 	TrustedProxies []*net.IPNet
 	CORSOrigins    []string
-	LogFormat      string
+	// EmbedOrigins are the sites allowed to frame the embeddable form
+	// (/embed/enquiry); none: it may be framed nowhere.
+	EmbedOrigins []string
+	LogFormat    string
 	// Limits per client IP per minute (docs/DESIGN.md, "Security model").
 	EnquiryRate, CaptchaRate, LoginRate int
 	// MailLease is how long a mail worker's claim on a message lasts: after
@@ -77,7 +80,7 @@ type setting struct {
 // flag.ErrHelp is returned for --help.
 func Load(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (Config, []string, error) {
 	var c Config
-	var proxies, origins, rates, retention, lease, zone, hours, target, imapPoll, markSeen string
+	var proxies, origins, embedOrigins, rates, retention, lease, zone, hours, target, imapPoll, markSeen string
 	settings := []setting{
 		{"addr", "IORDESK_ADDR", ":8080", "listen address", &c.Addr},
 		{"db", "IORDESK_DB", "data/iordesk.db", "SQLite file path, or a postgres:// URL", &c.DB},
@@ -87,6 +90,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		{"desk-email", "IORDESK_DESK_EMAIL", "desk@localhost", "where new-enquiry notifications go when no routing rule matches", &c.DeskEmail},
 		{"trusted-proxies", "IORDESK_TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed", &proxies},
 		{"cors-origins", "IORDESK_CORS_ORIGINS", "", "comma-separated origins allowed to call the JSON API from a browser", &origins},
+		{"embed-origins", "IORDESK_EMBED_ORIGINS", "", "comma-separated origins of the sites that may show the form in a frame (/embed.js, /embed/enquiry)", &embedOrigins},
 		{"log-format", "IORDESK_LOG_FORMAT", "text", "log format: text or json", &c.LogFormat},
 		{"mail-lease", "IORDESK_MAIL_LEASE", "3m", "how long a mail worker's claim on a message lasts (a crashed worker's mail is resent after it)", &lease},
 		{"retention", "IORDESK_RETENTION", "spam_days=90,closed_months=0", "delete spam after N days; anonymise won/lost enquiries N months after their last change (0: keep)", &retention},
@@ -125,6 +129,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		return Config{}, nil, err
 	}
 	c.CORSOrigins = splitList(origins)
+	c.EmbedOrigins = splitList(embedOrigins)
 	if err := c.parseRates(rates); err != nil {
 		return Config{}, nil, err
 	}
@@ -230,12 +235,25 @@ func (c *Config) validate() error {
 			return fmt.Errorf("IORDESK_ADMIN_EMAIL %q: want a plain email address", c.AdminEmail)
 		}
 	}
-	for _, o := range c.CORSOrigins {
-		if u, err := url.Parse(o); err != nil || u.Host == "" || u.Path != "" {
-			return fmt.Errorf("IORDESK_CORS_ORIGINS: %q is not an origin like https://example.com", o)
+	for _, list := range []struct {
+		name    string
+		origins []string
+	}{{"IORDESK_CORS_ORIGINS", c.CORSOrigins}, {"IORDESK_EMBED_ORIGINS", c.EmbedOrigins}} {
+		for _, o := range list.origins {
+			if !IsOrigin(o) {
+				return fmt.Errorf("%s: %q is not an origin like https://example.com", list.name, o)
+			}
 		}
 	}
 	return nil
+}
+
+// IsOrigin reports whether s is a web origin as a browser sends it:
+// http or https, a host, perhaps a port, nothing else.
+func IsOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.Path == "" &&
+		u.RawQuery == "" && u.Fragment == "" && u.User == nil && u.Opaque == "" && u.String() == s
 }
 
 // reportCurrency is an ISO 4217 code.

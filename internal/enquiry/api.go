@@ -30,29 +30,51 @@ func (h *Handlers) APICaptcha(c echo.Context) error {
 }
 
 // APISubmit serves POST /api/v1/enquiries: the same intake as the form, in
-// JSON. 201 with the reference; 422 with the errors by field and a fresh
-// challenge.
+// JSON, or as multipart/form-data with the form's field names when files
+// come with it. 201 with the reference; 422 with the errors by field and
+// a fresh challenge.
 func (h *Handlers) APISubmit(c echo.Context) error {
-	if !hasMediaType(c, echo.MIMEApplicationJSON) {
-		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the enquiry as application/json.")
-	}
-	f, errs, err := FormFromJSON(c.Request().Body)
-	if err != nil {
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			return he
+	var f *Form
+	var errs Errors
+	var up *upload
+	switch {
+	case hasMediaType(c, echo.MIMEApplicationJSON):
+		var err error
+		if f, errs, err = FormFromJSON(c.Request().Body); err != nil {
+			var he *echo.HTTPError
+			if errors.As(err, &he) {
+				return he
+			}
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				return bodyError(err)
+			}
+			return echo.NewHTTPError(http.StatusBadRequest, "The body could not be read: "+err.Error())
 		}
-		return echo.NewHTTPError(http.StatusBadRequest, "The body could not be read: "+err.Error())
+	case isMultipart(c):
+		values, files, err := h.readMultipart(c, true)
+		if err != nil {
+			return err
+		}
+		if f, errs, err = FormFromValues(values); err != nil {
+			h.dropUpload(c.Request().Context(), files)
+			return echo.NewHTTPError(http.StatusBadRequest, "The form has too many fields.")
+		}
+		up = files
+	default:
+		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the enquiry as application/json, or as multipart/form-data with files.")
 	}
 	if f.Website != "" {
+		h.dropUpload(c.Request().Context(), up)
 		h.log.Info("honeypot filled; answered as success, nothing stored", "ip", c.RealIP())
 		h.count("api", "honeypot")
 		return c.JSON(http.StatusCreated, map[string]string{"reference": NewReference()})
 	}
 	if len(f.DestinationCountries) > maxFields {
+		h.dropUpload(c.Request().Context(), up)
 		return echo.NewHTTPError(http.StatusBadRequest, "Too many destination countries.")
 	}
-	out, err := h.intake(c.Request().Context(), f, errs, h.origin(c), false)
+	out, err := h.intake(c.Request().Context(), f, errs, h.origin(c), false, up)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package enquiry
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +39,7 @@ type Handlers struct {
 	fresh         *freshPages
 	rules         *compliance.Book
 	desks         *desk.Registry
+	embedOrigins  []string
 }
 
 // Deps are what the public handlers need.
@@ -57,13 +60,15 @@ type Deps struct {
 	Rules *compliance.Book
 	// Desks decide which desk answers an enquiry and by when.
 	Desks *desk.Registry
+	// EmbedOrigins are the sites that may show the form in a frame.
+	EmbedOrigins []string
 }
 
 // NewHandlers builds the public handlers.
 func NewHandlers(d Deps) *Handlers {
 	h := &Handlers{store: d.Store, cat: d.Catalog, captcha: d.Captcha, render: d.Render,
 		now: d.Now, log: d.Log, noticeVersion: d.PrivacyNoticeVersion, baseURL: strings.TrimRight(d.BaseURL, "/"),
-		notifyMail: d.NotifyMail, metrics: d.Metrics, rules: d.Rules, desks: d.Desks}
+		notifyMail: d.NotifyMail, metrics: d.Metrics, rules: d.Rules, desks: d.Desks, embedOrigins: d.EmbedOrigins}
 	h.fresh = &freshPages{view: h.view, render: func(page string, v *formView) ([]byte, error) { return h.render.Execute(page, v) }}
 	return h
 }
@@ -91,15 +96,21 @@ func (h *Handlers) freshForm(c echo.Context, page string) error {
 		return err
 	}
 	if !ok {
-		return h.showForm(c, http.StatusOK, page, f, Errors{}, id, false)
+		return h.showForm(c, http.StatusOK, page, f, Errors{}, id, false, "")
 	}
 	defer pageBuffers.Put(body)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body.Bytes())
 }
 
-func (h *Handlers) showForm(c echo.Context, status int, page string, f *Form, errs Errors, captchaID string, reloaded bool) error {
-	return h.render.Render(c, status, page, h.view(page, f, errs, captchaID, reloaded))
+// showForm draws the form; host, when not empty, is the site whose frame
+// shows it (see EmbedForm).
+func (h *Handlers) showForm(c echo.Context, status int, page string, f *Form, errs Errors, captchaID string, reloaded bool, host string) error {
+	v := h.view(page, f, errs, captchaID, reloaded)
+	if host != "" {
+		v.embed(host, status != http.StatusOK || reloaded)
+	}
+	return h.render.Render(c, status, page, v)
 }
 
 // view is what the form's templates read.
@@ -109,8 +120,8 @@ func (h *Handlers) view(page string, f *Form, errs Errors, captchaID string, rel
 		checked[strings.ToUpper(strings.TrimSpace(code))] = true
 	}
 	v := &formView{
-		Page: web.Page{Title: "Send an enquiry", Description: fmt.Sprintf("Ask for an Importer of Record quote for regulated equipment in %d countries and territories.", h.cat.DestinationCount)},
-		Form: f.withDefaults(), Errors: errs, CaptchaID: captchaID, Reloaded: reloaded, Cat: h.cat, Checked: checked,
+		Page:   web.Page{Title: "Send an enquiry", Description: fmt.Sprintf("Ask for an Importer of Record quote for regulated equipment in %d countries and territories.", h.cat.DestinationCount)},
+		Action: "/enquiry", Form: f.withDefaults(), Errors: errs, CaptchaID: captchaID, Reloaded: reloaded, Cat: h.cat, Checked: checked,
 		Services: catalog.Services, Categories: catalog.ProductCategories, Conditions: catalog.Conditions, YesNo: catalog.YesNoUnknown, Lithium: catalog.LithiumOptions,
 	}
 	if page == "home" {
@@ -121,41 +132,126 @@ func (h *Handlers) view(page string, f *Form, errs Errors, captchaID string, rel
 
 // Submit serves POST /enquiry: 303 to the thanks page when stored, else 422
 // with the form, its values and a fresh challenge.
-func (h *Handlers) Submit(c echo.Context) error {
-	if !hasMediaType(c, echo.MIMEApplicationForm) {
-		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the form as application/x-www-form-urlencoded.")
-	}
+func (h *Handlers) Submit(c echo.Context) error { return h.submit(c, false) }
+
+// EmbedSubmit serves POST /embed/enquiry: Submit for the form in a frame,
+// whose answers stay in the frame.
+func (h *Handlers) EmbedSubmit(c echo.Context) error { return h.submit(c, true) }
+
+func (h *Handlers) submit(c echo.Context, embedded bool) error {
 	r := c.Request()
-	if err := r.ParseForm(); err != nil {
-		return bodyError(err)
-	}
-	f, errs, err := FormFromValues(r.PostForm)
+	values, up, err := h.readPost(c)
 	if err != nil {
+		return err
+	}
+	host, thanks := "", "/enquiry/thanks?ref="
+	if embedded {
+		if host, err = h.embedHost(values.Get("embed_origin")); err != nil {
+			h.dropUpload(r.Context(), up)
+			return err
+		}
+		thanks = "/embed/enquiry/thanks?origin=" + url.QueryEscape(host) + "&ref="
+	}
+	f, errs, err := FormFromValues(values)
+	if err != nil {
+		h.dropUpload(r.Context(), up)
 		return echo.NewHTTPError(http.StatusBadRequest, "The form has too many fields.")
 	}
 	if f.Website != "" {
+		h.dropUpload(r.Context(), up)
 		h.log.Info("honeypot filled; answered as success, nothing stored", "ip", c.RealIP())
 		h.count("form", "honeypot")
-		return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+NewReference())
+		return c.Redirect(http.StatusSeeOther, thanks+NewReference())
 	}
 	// A page drawn before the button carried its flag in the URL sends it in the body.
-	reload := IsCaptchaReload(r) || r.PostForm.Has("captcha_reload")
-	out, err := h.intake(r.Context(), f, errs, h.origin(c), reload)
+	reload := IsCaptchaReload(r) || values.Has("captcha_reload")
+	out, err := h.intake(r.Context(), f, errs, h.origin(c), reload, up)
 	if err != nil {
 		return err
 	}
 	if out.Reference != "" {
 		h.log.Info("enquiry accepted", "ref", out.Reference, "channel", "form")
 		h.count("form", "accepted")
-		return c.Redirect(http.StatusSeeOther, "/enquiry/thanks?ref="+url.QueryEscape(out.Reference))
+		return c.Redirect(http.StatusSeeOther, thanks+url.QueryEscape(out.Reference))
 	}
 	f.CaptchaSolution = ""
 	if reload {
-		return h.showForm(c, http.StatusOK, "enquiry", f, Errors{}, out.NewCaptchaID, true)
+		v := h.view("enquiry", f, Errors{}, out.NewCaptchaID, true)
+		v.FilesDropped = out.FilesDropped
+		if host != "" {
+			v.embed(host, true)
+		}
+		return h.render.Render(c, http.StatusOK, "enquiry", v)
 	}
 	h.log.Info("enquiry rejected", "fields", fieldNames(out.Errors), "channel", "form")
 	h.count("form", "invalid")
-	return h.showForm(c, http.StatusUnprocessableEntity, "enquiry", f, out.Errors, out.NewCaptchaID, false)
+	return h.showForm(c, http.StatusUnprocessableEntity, "enquiry", f, out.Errors, out.NewCaptchaID, false, host)
+}
+
+// EmbedForm serves GET /embed/enquiry: the form for a frame on one of the
+// sites IORDESK_EMBED_ORIGINS lists (origin=, as /embed.js sends it),
+// with the host page's tracking values: utm_source, utm_medium,
+// utm_campaign, and its address as referrer= (the frame's own Referer
+// carries only the host's origin).
+func (h *Handlers) EmbedForm(c echo.Context) error {
+	host, err := h.embedHost(c.QueryParam("origin"))
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	f := (&Form{
+		UTMSource: printable(q.Get("utm_source"), maxTrackingLength), UTMMedium: printable(q.Get("utm_medium"), maxTrackingLength),
+		UTMCampaign: printable(q.Get("utm_campaign"), maxTrackingLength), Referrer: printable(q.Get("referrer"), maxReferrerLength),
+	}).withDefaults()
+	id, err := h.captcha.Issue(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return h.showForm(c, http.StatusOK, "enquiry", f, Errors{}, id, false, host)
+}
+
+// EmbedThanks serves GET /embed/enquiry/thanks: Thanks, in the frame.
+func (h *Handlers) EmbedThanks(c echo.Context) error {
+	host, err := h.embedHost(c.QueryParam("origin"))
+	if err != nil {
+		return err
+	}
+	return h.thanks(c, &web.EmbedFrame{HostOrigin: host, ScrollTop: true})
+}
+
+// embedHost is origin if it is one of the sites that may frame the form,
+// else the refusal to show it there.
+func (h *Handlers) embedHost(origin string) (string, error) {
+	if origin == "" || !slices.Contains(h.embedOrigins, origin) {
+		return "", echo.NewHTTPError(http.StatusForbidden, "This form cannot be shown on that site.")
+	}
+	return origin, nil
+}
+
+// readPost reads the form's post: urlencoded, or multipart with files
+// (which are staged; see readMultipart).
+func (h *Handlers) readPost(c echo.Context) (url.Values, *upload, error) {
+	r := c.Request()
+	switch {
+	case isMultipart(c):
+		return h.readMultipart(c, !IsCaptchaReload(r))
+	case hasMediaType(c, echo.MIMEApplicationForm):
+		if err := r.ParseForm(); err != nil {
+			return nil, nil, bodyError(err)
+		}
+		return r.PostForm, nil, nil
+	}
+	return nil, nil, echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the form as application/x-www-form-urlencoded or multipart/form-data.")
+}
+
+// dropUpload deletes the files of a post refused before its write.
+func (h *Handlers) dropUpload(ctx context.Context, up *upload) {
+	if up == nil || len(up.files) == 0 {
+		return
+	}
+	if err := h.store.DropStagedAttachments(context.WithoutCancel(ctx), up.key); err != nil {
+		h.log.Warn("drop staged attachments", "err", err)
+	}
 }
 
 // IsCaptchaReload reports whether a form post is the "New code" button
@@ -169,7 +265,9 @@ func IsCaptchaReload(r *http.Request) bool {
 
 // Thanks serves GET /enquiry/thanks: the reference and what happens next,
 // nothing else about the enquiry (the reference in the URL proves nothing).
-func (h *Handlers) Thanks(c echo.Context) error {
+func (h *Handlers) Thanks(c echo.Context) error { return h.thanks(c, nil) }
+
+func (h *Handlers) thanks(c echo.Context, embed *web.EmbedFrame) error {
 	ref := c.QueryParam("ref")
 	if !ValidReference(ref) {
 		ref = ""
@@ -177,7 +275,7 @@ func (h *Handlers) Thanks(c echo.Context) error {
 	return h.render.Render(c, http.StatusOK, "thanks", struct {
 		web.Page
 		Reference string
-	}{web.Page{Title: "Thank you"}, ref})
+	}{web.Page{Title: "Thank you", Embed: embed}, ref})
 }
 
 // Privacy serves GET /privacy.
@@ -239,6 +337,10 @@ func bodyError(err error) error {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return he
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, web.StatusText(http.StatusRequestEntityTooLarge))
 	}
 	return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 }

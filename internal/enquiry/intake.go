@@ -22,6 +22,8 @@ type outcome struct {
 	Reference    string
 	Errors       Errors
 	NewCaptchaID string
+	// FilesDropped: the prospect attached files and none was kept.
+	FilesDropped bool
 }
 
 // origin is what the request tells us about the sender besides the form.
@@ -38,8 +40,15 @@ const referenceAttempts = 4
 // enquiry; all in one group-committed write, so the challenge is used up and
 // the enquiry stored together or not at all. reload only swaps the
 // challenge for a new one.
-func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin, reload bool) (outcome, error) {
+//
+// The files of up (nil: none) become the stored enquiry's; a post refused,
+// or a new code asked for, keeps none of them, and the prospect is told to
+// attach them again.
+func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin, reload bool, up *upload) (outcome, error) {
 	now := h.now()
+	if up != nil && len(up.refused) > 0 {
+		errs.Add(AttachmentsField, strings.Join(up.refused, " "))
+	}
 	clean := f.Validate(h.cat, now, errs)
 	out := outcome{Errors: errs}
 	// Screened in memory before the write, so the writer waits for no
@@ -78,6 +87,11 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 			if err := tx.InsertFindings(e.ID, findings); err != nil {
 				return err
 			}
+			if up != nil {
+				if err := tx.ClaimAttachments(up.key, e.ID); err != nil {
+					return err
+				}
+			}
 			out.Reference = ref
 			// The mail is queued in the same transaction: once the prospect
 			// has a reference, the desk will hear of it. The address typed
@@ -93,11 +107,25 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 			}
 			return tx.EnqueueMail(e.ID, kinds...)
 		}
+		if up != nil {
+			if err := tx.DropAttachments(up.key); err != nil {
+				return err
+			}
+		}
 		out.NewCaptchaID, err = h.captcha.issue(tx)
 		return err
 	})
 	if err != nil {
+		h.dropUpload(ctx, up)
 		return outcome{}, fmt.Errorf("intake: %w", err)
+	}
+	if out.Reference == "" && up.sent() {
+		out.FilesDropped = true
+		msg := "Please attach your files again: nothing was kept from this attempt."
+		if prev, ok := errs[AttachmentsField]; ok {
+			msg = prev + " " + msg
+		}
+		errs[AttachmentsField] = msg
 	}
 	if out.Reference != "" {
 		h.notifyMail()

@@ -143,7 +143,8 @@ func TestMalformedPostsAreRefusedWithNothingStored(t *testing.T) {
 	}{
 		{"no content type", "", strings.NewReader(valid), false, nil, http.StatusUnsupportedMediaType},
 		{"json to the form", "application/json", strings.NewReader(`{}`), false, nil, http.StatusUnsupportedMediaType},
-		{"multipart", multipartType, multipartBody, false, nil, http.StatusUnsupportedMediaType},
+		{"multipart without a boundary", "multipart/form-data", multipartBody, false, nil, http.StatusBadRequest},
+		{"multipart/mixed", strings.Replace(multipartType, "form-data", "mixed", 1), multipartBody, false, nil, http.StatusUnsupportedMediaType},
 		{"over 64 KiB by length", "application/x-www-form-urlencoded", strings.NewReader(valid + "&message=" + strings.Repeat("a", 70<<10)), false, nil, http.StatusRequestEntityTooLarge},
 		{"over 64 KiB chunked", "application/x-www-form-urlencoded", strings.NewReader(valid + "&message=" + strings.Repeat("a", 70<<10)), true, nil, http.StatusRequestEntityTooLarge},
 		{"thousands of fields", "application/x-www-form-urlencoded", strings.NewReader(manyFields.Encode()[:60<<10]), false, nil, http.StatusBadRequest},

@@ -9,14 +9,27 @@ import (
 // formView is the data of the pages that show the enquiry form.
 type formView struct {
 	web.Page
+	// Action is where the form posts: /enquiry, or /embed/enquiry in a
+	// frame.
+	Action    string
 	Form      *Form
 	Errors    Errors
 	CaptchaID string
 	Reloaded  bool
-	Cat       *catalog.Catalogue
-	Checked   map[string]bool // destination codes ticked
+	// FilesDropped: files came with a post that drew the form again, and
+	// a browser cannot put them back in the file input.
+	FilesDropped bool
+	Cat          *catalog.Catalogue
+	Checked      map[string]bool // destination codes ticked
 
 	Services, Categories, Conditions, YesNo, Lithium []catalog.Choice
+}
+
+// embed draws the view for a frame on host's pages; scrollTop asks the
+// host page to bring the frame into view (an answer to a post).
+func (v *formView) embed(host string, scrollTop bool) {
+	v.Action = "/embed/enquiry"
+	v.Embed = &web.EmbedFrame{HostOrigin: host, ScrollTop: scrollTop}
 }
 
 // field is one input as a template draws it.
@@ -36,14 +49,14 @@ var fieldLabels = map[string]string{
 	"condition": "Condition", "hs_code": "HS code", "end_user_hq_country": "End user headquarters", "contains_encryption": "Encryption",
 	"wireless_radio": "Radio", "lithium_batteries": "Lithium batteries", "shipment_value": "Approximate value",
 	"currency": "Currency", "target_date": "Needed on site by", "message": "Message", "consent": "Consent",
-	"captcha_solution": "Security code", "utm_source": "Tracking", "utm_medium": "Tracking",
+	"attachments": "Files", "captcha_solution": "Security code", "utm_source": "Tracking", "utm_medium": "Tracking",
 	"utm_campaign": "Tracking", "referrer": "Tracking",
 }
 
 // fieldOrder is the order of the form, for the error summary.
 var fieldOrder = []string{
 	"full_name", "company", "email", "phone", "service", "origin_country", "product_category",
-	"destination_countries", "product_description", "condition", "shipment_value", "currency",
+	"destination_countries", "product_description", "attachments", "condition", "shipment_value", "currency",
 	"target_date", "hs_code", "end_user_hq_country", "contains_encryption", "wireless_radio", "lithium_batteries", "message",
 	"consent", "captcha_solution", "utm_source", "utm_medium", "utm_campaign", "referrer",
 }

@@ -118,8 +118,11 @@ type view struct {
 	Phone                                string // grouped for reading; "" when not given
 	// Screen is the compliance pre-screen's findings, most severe first
 	// (desk notification only).
-	Screen                              []screenLine
-	Disclaimer                          string
+	Screen     []screenLine
+	Disclaimer string
+	// Files are the prospect's files, as links to the dashboard: a file
+	// never travels in mail (desk notification only).
+	Files                               []fileLine
 	Encryption, Radio, Lithium, Value   string
 	Received                            string
 	DashboardURL, PrivacyURL, DeskEmail string
@@ -131,6 +134,9 @@ type view struct {
 	Subject, Excerpt string
 	ToDesk           bool
 }
+
+// fileLine is an attached file in the desk's mail.
+type fileLine struct{ Name, Kind, Size, URL string }
 
 func (c *Composer) view(e *store.Enquiry) view {
 	names := make([]string, 0, len(e.Destinations))
@@ -173,12 +179,16 @@ type screenLine struct {
 
 // Compose builds message m for enquiry e, to recipients; findings are the
 // enquiry's compliance pre-screen, which only the desk's mail shows.
-func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.Finding, recipients []string, now time.Time) (*gomail.Msg, error) {
+func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.Finding, files []store.Attachment, recipients []string, now time.Time) (*gomail.Msg, error) {
 	v := c.view(e)
 	v.By = m.SenderName
 	v.Subject, v.Excerpt, v.ToDesk = m.Subject, m.Body, m.UserID == nil
 	if m.Kind == store.MailDeskNotification {
 		v.Screen, v.Disclaimer = c.screenLines(findings), compliance.Disclaimer
+		for _, f := range files {
+			v.Files = append(v.Files, fileLine{Name: f.Name, Kind: web.FileKind(f.MediaType), Size: web.FileSize(f.Size),
+				URL: fmt.Sprintf("%s/staff/enquiries/%d/files/%d", c.baseURL, e.ID, f.ID)})
+		}
 	}
 	var text bytes.Buffer
 	if err := c.text[m.Kind].Execute(&text, v); err != nil {

@@ -35,7 +35,7 @@ func FuzzHeaders(f *testing.F) {
 			if kind == store.MailAcknowledgement {
 				to = []string{email}
 			}
-			msg, err := composer.Compose(store.Message{ID: 1, Kind: kind}, e, nil, to, time.Unix(0, 0))
+			msg, err := composer.Compose(store.Message{ID: 1, Kind: kind}, e, nil, nil, to, time.Unix(0, 0))
 			if err != nil {
 				continue // a recipient go-mail refuses: the message fails, nothing is sent
 			}
@@ -82,7 +82,7 @@ func TestTimesInTheDeskTimeZone(t *testing.T) {
 		}
 		e := &store.Enquiry{ID: 1, Reference: "ENQ-TZ", FullName: "Grace Hopper", Email: "grace@example.com", Company: "Compilers & Co",
 			Service: "ior", OriginCountry: "US", CreatedAt: received, Destinations: store.CountryCodes{"DE"}}
-		msg, err := composer.Compose(store.Message{ID: 1, Kind: store.MailDeskNotification}, e, nil, []string{"desk@ior.example"}, received)
+		msg, err := composer.Compose(store.Message{ID: 1, Kind: store.MailDeskNotification}, e, nil, nil, []string{"desk@ior.example"}, received)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -433,6 +433,32 @@ func TestScreenInDeskMailNeverInTheAcknowledgement(t *testing.T) {
 	}
 }
 
+// TestDeskMailLinksTheFiles: the desk's mail lists the prospect's files as
+// links to the dashboard, escaped in HTML, and never carries them; the
+// acknowledgement does not mention them.
+func TestDeskMailLinksTheFiles(t *testing.T) {
+	srv := startSMTP(t, "")
+	r := newRig(t, "smtp+insecure://"+srv.addr)
+	e := r.enquiry(nil, "DE")
+	file, err := r.st.StageAttachment(t.Context(), "post", "<b>parts</b>.pdf", "application/pdf", nil, strings.NewReader(strings.Repeat("x", 2_400_000)), 10<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.st.Write(t.Context(), func(tx *store.Tx) error { return tx.ClaimAttachments("post", e.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	r.runOnce()
+	got := srv.byRecipient(t)
+	desk, link := got["desk@ior.example"], fmt.Sprintf("/staff/enquiries/%d/files/%d", e.ID, file.ID)
+	if !strings.Contains(desk.Text, "- <b>parts</b>.pdf (PDF, 2.4 MB): ") || !strings.Contains(desk.Text, link) ||
+		!strings.Contains(desk.HTML, "&lt;b&gt;parts&lt;/b&gt;.pdf</a>") || !strings.Contains(desk.HTML, link) {
+		t.Errorf("the desk's mail does not link the file:\n%s\n%s", desk.Text, desk.HTML)
+	}
+	if strings.Contains(got["grace@example.com"].Text, "parts") {
+		t.Error("the acknowledgement lists the files")
+	}
+}
+
 // TestReplyGoesAsWritten: an agent's reply reaches the prospect and the
 // copies, from the desk's address in the agent's name, Reply-To the desk,
 // its text as written and its HTML escaped; it is on the timeline with

@@ -162,12 +162,16 @@ func (o *Outbox) deliver(ctx context.Context, m store.Message) store.MailOutcome
 			return o.retry(m, err, label)
 		}
 		var findings []store.Finding
+		var files []store.Attachment
 		if m.Kind == store.MailDeskNotification {
 			if findings, err = o.store.FindingsFor(ctx, e.ID); err != nil {
 				return o.retry(m, err, label)
 			}
+			if files, err = o.store.Attachments(ctx, e.ID); err != nil {
+				return o.retry(m, err, label)
+			}
 		}
-		msg, err = o.composer.Compose(m, e, findings, recipients, o.now())
+		msg, err = o.composer.Compose(m, e, findings, files, recipients, o.now())
 	}
 	out := o.send(ctx, m, msg, err, label, recipients)
 	if out.Sent {

@@ -57,7 +57,7 @@ var header = []string{"Reference", "Received (UTC)", "Status", "Full name", "Com
 	"Service", "Origin", "Destinations", "Destination names", "Product category", "Description", "Condition",
 	"HS code", "Encryption", "Radio", "Lithium batteries", "Value", "Currency", "Needed by", "Message",
 	"Assignee", "UTM source", "UTM medium", "UTM campaign", "Referrer", "Consent (UTC)", "Privacy notice",
-	"End user HQ"}
+	"End user HQ", "Files"}
 
 // lineHeader are the columns an export per line adds.
 var lineHeader = []string{"Line state", "Quoted fee", "Fee currency", "Line assignee"}
@@ -75,7 +75,7 @@ const (
 	colReceived = 1
 	colValue    = 18
 	colConsent  = 27
-	colFee      = 31 // in an export per line
+	colFee      = 32 // in an export per line
 )
 
 // name is an assignee's name, or the id of an account no longer known.
@@ -114,7 +114,7 @@ func (x *Exporter) record(line []string, r *store.ExportRow, countries []string)
 		catalog.Label(catalog.ProductCategories, r.ProductCategory), r.ProductDescription, r.Condition, r.HSCode,
 		r.ContainsEncryption, r.WirelessRadio, r.LithiumBatteries, money.Decimal(r.ShipmentValueCents), r.Currency, r.TargetDate,
 		r.Message, assignee, r.UTMSource, r.UTMMedium, r.UTMCampaign, r.Referrer, r.ConsentAt, r.PrivacyNoticeVersion,
-		r.EndUserHQCountry})
+		r.EndUserHQCountry, strconv.FormatInt(r.Files, 10)})
 }
 
 // phoneCell writes a stored E.164 number as an RFC 3966 tel: URI

@@ -32,6 +32,7 @@ const testPassword = "correct horse battery staple"
 // and one account of each role.
 type app struct {
 	t     testing.TB
+	dsn   string
 	st    *store.Store
 	srv   *server.Server
 	clock *testclock.Clock
@@ -58,7 +59,7 @@ func newAppOn(t testing.TB, dsn string) *app { return newAppWith(t, dsn, nil) }
 // newAppWith is newAppOn with settings (IORDESK_… variables) of its own.
 func newAppWith(t testing.TB, dsn string, env map[string]string) *app {
 	t.Helper()
-	a := &app{t: t, clock: testclock.New(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)), users: map[string]*store.User{}}
+	a := &app{t: t, dsn: dsn, clock: testclock.New(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)), users: map[string]*store.User{}}
 	st, err := store.Open(dsn, store.Options{Now: a.now})
 	if err != nil {
 		t.Fatal(err)

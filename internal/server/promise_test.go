@@ -19,6 +19,23 @@ import (
 // the right CAPTCHA answer, and returns it as stored.
 func (a *app) submit(destinations ...string) *store.Enquiry {
 	a.t.Helper()
+	form := a.filledForm(destinations...)
+	rec := a.requestFrom(fmt.Sprintf("198.51.100.%d", refs.Add(1)%250+1), "POST", "/enquiry", form, "")
+	loc, _ := url.Parse(rec.Header().Get("Location"))
+	if rec.Code != http.StatusSeeOther || loc == nil || loc.Query().Get("ref") == "" {
+		a.t.Fatalf("submit: %d %s", rec.Code, rec.Body.String())
+	}
+	e, err := a.st.EnquiryByReference(context.Background(), loc.Query().Get("ref"))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return e
+}
+
+// filledForm is the enquiry form filled in as a prospect would, with the
+// answer of a fresh challenge.
+func (a *app) filledForm(destinations ...string) url.Values {
+	a.t.Helper()
 	rec := a.request("POST", "/api/v1/captcha", nil, "")
 	var challenge struct {
 		ID string `json:"captcha_id"`
@@ -30,21 +47,11 @@ func (a *app) submit(destinations ...string) *store.Enquiry {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	form := url.Values{"full_name": {"Grace Hopper"}, "company": {"Compilers Ltd"}, "email": {"grace@example.com"},
+	return url.Values{"full_name": {"Grace Hopper"}, "company": {"Compilers Ltd"}, "email": {"grace@example.com"},
 		"service": {"ior"}, "origin_country": {"US"}, "destination_countries": destinations, "product_category": {"it_networking"},
 		"product_description": {"Twelve managed switches"}, "condition": {"new"}, "contains_encryption": {"yes"},
 		"wireless_radio": {"no"}, "lithium_batteries": {"none"}, "shipment_value": {"25000"}, "currency": {"EUR"},
 		"consent": {"yes"}, "captcha_id": {challenge.ID}, "captcha_solution": {ch.Digits}}
-	rec = a.requestFrom(fmt.Sprintf("198.51.100.%d", refs.Add(1)%250+1), "POST", "/enquiry", form, "")
-	loc, _ := url.Parse(rec.Header().Get("Location"))
-	if rec.Code != http.StatusSeeOther || loc == nil || loc.Query().Get("ref") == "" {
-		a.t.Fatalf("submit: %d %s", rec.Code, rec.Body.String())
-	}
-	e, err := a.st.EnquiryByReference(context.Background(), loc.Query().Get("ref"))
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return e
 }
 
 // The first-response promise: each enquiry gets its desk (first matching

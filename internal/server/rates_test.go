@@ -3,9 +3,11 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -17,18 +19,41 @@ import (
 // upload posts one file as a browser's multipart form would.
 func (a *app) upload(path, field, name string, content []byte, session string) *httptest.ResponseRecorder {
 	a.t.Helper()
+	return a.postFiles(path, nil, []upload{{field, name, content}}, session)
+}
+
+// upload is a file of a multipart post.
+type upload struct {
+	field, name string
+	content     []byte
+}
+
+// postFiles posts fields and files as multipart/form-data, as a browser
+// on our own pages would.
+func (a *app) postFiles(path string, fields url.Values, files []upload, session string) *httptest.ResponseRecorder {
+	a.t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	part, err := w.CreateFormFile(field, name)
-	if err != nil {
-		a.t.Fatal(err)
+	for name, values := range fields {
+		for _, v := range values {
+			w.WriteField(name, v)
+		}
 	}
-	part.Write(content)
+	for _, f := range files {
+		part, err := w.CreateFormFile(f.field, f.name)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		part.Write(f.content)
+	}
 	w.Close()
 	req := httptest.NewRequest(http.MethodPost, path, &body)
+	req.RemoteAddr = fmt.Sprintf("198.51.100.%d:1234", refs.Add(1)%250+1)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.AddCookie(&http.Cookie{Name: staff.SessionCookie, Value: session})
+	if session != "" {
+		req.AddCookie(&http.Cookie{Name: staff.SessionCookie, Value: session})
+	}
 	rec := httptest.NewRecorder()
 	a.srv.Echo.ServeHTTP(rec, req)
 	return rec

@@ -68,6 +68,15 @@ func TestErasureLeavesNoCopyAnywhere(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// Erin's own file, named after her and holding her address.
+			file, err := a.st.StageAttachment(t.Context(), "erin-post", "Erin Erasable - parts.csv", "text/csv", nil,
+				strings.NewReader("name,email\nErin Erasable,erin.erasable@example.com\n"), 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.st.Write(t.Context(), func(tx *store.Tx) error { return tx.ClaimAttachments("erin-post", e.ID) }); err != nil {
+				t.Fatal(err)
+			}
 			a.request("GET", "/staff/export.csv?q="+url.QueryEscape("erin.erasable@example.com"), nil, manager)
 			a.request("GET", "/staff/export.csv?q="+url.QueryEscape(name), nil, manager)
 			before := findEverywhere(t, driver, dsn, "erin.erasable@example.com", "erin erasable")
@@ -80,6 +89,9 @@ func TestErasureLeavesNoCopyAnywhere(t *testing.T) {
 			}
 			if left := findEverywhere(t, driver, dsn, "erin.erasable@example.com", "erin erasable"); len(left) > 0 {
 				t.Fatalf("after erasure the person is still in %v (before: %v)", left, before)
+			}
+			if files, err := a.st.Attachments(t.Context(), e.ID); err != nil || len(files) != 0 {
+				t.Errorf("the erased person's file %d is still there: %v %v", file.ID, files, err)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,11 +20,28 @@ import (
 )
 
 // formBodyLimit bounds the public form and the JSON intake (docs/DESIGN.md, "Security model").
-const formBodyLimit = "64K"
+const formBodyLimit = 64 << 10
+
+// formLimit bounds a post to the intake: formBodyLimit, or for a
+// multipart post, which may carry files, enquiry.MultipartBodyLimit.
+func formLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		limit := int64(formBodyLimit)
+		if mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); err == nil && mt == echo.MIMEMultipartForm {
+			limit = enquiry.MultipartBodyLimit
+		}
+		if r.ContentLength > limit {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, web.StatusText(http.StatusRequestEntityTooLarge))
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
+		return next(c)
+	}
+}
 
 // routes is the whole URL surface of iordesk.
 func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *staff.Handlers, sessions *staff.Sessions, reports *report.Handlers, ops *operations) {
-	limit := middleware.BodyLimit(formBodyLimit)
+	limit := formLimit
 	// Per-IP limits, answered with 429 before any work: a form page and a
 	// challenge both cost a database write, an image CPU.
 	posts := perMinute(cfg.EnquiryRate, "Too many enquiries from your address. Please wait a minute and send again; what you typed is still in your browser.")
@@ -36,6 +54,14 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.GET("/enquiry/thanks", public.Thanks)
 	e.GET("/privacy", public.Privacy)
 	e.GET("/captcha/:file", public.CaptchaFile, captchas)
+
+	// The form in a frame on the sites IORDESK_EMBED_ORIGINS lists
+	// (docs/DESIGN.md, "The embeddable form").
+	framable := web.FramableBy(cfg.EmbedOrigins)
+	e.GET("/embed.js", embedScript)
+	e.GET("/embed/enquiry", public.EmbedForm, captchas, framable)
+	e.POST("/embed/enquiry", public.EmbedSubmit, postOrReload(posts, captchas), limit, web.SameOriginPost, framable)
+	e.GET("/embed/enquiry/thanks", public.EmbedThanks, framable)
 
 	// The JSON intake, for embedding the form in another site.
 	api := e.Group("/api/v1", limit)
@@ -73,6 +99,7 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	e.GET("/staff/enquiries", desk.List, agent...)
 	e.POST("/staff/enquiries/bulk", desk.Bulk, agent...)
 	e.GET("/staff/enquiries/:id", desk.Enquiry, agent...)
+	e.GET("/staff/enquiries/:id/files/:file", desk.Attachment, agent...)
 	e.POST("/staff/enquiries/:id/update", desk.Update, agent...)
 	e.POST("/staff/enquiries/:id/lines", desk.UpdateLine, agent...)
 	e.POST("/staff/enquiries/:id/reply", desk.Reply, agent...)

@@ -159,6 +159,8 @@ func periodicJobs(ctx context.Context, st *store.Store, outbox *mail.Outbox, cfg
 		warn("purge expired sessions", err)
 		_, err = st.PurgeLoginFailures(ctx)
 		warn("purge login failures", err)
+		_, err = st.PurgeStagedAttachments(ctx)
+		warn("purge staged attachments", err)
 		_, err = st.PurgeAcknowledgementLimits(ctx)
 		warn("purge acknowledgement limits", err)
 		spam := time.Duration(cfg.SpamDays) * 24 * time.Hour

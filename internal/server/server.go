@@ -106,7 +106,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	public := enquiry.NewHandlers(enquiry.Deps{
 		Store: d.Store, Render: render, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL,
 		Captcha: captcha, Catalog: cat, PrivacyNoticeVersion: PrivacyNoticeVersion, NotifyMail: outbox.Notify,
-		Metrics: metrics, Rules: rules, Desks: desks,
+		Metrics: metrics, Rules: rules, Desks: desks, EmbedOrigins: cfg.EmbedOrigins,
 	})
 	sessions := staff.NewSessions(d.Store, d.Now, strings.HasPrefix(cfg.BaseURL, "https://"))
 	desk := staff.NewHandlers(staff.Deps{Store: d.Store, Render: render, Catalog: cat, Now: d.Now, Log: d.Log, Metrics: metrics,
@@ -153,6 +153,21 @@ func newOutbox(cfg config.Config, d Deps, cat *catalog.Catalogue) (*mail.Outbox,
 		outbox.Lease = cfg.MailLease
 	}
 	return outbox, nil
+}
+
+// embedScript serves /embed.js, the one line a site adds to show the form
+// (static/js/embed.js). Any site may load it, and a host page that asks
+// for Cross-Origin-Resource-Policy gets it; only the listed sites may
+// frame the form it opens.
+func embedScript(c echo.Context) error {
+	body, err := fs.ReadFile(static.FS, "js/embed.js")
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", body)
 }
 
 // staticFiles serves the embedded assets, files only (a folder is 404, not

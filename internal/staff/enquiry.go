@@ -78,6 +78,13 @@ type enquiryView struct {
 	// paragraphs when previewed.
 	Reply        replyDraft
 	ReplyPreview [][]string
+	// Files are the files the prospect attached.
+	Files []fileRow
+}
+
+// fileRow is one attached file as the page lists it.
+type fileRow struct {
+	URL, Name, Kind, Size, SHA256 string
 }
 
 // replyDraft is the compose box's fields.
@@ -248,6 +255,14 @@ func (h *Handlers) enquiryPage(c echo.Context, problem, note string) (*enquiryVi
 	}
 	if v.Duplicates, err = h.store.DuplicatesOf(ctx, id); err != nil {
 		return nil, err
+	}
+	files, err := h.store.Attachments(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		v.Files = append(v.Files, fileRow{URL: AttachmentPath(f), Name: f.Name, Kind: web.FileKind(f.MediaType),
+			Size: web.FileSize(f.Size), SHA256: f.SHA256})
 	}
 	for i, d := range v.Duplicates {
 		if d.State == store.DuplicateConfirmed && d.Later {

@@ -78,15 +78,7 @@ func copyOfBook(b *testing.B, path string) *Store {
 // IORDESK_BENCH_DB (skipped without one): the store's own share of a list
 // page.
 func BenchmarkListQuery(b *testing.B) {
-	path := os.Getenv("IORDESK_BENCH_DB")
-	if path == "" {
-		b.Skip("IORDESK_BENCH_DB names a book made by iordesk demo-data")
-	}
-	s, err := Open(path, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := benchBook(b)
 	ctx := context.Background()
 	f := Filter{Status: StatusQuoted, Limit: 50}
 	b.Run("store", func(b *testing.B) {
@@ -116,15 +108,7 @@ func BenchmarkListQuery(b *testing.B) {
 // or a postgres:// URL — for words the demo book has in few, some and many
 // enquiries, by relevance and by date.
 func BenchmarkSearch(b *testing.B) {
-	path := os.Getenv("IORDESK_BENCH_DB")
-	if path == "" {
-		b.Skip("IORDESK_BENCH_DB names a book made by iordesk demo-data")
-	}
-	s, err := Open(path, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := benchBook(b)
 	ctx := context.Background()
 	for _, query := range []string{"zzzznothing", `"james okafor"`, "okafor", "fulcrum nvidia", "okaf*"} {
 		for _, order := range []string{"relevance", "newest"} {
@@ -141,4 +125,19 @@ func BenchmarkSearch(b *testing.B) {
 			})
 		}
 	}
+}
+
+// benchBook opens the book IORDESK_BENCH_DB names (a SQLite file or a
+// postgres:// URL); without one the benchmark is skipped.
+func benchBook(b *testing.B) *Store {
+	path := os.Getenv("IORDESK_BENCH_DB")
+	if path == "" {
+		b.Skip("IORDESK_BENCH_DB names a book made by iordesk demo-data")
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
 }

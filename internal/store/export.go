@@ -15,7 +15,7 @@ import (
 // a row per line has.
 const (
 	fieldSep         = "\x1f"
-	exportFieldCount = 30
+	exportFieldCount = 31
 	lineFieldCount   = 5
 )
 
@@ -48,6 +48,7 @@ type ExportRow struct {
 	AssigneeID                                         int64 // 0: nobody
 	CreatedAt                                          string
 	EndUserHQCountry                                   string // "" when not stated
+	Files                                              int64  // how many files the prospect attached
 	// Destinations are the destination codes in the prospect's order.
 	Destinations CountryCodes
 	// Line is the row's destination line, in an export per line.
@@ -197,7 +198,9 @@ func (r *ExportRow) parse(line string) error {
 	r.CreatedAt = f[27]
 	r.Destinations = appendFields(r.Destinations[:0], f[28])
 	r.EndUserHQCountry = f[29]
-	if err := errors.Join(err1, err2, err3); err != nil {
+	var err4 error
+	r.Files, err4 = strconv.ParseInt(f[30], 10, 64)
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil

@@ -15,7 +15,8 @@ const Erased = "(erased)"
 // anonymise blanks the personal fields of the enquiries the named query
 // selects, removes every other copy of them that belongs to those
 // enquiries (staff notes, the details of their timeline, their mail's
-// recipients and errors; unsent mail is not sent), and records an event on
+// recipients and errors, the files they attached; unsent mail is not
+// sent), and records an event on
 // each. It returns how many enquiries it anonymised and the personal values
 // it removed, for the caller to scrub elsewhere.
 func (tx *Tx) anonymise(people string, args []any, detail string, by Actor) (int64, []string, error) {
@@ -64,6 +65,7 @@ func (tx *Tx) anonymise(people string, args []any, detail string, by Actor) (int
 			},
 			func() error { _, err := tx.exec("erase-notes", "(note erased)", p.id); return err },
 			func() error { tx.reindex(p.id); return nil },
+			func() error { _, err := tx.exec("erase-attachments", p.id); return err },
 			func() error {
 				_, err := tx.exec("erase-prospect-mail-events", Erased, "(message erased)", p.id)
 				return err

@@ -86,7 +86,7 @@ var searchQueries = map[string][]int{
 // syntax's definition: the same enquiries, most relevant first, newest
 // among equals; and by date when asked.
 func TestSearchFindsTheSameOnBothEngines(t *testing.T) {
-	searchBackends(t, func(t *testing.T, s *Store, clock *testclock.Clock, desk Actor) {
+	backendsWithAgent(t, func(t *testing.T, s *Store, clock *testclock.Clock, desk Actor) {
 		ctx := context.Background()
 		ids := make([]int64, len(searchCorpus))
 		for i, f := range searchCorpus {
@@ -138,9 +138,9 @@ func TestSearchFindsTheSameOnBothEngines(t *testing.T) {
 	})
 }
 
-// searchBackends runs fn on each engine from the same start, with an agent
-// who writes notes.
-func searchBackends(t *testing.T, fn func(t *testing.T, s *Store, clock *testclock.Clock, desk Actor)) {
+// backendsWithAgent runs fn on each engine from the same start, with an
+// agent to act as.
+func backendsWithAgent(t *testing.T, fn func(t *testing.T, s *Store, clock *testclock.Clock, desk Actor)) {
 	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	clock := testclock.New(start)
 	backends(t, clock.Now, func(t *testing.T, s *Store) {
@@ -259,7 +259,7 @@ func referenceSearch(q search.Query, text string) []int {
 // TestSearchFollowsEveryWrite checks that the index follows the writes
 // that change an enquiry's words: a note, an erasure, a spam deletion.
 func TestSearchFollowsEveryWrite(t *testing.T) {
-	searchBackends(t, func(t *testing.T, s *Store, clock *testclock.Clock, desk Actor) {
+	backendsWithAgent(t, func(t *testing.T, s *Store, clock *testclock.Clock, desk Actor) {
 		ctx := context.Background()
 		found := func(text string) int {
 			t.Helper()

@@ -13,6 +13,24 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"media-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"form-action 'self'; frame-ancestors 'none'"
 
+// FramableBy lets the sites of origins show a route's pages in a frame (the
+// embeddable form): frame-ancestors names them instead of 'none', and
+// X-Frame-Options, which cannot name a site, goes. With no origins the
+// route stays unframable like every other.
+func FramableBy(origins []string) echo.MiddlewareFunc {
+	policy := strings.TrimSuffix(ContentSecurityPolicy, "'none'") + strings.Join(origins, " ")
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if len(origins) > 0 {
+				h := c.Response().Header()
+				h.Set("Content-Security-Policy", policy)
+				h.Del("X-Frame-Options")
+			}
+			return next(c)
+		}
+	}
+}
+
 // SecurityHeaders sets the headers every response carries; HSTS only when
 // the request reached us over TLS, directly or through one of the trusted
 // proxies (anyone else's X-Forwarded-Proto is ignored).

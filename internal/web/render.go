@@ -29,6 +29,18 @@ type Page struct {
 	// CSRF is the token forms carry as _csrf (empty when the browser's
 	// Sec-Fetch-Site header already vouches for the request).
 	CSRF string
+	// Embed, when set, draws a public page for a frame on another site:
+	// no header or footer, and its height told to the host page.
+	Embed *EmbedFrame
+}
+
+// EmbedFrame is the host of a page shown in a frame (the embeddable form).
+type EmbedFrame struct {
+	// HostOrigin is the only origin the page tells its height to.
+	HostOrigin string
+	// ScrollTop asks the host page to bring the frame into view: the page
+	// answers a post (errors, thanks).
+	ScrollTop bool
 }
 
 // StaffNav is what the staff navigation shows.

@@ -377,6 +377,46 @@ UPDATE enquiry_events SET actor = ?, detail = ? WHERE enquiry_id = ? AND kind = 
 -- The acknowledgement the prospect got, which a reply continues.
 SELECT id FROM outbox WHERE enquiry_id = ? AND kind = 'acknowledgement' ORDER BY id LIMIT 1;
 
+-- ---------------------------------------------------------------- attachments
+
+-- name: stage-attachment
+-- Parameters: the post's upload key, name, media type, created_at.
+INSERT INTO attachments (upload, name, media_type, created_at) VALUES (?, ?, ?, ?) RETURNING id;
+
+-- name: insert-attachment-chunk
+INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?);
+
+-- name: finish-attachment
+UPDATE attachments SET size = ?, sha256 = ? WHERE id = ?;
+
+-- name: delete-attachment
+DELETE FROM attachments WHERE id = ?;
+
+-- name: claim-attachments
+-- The files of an accepted post become the enquiry's.
+UPDATE attachments SET enquiry_id = ?, upload = NULL WHERE upload = ?;
+
+-- name: drop-staged-attachments
+-- The files of a refused post.
+DELETE FROM attachments WHERE upload = ?;
+
+-- name: purge-staged-attachments
+-- Files staged by posts that never finished (the process stopped, the
+-- prospect left mid-upload).
+DELETE FROM attachments WHERE id IN (SELECT id FROM attachments WHERE upload IS NOT NULL AND created_at < ? LIMIT ?);
+
+-- name: enquiry-attachments
+SELECT id, name, media_type, size, sha256, created_at FROM attachments WHERE enquiry_id = ? ORDER BY id;
+
+-- name: attachment
+SELECT id, enquiry_id, name, media_type, size, sha256, created_at FROM attachments WHERE id = ? AND enquiry_id = ?;
+
+-- name: attachment-chunks
+SELECT data FROM attachment_chunks WHERE attachment_id = ? ORDER BY seq;
+
+-- name: erase-attachments
+DELETE FROM attachments WHERE enquiry_id = ?;
+
 -- ---------------------------------------------------------------- full-text search
 
 -- name: search-fields

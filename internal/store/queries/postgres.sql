@@ -49,7 +49,8 @@ SELECT e.id::text || chr(31) || e.reference || chr(31) || e.status || chr(31) ||
     to_char(e.consent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || chr(31) || e.privacy_notice_version || chr(31) ||
     e.utm_source || chr(31) || e.utm_medium || chr(31) || e.utm_campaign || chr(31) || e.referrer || chr(31) ||
     coalesce(e.assignee_id::text, '') || chr(31) || to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') ||
-    chr(31) || e.destinations || chr(31) || e.end_user_hq_country{line}
+    chr(31) || e.destinations || chr(31) || e.end_user_hq_country ||
+    chr(31) || (SELECT count(*) FROM attachments AS a WHERE a.enquiry_id = e.id)::text{line}
 FROM {from} WHERE {where} ORDER BY {order};
 
 -- fragment: export-line-columns

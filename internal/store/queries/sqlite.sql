@@ -56,7 +56,7 @@ SELECT e.id || char(31) || e.reference || char(31) || e.status || char(31) || e.
     substr(e.consent_at, 1, 19) || char(31) || e.privacy_notice_version || char(31) || e.utm_source || char(31) ||
     e.utm_medium || char(31) || e.utm_campaign || char(31) || e.referrer || char(31) ||
     coalesce(e.assignee_id, '') || char(31) || substr(e.created_at, 1, 19) || char(31) || e.destinations ||
-    char(31) || e.end_user_hq_country{line}
+    char(31) || e.end_user_hq_country || char(31) || (SELECT count(*) FROM attachments AS a WHERE a.enquiry_id = e.id){line}
 FROM {from} WHERE {where} ORDER BY {order};
 
 -- fragment: export-line-columns
