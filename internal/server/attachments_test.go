@@ -288,3 +288,44 @@ func TestAbandonedUploadKeepsNothing(t *testing.T) {
 		t.Fatal("an enquiry stored from half a post")
 	}
 }
+
+// A slow upload is not cut off by the server's deadline for ordinary
+// requests (20 s in `serve`, 1 s here): a post with files has longer.
+func TestSlowUploadArrives(t *testing.T) {
+	a := newApp(t)
+	ts := httptest.NewUnstartedServer(a.srv.Echo)
+	ts.Config.ReadTimeout = time.Second
+	ts.Start()
+	defer ts.Close()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for name, values := range a.filledForm("DE") {
+		w.WriteField(name, values[0])
+	}
+	part, _ := w.CreateFormFile(enquiry.AttachmentsField, "slow.pdf")
+	part.Write(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("s"), 1<<20)...))
+	w.Close()
+	pr, pw := io.Pipe()
+	go func() {
+		data := body.Bytes()
+		for len(data) > 0 { // over about 2.5 s
+			n := min(len(data), len(body.Bytes())/25+1)
+			pw.Write(data[:n])
+			data = data[n:]
+			time.Sleep(100 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/enquiry", pr)
+	req.ContentLength = int64(body.Len())
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || countRows(t, a, "attachments") != 1 {
+		t.Fatalf("slow upload: %d, %d files", resp.StatusCode, countRows(t, a, "attachments"))
+	}
+}
