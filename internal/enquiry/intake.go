@@ -87,7 +87,7 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 			if err := tx.InsertFindings(e.ID, findings); err != nil {
 				return err
 			}
-			if up != nil {
+			if up.sent() {
 				if err := tx.ClaimAttachments(up.key, e.ID); err != nil {
 					return err
 				}
@@ -107,7 +107,7 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 			}
 			return tx.EnqueueMail(e.ID, kinds...)
 		}
-		if up != nil {
+		if up.sent() {
 			if err := tx.DropAttachments(up.key); err != nil {
 				return err
 			}

@@ -17,24 +17,10 @@ func (q Query) Highlight(text string) []Segment {
 	if !q.Searches() {
 		return []Segment{{Text: text}}
 	}
-	whole, prefixes := map[string]bool{}, []string(nil)
-	for _, c := range q.Clauses {
-		for i, t := range c.Tokens {
-			if c.Prefix && i == len(c.Tokens)-1 {
-				prefixes = append(prefixes, t)
-			} else {
-				whole[t] = true
-			}
-		}
-	}
 	var out []Segment
 	done := 0
 	scan(text, func(token string, start, end int) {
-		hit := whole[token]
-		for _, p := range prefixes {
-			hit = hit || strings.HasPrefix(token, p)
-		}
-		if !hit {
+		if !q.hits(token) {
 			return
 		}
 		if start > done {
@@ -45,6 +31,57 @@ func (q Query) Highlight(text string) []Segment {
 	})
 	if done < len(text) || len(out) == 0 {
 		out = append(out, Segment{Text: text[done:]})
+	}
+	return out
+}
+
+// hits reports whether a token is one of the query's words, or begins
+// with one of its prefixes.
+func (q Query) hits(token string) bool {
+	for _, c := range q.Clauses {
+		for i, t := range c.Tokens {
+			if token == t || c.Prefix && i == len(c.Tokens)-1 && strings.HasPrefix(token, t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Snippet is the part of text around the first word the query matched,
+// about words words long, marked as Highlight marks it, with "…" where
+// it was cut; nil when the query matched nothing in text.
+func (q Query) Snippet(text string, words int) []Segment {
+	if !q.Searches() {
+		return nil
+	}
+	type span struct{ start, end int }
+	var spans []span
+	first := -1
+	scan(text, func(token string, start, end int) {
+		spans = append(spans, span{start, end})
+		if first < 0 && q.hits(token) {
+			first = len(spans) - 1
+		}
+	})
+	if first < 0 {
+		return nil
+	}
+	from := max(0, first-words/3)
+	to := min(len(spans), from+words) - 1
+	start, end := spans[from].start, spans[to].end
+	if from == 0 {
+		start = 0
+	}
+	if to == len(spans)-1 {
+		end = len(text)
+	}
+	out := q.Highlight(text[start:end])
+	if start > 0 {
+		out = append([]Segment{{Text: "…"}}, out...)
+	}
+	if end < len(text) {
+		out = append(out, Segment{Text: "…"})
 	}
 	return out
 }

@@ -138,3 +138,25 @@ func TestHighlight(t *testing.T) {
 		t.Errorf("empty: %+v", got)
 	}
 }
+
+func TestSnippet(t *testing.T) {
+	q := Parse("quartz")
+	text := "We ship routers and switches to Brazil every month, and now the quartz oscillators for our radio units, forty boxes in all, by air freight."
+	var b strings.Builder
+	for _, s := range q.Snippet(text, 8) {
+		if s.Hit {
+			b.WriteString("[" + s.Text + "]")
+		} else {
+			b.WriteString(s.Text)
+		}
+	}
+	if got := b.String(); got != "…now the [quartz] oscillators for our radio units…" {
+		t.Errorf("snippet %q", got)
+	}
+	if q.Snippet("nothing to see", 8) != nil || Parse("").Snippet(text, 8) != nil {
+		t.Error("a snippet without a hit")
+	}
+	if got := q.Snippet("quartz", 8); len(got) != 1 || !got[0].Hit {
+		t.Errorf("whole text: %+v", got)
+	}
+}

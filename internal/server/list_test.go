@@ -131,6 +131,11 @@ func TestSearchMarksItsWordsInTheList(t *testing.T) {
 	if cell := d.Find("table.list tbody tr").First().Find("strong").Text(); cell != "Müller & <Söhne>" {
 		t.Errorf("company shown as %q", cell)
 	}
+	// The newer one matched in its message: the row says where.
+	if got := strings.Join(strings.Fields(d.Find("table.list tbody tr").Eq(1).Find(".snippet").Text()), " "); got != "Message: Please ask Müller about the quartz units" ||
+		d.Find("table.list tbody tr").Eq(1).Find(".snippet mark").Length() != 2 {
+		t.Errorf("snippet %q", got)
+	}
 	if got := d.Find("#f-sort option").First().Text(); got != "Most relevant first" {
 		t.Errorf("first order %q", got)
 	}

@@ -66,10 +66,13 @@ type listView struct {
 
 // listRow is one line of the list, its values ready to show.
 type listRow struct {
-	ID                            int64
-	Reference, Received           string
-	Company, Name                 []search.Segment // with the search's words marked
-	Email                         []search.Segment // only when the search's words are in it
+	ID                  int64
+	Reference, Received string
+	Company, Name       []search.Segment // with the search's words marked
+	Email               []search.Segment // only when the search's words are in it
+	// Snippet shows where else the search's words are: the description,
+	// the message or a note (nil: nowhere else).
+	Snippet                       *snippet
 	Destinations, Service, Value  string
 	Status, StatusLabel, Assignee string
 	Compliance                    string // action, hold or block; "" when nothing to flag
@@ -82,6 +85,30 @@ type listRow struct {
 	Overdue bool
 	// WaitingSince is when the prospect wrote, unanswered ("" if not).
 	WaitingSince string
+}
+
+// snippet is a piece of a longer text a search matched, and which text.
+type snippet struct {
+	Where string
+	Text  []search.Segment
+}
+
+// snippetWords is how long a snippet is.
+const snippetWords = 16
+
+// findSnippet is where, in an enquiry's longer texts, the query matched
+// first: the description, else the message, else a note.
+func findSnippet(q search.Query, f search.Fields) *snippet {
+	texts := []struct{ where, text string }{{"Goods", f.Description}, {"Message", f.Message}}
+	for _, n := range f.Notes {
+		texts = append(texts, struct{ where, text string }{"Note", n})
+	}
+	for _, t := range texts {
+		if s := q.Snippet(t.text, snippetWords); s != nil {
+			return &snippet{Where: t.where, Text: s}
+		}
+	}
+	return nil
 }
 
 // pageLink is one link of the pager; Gap is an ellipsis between two.
@@ -168,7 +195,18 @@ func (h *Handlers) List(c echo.Context) error {
 	exportQ := q
 	exportQ.Page = 1
 	v.ExportQuery = exportQ.Values().Encode()
-	v.Rows = h.listRows(rows, store.NamesByID(users), now, search.Parse(q.Q))
+	query := search.Parse(q.Q)
+	var texts map[int64]search.Fields
+	if query.Searches() {
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		if texts, err = h.store.SearchTexts(ctx, ids); err != nil {
+			return err
+		}
+	}
+	v.Rows = h.listRows(rows, store.NamesByID(users), now, query, texts)
 	if !v.CountCapped {
 		v.LastPage = max(1, int((v.Count+listing.PageSize-1)/listing.PageSize))
 	}
@@ -189,7 +227,7 @@ func (h *Handlers) List(c echo.Context) error {
 }
 
 // listRows puts each enquiry's values in the words the list shows.
-func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, now time.Time, query search.Query) []listRow {
+func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, now time.Time, query search.Query, texts map[int64]search.Fields) []listRow {
 	today := listing.Today(now, h.loc)
 	out := make([]listRow, len(rows))
 	countries := make([]string, 0, 8)
@@ -204,6 +242,9 @@ func (h *Handlers) listRows(rows []store.Enquiry, names map[int64]string, now ti
 			Status: r.Status, StatusLabel: catalog.Label(catalog.Statuses, r.Status), Assignee: assigneeName(r, names)}
 		if email := query.Highlight(r.Email); slices.ContainsFunc(email, func(s search.Segment) bool { return s.Hit }) {
 			out[i].Email = email
+		}
+		if f, ok := texts[r.ID]; ok {
+			out[i].Snippet = findSnippet(query, f)
 		}
 		if r.ComplianceState != store.ComplianceClear {
 			out[i].Compliance = r.ComplianceState

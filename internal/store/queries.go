@@ -130,6 +130,9 @@ func (b queryBook) rebind(q string) string {
 
 // valuesRows is the {rows} marker of a multi-row insert: n groups of
 // width placeholders.
+// inList is n placeholders for an IN (…) list.
+func inList(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
 func valuesRows(n, width int) string {
 	group := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
 	return strings.TrimSuffix(strings.Repeat(group+", ", n), ", ")

@@ -276,6 +276,52 @@ func rebuildSearch(db *gorm.DB, q queryBook) error {
 	}
 }
 
+// SearchTexts are the descriptions, messages and notes of the enquiries
+// ids — a page of search results — for the list's snippets.
+func (s *Store) SearchTexts(ctx context.Context, ids []int64) (map[int64]search.Fields, error) {
+	out := make(map[int64]search.Fields, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	ctx = s.dialect.rowContext(ctx)
+	rows, err := s.queryText(ctx, s.queries.sql("search-texts-of", "{ids}", inList(len(ids))), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search texts: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var f search.Fields
+		if err := rows.Scan(&id, &f.Description, &f.Message); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("search texts: %w", err)
+		}
+		out[id] = f
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("search texts: %w", err)
+	}
+	rows, err = s.queryText(ctx, s.queries.sql("search-notes-of", "{ids}", inList(len(ids))), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search texts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var note string
+		if err := rows.Scan(&id, &note); err != nil {
+			return nil, fmt.Errorf("search texts: %w", err)
+		}
+		f := out[id]
+		f.Notes = append(f.Notes, note)
+		out[id] = f
+	}
+	return out, rows.Err()
+}
+
 // searchMatch is a query as search-match's parameter.
 func (d dialect) searchMatch(q search.Query) string {
 	if d.postgres {

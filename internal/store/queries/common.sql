@@ -440,6 +440,14 @@ ORDER BY enquiry_id, id;
 -- name: delete-search-documents
 DELETE FROM enquiry_search;
 
+-- name: search-texts-of
+-- The longer texts of a page of search results, for the list's snippets;
+-- {ids} is "?" once per enquiry.
+SELECT id, product_description, message FROM enquiries WHERE id IN ({ids});
+
+-- name: search-notes-of
+SELECT enquiry_id, detail FROM enquiry_events WHERE kind = 'note' AND enquiry_id IN ({ids}) ORDER BY enquiry_id, id;
+
 -- name: owe-search-document
 INSERT INTO search_backlog (enquiry_id) VALUES (?);
 
