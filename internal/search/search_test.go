@@ -120,15 +120,7 @@ func TestDocument(t *testing.T) {
 
 func TestHighlight(t *testing.T) {
 	q := Parse(`müller "acme co*"`)
-	var b strings.Builder
-	for _, s := range q.Highlight("Anna Müller, ACME Corporation & Acme") {
-		if s.Hit {
-			b.WriteString("[" + s.Text + "]")
-		} else {
-			b.WriteString(s.Text)
-		}
-	}
-	if got := b.String(); got != "Anna [Müller], [ACME] [Corporation] & [Acme]" {
+	if got := bracketed(q.Highlight("Anna Müller, ACME Corporation & Acme")); got != "Anna [Müller], [ACME] [Corporation] & [Acme]" {
 		t.Errorf("highlight %q", got)
 	}
 	if got := q.Highlight("nothing here"); len(got) != 1 || got[0].Hit || got[0].Text != "nothing here" {
@@ -142,15 +134,7 @@ func TestHighlight(t *testing.T) {
 func TestSnippet(t *testing.T) {
 	q := Parse("quartz")
 	text := "We ship routers and switches to Brazil every month, and now the quartz oscillators for our radio units, forty boxes in all, by air freight."
-	var b strings.Builder
-	for _, s := range q.Snippet(text, 8) {
-		if s.Hit {
-			b.WriteString("[" + s.Text + "]")
-		} else {
-			b.WriteString(s.Text)
-		}
-	}
-	if got := b.String(); got != "…now the [quartz] oscillators for our radio units…" {
+	if got := bracketed(q.Snippet(text, 8)); got != "…now the [quartz] oscillators for our radio units…" {
 		t.Errorf("snippet %q", got)
 	}
 	if q.Snippet("nothing to see", 8) != nil || Parse("").Snippet(text, 8) != nil {
@@ -159,4 +143,17 @@ func TestSnippet(t *testing.T) {
 	if got := q.Snippet("quartz", 8); len(got) != 1 || !got[0].Hit {
 		t.Errorf("whole text: %+v", got)
 	}
+}
+
+// bracketed is segments as text, the hits in brackets.
+func bracketed(segments []Segment) string {
+	var b strings.Builder
+	for _, s := range segments {
+		if s.Hit {
+			b.WriteString("[" + s.Text + "]")
+		} else {
+			b.WriteString(s.Text)
+		}
+	}
+	return b.String()
 }
