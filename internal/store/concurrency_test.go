@@ -219,3 +219,61 @@ func TestSearchIndexersShareTheBacklogAcrossStores(t *testing.T) {
 		}
 	})
 }
+
+// A note or an erasure on one instance while the other indexes the same
+// enquiries: every document ends as its enquiry is — the note's words
+// found, the erased names not.
+func TestSearchDocumentsFollowNotesAndErasureAcrossStores(t *testing.T) {
+	twoStores(t, func(t *testing.T, a, b *Store) {
+		ctx := t.Context()
+		u := &User{Email: "desk@example.com", Name: "Desk", Role: RoleAgent, PasswordHash: "x"}
+		if err := a.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		const n = 60
+		ids := make([]int64, n)
+		for i := range n {
+			e := sampleEnquiry(fmt.Sprintf("ENQ-RACE%04d", i))
+			e.Email = fmt.Sprintf("racer%d@example.com", i)
+			e.FullName = fmt.Sprintf("Racer Person%d", i)
+			if err := a.Write(ctx, func(tx *Tx) error { return tx.InsertEnquiry(e, []string{"DE"}) }); err != nil {
+				t.Fatal(err)
+			}
+			ids[i] = e.ID
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 4*n)
+		wg.Go(func() {
+			for i, id := range ids {
+				if i%2 == 0 {
+					errs <- a.AddNote(ctx, id, fmt.Sprintf("kiwi%d mentioned", i), Actor{ID: u.ID, Name: u.Name})
+				} else {
+					_, err := a.ErasePerson(ctx, fmt.Sprintf("racer%d@example.com", i), Actor{ID: u.ID, Name: u.Name})
+					errs <- err
+				}
+			}
+		})
+		wg.Go(func() {
+			for range 30 {
+				_, err := b.IndexOwed(ctx)
+				errs <- err
+			}
+		})
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range n {
+			word, want := fmt.Sprintf("kiwi%d", i), 1
+			if i%2 == 1 {
+				word, want = fmt.Sprintf("person%d", i), 0
+			}
+			if got, err := b.CountEnquiriesUpTo(ctx, Filter{Query: word}, 10); err != nil || got != int64(want) {
+				t.Errorf("%s found %d times, want %d (%v)", word, got, want, err)
+			}
+		}
+	})
+}

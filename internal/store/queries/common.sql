@@ -419,11 +419,6 @@ DELETE FROM attachments WHERE enquiry_id = ?;
 
 -- ---------------------------------------------------------------- full-text search
 
--- name: search-fields
--- The texts of an enquiry's search document (search.Fields), its notes
--- apart (search-notes).
-SELECT full_name, company, email, phone, product_description, message FROM enquiries WHERE id = ?;
-
 -- name: search-notes
 SELECT detail FROM enquiry_events WHERE enquiry_id = ? AND kind = 'note' ORDER BY id;
 

@@ -64,16 +64,28 @@ FROM {from} WHERE {where} ORDER BY {order};
 -- name: delete-search-document
 DELETE FROM enquiry_search WHERE enquiry_id = ?;
 
+-- name: search-fields
+-- The texts of an enquiry's search document, the enquiry locked: whoever
+-- rewrites a document (a note, an erasure, the indexer) holds the row, so
+-- the last to write one wrote it from the texts as they are (see
+-- owed-search-documents).
+SELECT full_name, company, email, phone, product_description, message FROM enquiries WHERE id = ? FOR UPDATE;
+
 -- name: owed-search-documents
 -- A batch of the documents the intake owes, with their enquiries' texts;
--- another instance indexing at the same moment takes the next ones.
+-- another instance indexing at the same moment takes the next ones, and an
+-- enquiry a note or an erasure holds is left for the next batch (it
+-- rewrites the document itself).
 SELECT e.id, e.full_name, e.company, e.email, e.phone, e.product_description, e.message
 FROM search_backlog AS b JOIN enquiries AS e ON e.id = b.enquiry_id ORDER BY b.enquiry_id LIMIT ?
-FOR UPDATE OF b SKIP LOCKED;
+FOR UPDATE OF b, e SKIP LOCKED;
 
 -- name: insert-search-document
--- Parameters: the enquiry's id, then search.Document.TSVector.
-INSERT INTO enquiry_search (enquiry_id, document) VALUES (?, CAST(? AS TEXT)::tsvector);
+-- Parameters: the enquiry's id, then search.Document.TSVector. An upsert:
+-- a document another transaction inserted since this one deleted the old
+-- is replaced, not a conflict.
+INSERT INTO enquiry_search (enquiry_id, document) VALUES (?, CAST(? AS TEXT)::tsvector)
+ON CONFLICT (enquiry_id) DO UPDATE SET document = EXCLUDED.document;
 
 -- ---------------------------------------------------------------- reports
 

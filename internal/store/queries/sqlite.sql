@@ -70,6 +70,11 @@ FROM {from} WHERE {where} ORDER BY {order};
 -- name: delete-search-document
 DELETE FROM enquiry_search WHERE docid = ?;
 
+-- name: search-fields
+-- The texts of an enquiry's search document (search.Fields), its notes
+-- apart (search-notes).
+SELECT full_name, company, email, phone, product_description, message FROM enquiries WHERE id = ?;
+
 -- name: owed-search-documents
 -- A batch of the documents the intake owes, with their enquiries' texts
 -- (search-fields).
