@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -235,18 +236,26 @@ func (tx *Tx) writeDocument(id int64, doc search.Document) error {
 }
 
 // rebuildSearch writes every enquiry's document again, a batch of
-// enquiries at a time: migration 0026 fills the index of an existing book
-// with it.
+// enquiries at a time and a hundred documents a statement: migration 0026
+// fills the index of an existing book with it.
 func rebuildSearch(db *gorm.DB, q queryBook) error {
+	const perStatement = 100
+	d := dialect{postgres: q.postgres}
 	ctx, conn := context.Background(), db.Statement.ConnPool
 	if _, err := conn.ExecContext(ctx, q.sql("delete-search-documents")); err != nil {
 		return fmt.Errorf("rebuild search: %w", err)
 	}
-	insert, err := conn.PrepareContext(ctx, q.sql("insert-search-document"))
+	rows := strings.TrimSuffix(strings.Repeat(q.text["search-document-row"]+", ", perStatement), ", ")
+	insertMany, err := conn.PrepareContext(ctx, q.sql("insert-search-documents", "{rows}", rows))
 	if err != nil {
 		return fmt.Errorf("rebuild search: %w", err)
 	}
-	defer insert.Close()
+	defer insertMany.Close()
+	insertOne, err := conn.PrepareContext(ctx, q.sql("insert-search-document"))
+	if err != nil {
+		return fmt.Errorf("rebuild search: %w", err)
+	}
+	defer insertOne.Close()
 	for last := int64(0); ; {
 		rows, err := conn.QueryContext(ctx, q.sql("search-fields-after"), last, owedBatch)
 		if err != nil {
@@ -268,10 +277,19 @@ func rebuildSearch(db *gorm.DB, q queryBook) error {
 		if err != nil {
 			return fmt.Errorf("rebuild search: %w", err)
 		}
-		for _, d := range docs {
-			if _, err := insert.ExecContext(ctx, dialect{postgres: q.postgres}.searchRow(d.id, search.NewDocument(d.fields))...); err != nil {
+		for len(docs) > 0 {
+			stmt, n := insertMany, perStatement
+			if len(docs) < perStatement {
+				stmt, n = insertOne, 1
+			}
+			var args []any
+			for _, t := range docs[:n] {
+				args = append(args, d.searchRow(t.id, search.NewDocument(t.fields))...)
+			}
+			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				return fmt.Errorf("rebuild search: %w", err)
 			}
+			docs = docs[n:]
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"iordesk/internal/search"
 	"iordesk/internal/testclock"
 )
@@ -331,6 +333,44 @@ func TestSearchFollowsEveryWrite(t *testing.T) {
 		var left int64
 		if err := s.read.Table("enquiry_search").Count(&left).Error; err != nil || left != 2 {
 			t.Errorf("%d search documents left, want the erased enquiry's and the demo's: %v", left, err)
+		}
+	})
+}
+
+// TestRebuildSearchWritesEveryDocument rebuilds the index of a book of 250
+// enquiries (the migration's way: a hundred documents a statement, the
+// rest one by one) and finds each of them.
+func TestRebuildSearchWritesEveryDocument(t *testing.T) {
+	backendsWithAgent(t, func(t *testing.T, s *Store, clock *testclock.Clock, desk Actor) {
+		ctx := context.Background()
+		batch := make([]DemoEnquiry, 250)
+		for i := range batch {
+			e := sampleEnquiry(fmt.Sprintf("ENQ-RBLD%04d", i))
+			e.FullName, e.Destinations, e.Status, e.CreatedAt = fmt.Sprintf("Rebuilt Person%d", i), CountryCodes{"DE"}, StatusNew, clock.Now()
+			batch[i] = DemoEnquiry{Enquiry: *e}
+		}
+		if err := s.InsertDemo(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.write.Transaction(func(tx *gorm.DB) error { return rebuildSearch(tx, s.queries) }); err != nil {
+			t.Fatal(err)
+		}
+		var docs int64
+		if err := s.read.Table("enquiry_search").Count(&docs).Error; err != nil || docs != 250 {
+			t.Fatalf("%d documents, %v", docs, err)
+		}
+		// Nothing owed may be written by the searches below: they read
+		// what the rebuild wrote.
+		if err := s.write.Exec("DELETE FROM search_backlog").Error; err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.CountEnquiriesUpTo(ctx, Filter{Query: "rebuilt"}, 1000); err != nil || n != 250 {
+			t.Fatalf("found %d, %v", n, err)
+		}
+		for _, i := range []int{0, 99, 100, 199, 200, 249} {
+			if n, err := s.CountEnquiriesUpTo(ctx, Filter{Query: fmt.Sprintf("person%d", i)}, 10); err != nil || n != 1 {
+				t.Errorf("person%d found %d times, %v", i, n, err)
+			}
 		}
 	})
 }

@@ -87,6 +87,14 @@ FOR UPDATE OF b, e SKIP LOCKED;
 INSERT INTO enquiry_search (enquiry_id, document) VALUES (?, CAST(? AS TEXT)::tsvector)
 ON CONFLICT (enquiry_id) DO UPDATE SET document = EXCLUDED.document;
 
+-- name: insert-search-documents
+-- Many documents at once (rebuilding the index: one round trip for a
+-- hundred); {rows} is search-document-row once per document.
+INSERT INTO enquiry_search (enquiry_id, document) VALUES {rows};
+
+-- fragment: search-document-row
+(?, CAST(? AS TEXT)::tsvector)
+
 -- ---------------------------------------------------------------- reports
 
 -- name: report-first-responses

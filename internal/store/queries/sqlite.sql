@@ -85,6 +85,14 @@ FROM search_backlog AS b JOIN enquiries AS e ON e.id = b.enquiry_id ORDER BY b.e
 -- Parameters: the enquiry's id, then search.Document.Columns.
 INSERT INTO enquiry_search (docid, name, company, email, other) VALUES (?, ?, ?, ?, ?);
 
+-- name: insert-search-documents
+-- Many documents at once (rebuilding the index); {rows} is
+-- search-document-row once per document.
+INSERT INTO enquiry_search (docid, name, company, email, other) VALUES {rows};
+
+-- fragment: search-document-row
+(?, ?, ?, ?, ?)
+
 -- ---------------------------------------------------------------- reports
 
 -- name: report-first-responses
