@@ -100,13 +100,33 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 // inFrame evaluates js in the first frame of the page whose address starts
 // with prefix (the zero value when there is none), in an isolated world of
 // that frame: the test reaches into a frame of another origin as the
-// prospect would, which the host page's own scripts cannot.
+// prospect would, which the host page's own scripts cannot. A frame that
+// navigates meanwhile (after a post) takes its world with it: the call is
+// tried again on the new page.
 func inFrame[T any](t *testing.T, ctx context.Context, prefix, js string) T {
 	t.Helper()
 	var zero T
+	var err error
+	for range 50 {
+		var v T
+		var found bool
+		if v, found, err = evalInFrame[T](ctx, prefix, js); err == nil {
+			if !found {
+				return zero
+			}
+			return v
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("in the frame, %s: %v", js, err)
+	return zero
+}
+
+func evalInFrame[T any](ctx context.Context, prefix, js string) (T, bool, error) {
+	var zero T
 	tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
 	if err != nil {
-		t.Fatal(err)
+		return zero, false, err
 	}
 	var frame *cdp.Frame
 	for _, child := range tree.FrameTree.ChildFrames {
@@ -115,15 +135,12 @@ func inFrame[T any](t *testing.T, ctx context.Context, prefix, js string) T {
 		}
 	}
 	if frame == nil {
-		return zero
+		return zero, false, nil
 	}
 	world, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: frame.ID})
 	if err != nil {
-		t.Fatal(err)
+		return zero, false, err
 	}
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, func(p *runtime.EvaluateParams) { p.ContextID = world.ExecutionContextID }))
-	if err != nil {
-		t.Fatalf("in the frame, %s: %v", js, err)
-	}
-	return v
+	return v, err == nil, err
 }
