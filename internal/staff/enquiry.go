@@ -84,7 +84,9 @@ type enquiryView struct {
 
 // fileRow is one attached file as the page lists it.
 type fileRow struct {
-	URL, Name, Kind, Size, SHA256 string
+	URL, Name, Kind, Size string
+	// SHA256 is the whole digest, Digest its first twelve characters.
+	SHA256, Digest string
 }
 
 // replyDraft is the compose box's fields.
@@ -262,7 +264,7 @@ func (h *Handlers) enquiryPage(c echo.Context, problem, note string) (*enquiryVi
 	}
 	for _, f := range files {
 		v.Files = append(v.Files, fileRow{URL: AttachmentPath(f), Name: f.Name, Kind: web.FileKind(f.MediaType),
-			Size: web.FileSize(f.Size), SHA256: f.SHA256})
+			Size: web.FileSize(f.Size), SHA256: f.SHA256, Digest: f.SHA256[:min(12, len(f.SHA256))]})
 	}
 	for i, d := range v.Duplicates {
 		if d.State == store.DuplicateConfirmed && d.Later {
