@@ -187,7 +187,7 @@ func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.F
 		v.Screen, v.Disclaimer = c.screenLines(findings), compliance.Disclaimer
 		for _, f := range files {
 			v.Files = append(v.Files, fileLine{Name: f.Name, Kind: web.FileKind(f.MediaType), Size: web.FileSize(f.Size),
-				URL: fmt.Sprintf("%s/staff/enquiries/%d/files/%d", c.baseURL, e.ID, f.ID)})
+				URL: c.baseURL + web.AttachmentPath(e.ID, f.ID)})
 		}
 	}
 	var text bytes.Buffer

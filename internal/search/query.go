@@ -36,8 +36,8 @@ type Clause struct {
 
 var referencePattern = regexp.MustCompile(`^(?i)ENQ-[0-9A-Z]{8}$`)
 
-// IsReference reports whether text is an enquiry reference.
-func IsReference(text string) bool { return referencePattern.MatchString(text) }
+// isReference reports whether text is an enquiry reference.
+func isReference(text string) bool { return referencePattern.MatchString(text) }
 
 var fieldNames = map[string]Field{"name": FieldName, "company": FieldCompany, "email": FieldEmail}
 
@@ -51,13 +51,13 @@ func Parse(text string) Query {
 				field, value = f, rest
 			} else if strings.EqualFold(name, "ref") {
 				value = strings.TrimSpace(rest)
-				if IsReference(value) {
+				if isReference(value) {
 					q.References = append(q.References, strings.ToUpper(value))
 					continue
 				}
 			}
 		}
-		if field == anyField && !item.quoted && IsReference(value) {
+		if field == anyField && !item.quoted && isReference(value) {
 			q.References = append(q.References, strings.ToUpper(value))
 			continue
 		}

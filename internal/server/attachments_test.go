@@ -14,7 +14,6 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -247,20 +246,14 @@ func TestAbandonedUploadKeepsNothing(t *testing.T) {
 	a := newApp(t)
 	ts := httptest.NewServer(a.srv.Echo)
 	defer ts.Close()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	for name, values := range a.filledForm("DE") {
-		w.WriteField(name, values[0])
-	}
-	part, _ := w.CreateFormFile(enquiry.AttachmentsField, "big.pdf")
-	part.Write(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 3<<20)...))
-	w.Close()
+	body, contentType := multipartBody(t, a.filledForm("DE"),
+		[]upload{{enquiry.AttachmentsField, "big.pdf", append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 3<<20)...)}})
 	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	fmt.Fprintf(conn, "POST /enquiry HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nSec-Fetch-Site: same-origin\r\n\r\n",
-		strings.TrimPrefix(ts.URL, "http://"), w.FormDataContentType(), body.Len())
+		strings.TrimPrefix(ts.URL, "http://"), contentType, body.Len())
 	// Two thirds of the body, slowly, then the prospect goes.
 	sent := body.Bytes()[:body.Len()*2/3]
 	for len(sent) > 0 {
@@ -297,14 +290,8 @@ func TestSlowUploadArrives(t *testing.T) {
 	ts.Config.ReadTimeout = time.Second
 	ts.Start()
 	defer ts.Close()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	for name, values := range a.filledForm("DE") {
-		w.WriteField(name, values[0])
-	}
-	part, _ := w.CreateFormFile(enquiry.AttachmentsField, "slow.pdf")
-	part.Write(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("s"), 1<<20)...))
-	w.Close()
+	body, contentType := multipartBody(t, a.filledForm("DE"),
+		[]upload{{enquiry.AttachmentsField, "slow.pdf", append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("s"), 1<<20)...)}})
 	pr, pw := io.Pipe()
 	go func() {
 		data := body.Bytes()
@@ -318,7 +305,7 @@ func TestSlowUploadArrives(t *testing.T) {
 	}()
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/enquiry", pr)
 	req.ContentLength = int64(body.Len())
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
 	if err != nil {

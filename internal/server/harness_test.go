@@ -117,10 +117,17 @@ func (a *app) requestFrom(ip, method, path string, form url.Values, session stri
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, path, body)
-	req.RemoteAddr = ip + ":1234"
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return a.send(req, ip, session)
+}
+
+// send serves req as from a browser on our own pages at the client
+// address ip (Sec-Fetch-Site: same-origin), with the session cookie if
+// any.
+func (a *app) send(req *http.Request, ip, session string) *httptest.ResponseRecorder {
+	req.RemoteAddr = ip + ":1234"
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	if session != "" {
 		req.AddCookie(&http.Cookie{Name: staff.SessionCookie, Value: session})

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"iordesk/internal/staff"
 	"iordesk/internal/store"
 )
 
@@ -32,6 +31,16 @@ type upload struct {
 // on our own pages would.
 func (a *app) postFiles(path string, fields url.Values, files []upload, session string) *httptest.ResponseRecorder {
 	a.t.Helper()
+	body, contentType := multipartBody(a.t, fields, files)
+	req := httptest.NewRequest(http.MethodPost, path, body)
+	req.Header.Set("Content-Type", contentType)
+	return a.send(req, fmt.Sprintf("198.51.100.%d", refs.Add(1)%250+1), session)
+}
+
+// multipartBody is fields and files as a multipart/form-data body, and its
+// content type.
+func multipartBody(t testing.TB, fields url.Values, files []upload) (*bytes.Buffer, string) {
+	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	for name, values := range fields {
@@ -42,21 +51,12 @@ func (a *app) postFiles(path string, fields url.Values, files []upload, session 
 	for _, f := range files {
 		part, err := w.CreateFormFile(f.field, f.name)
 		if err != nil {
-			a.t.Fatal(err)
+			t.Fatal(err)
 		}
 		part.Write(f.content)
 	}
 	w.Close()
-	req := httptest.NewRequest(http.MethodPost, path, &body)
-	req.RemoteAddr = fmt.Sprintf("198.51.100.%d:1234", refs.Add(1)%250+1)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if session != "" {
-		req.AddCookie(&http.Cookie{Name: staff.SessionCookie, Value: session})
-	}
-	rec := httptest.NewRecorder()
-	a.srv.Echo.ServeHTTP(rec, req)
-	return rec
+	return &body, w.FormDataContentType()
 }
 
 // A manager uploads the ECB's daily file on the Rates page; a file that

@@ -2,7 +2,6 @@ package staff
 
 import (
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -11,11 +10,6 @@ import (
 
 	"iordesk/internal/store"
 )
-
-// AttachmentPath is where staff download an attached file.
-func AttachmentPath(a store.Attachment) string {
-	return fmt.Sprintf("/staff/enquiries/%d/files/%d", a.EnquiryID, a.ID)
-}
 
 // downloadPolicy is the Content-Security-Policy of a downloaded file:
 // should a browser render it after all, it runs nothing and loads

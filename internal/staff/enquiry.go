@@ -263,7 +263,7 @@ func (h *Handlers) enquiryPage(c echo.Context, problem, note string) (*enquiryVi
 		return nil, err
 	}
 	for _, f := range files {
-		v.Files = append(v.Files, fileRow{URL: AttachmentPath(f), Name: f.Name, Kind: web.FileKind(f.MediaType),
+		v.Files = append(v.Files, fileRow{URL: web.AttachmentPath(f.EnquiryID, f.ID), Name: f.Name, Kind: web.FileKind(f.MediaType),
 			Size: web.FileSize(f.Size), SHA256: f.SHA256, Digest: f.SHA256[:min(12, len(f.SHA256))]})
 	}
 	for i, d := range v.Duplicates {

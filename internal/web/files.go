@@ -2,6 +2,12 @@ package web
 
 import "fmt"
 
+// AttachmentPath is where staff download a file an enquiry came with (the
+// route is in server/routes.go; the page and the desk's mail link it).
+func AttachmentPath(enquiryID, fileID int64) string {
+	return fmt.Sprintf("/staff/enquiries/%d/files/%d", enquiryID, fileID)
+}
+
 // FileSize is a size in bytes as people read it: "812 KB", "2.4 MB".
 func FileSize(n int64) string {
 	switch {
