@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"iordesk/internal/web"
 )
 
 // challengeJSON tells an embedding site which challenge to show.
@@ -33,32 +35,37 @@ func (h *Handlers) APICaptcha(c echo.Context) error {
 // JSON, or as multipart/form-data with the form's field names when files
 // come with it. 201 with the reference; 422 with the errors by field and
 // a fresh challenge.
+//
+// Messages are in the language of ?lang= or Accept-Language (English when
+// neither names one iordesk has), as is the acknowledgement mail; field
+// names and statuses are the contract and never change.
 func (h *Handlers) APISubmit(c echo.Context) error {
+	l := web.Language(c)
 	var f *Form
 	var errs Errors
 	var up *upload
 	switch {
 	case hasMediaType(c, echo.MIMEApplicationJSON):
 		var err error
-		if f, errs, err = FormFromJSON(c.Request().Body); err != nil {
+		if f, errs, err = FormFromJSON(c.Request().Body, l); err != nil {
 			var he *echo.HTTPError
 			if errors.As(err, &he) {
 				return he
 			}
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
-				return bodyError(err)
+				return bodyError(l, err)
 			}
 			return echo.NewHTTPError(http.StatusBadRequest, "The body could not be read: "+err.Error())
 		}
 	case isMultipart(c):
-		values, files, err := h.readMultipart(c, true)
+		values, files, err := h.readMultipart(c, l, true)
 		if err != nil {
 			return err
 		}
-		if f, errs, err = FormFromValues(values); err != nil {
+		if f, errs, err = FormFromValues(values, l); err != nil {
 			h.dropUpload(c.Request().Context(), files)
-			return echo.NewHTTPError(http.StatusBadRequest, "The form has too many fields.")
+			return echo.NewHTTPError(http.StatusBadRequest, l.T("error.too_many_fields"))
 		}
 		up = files
 	default:
@@ -74,7 +81,7 @@ func (h *Handlers) APISubmit(c echo.Context) error {
 		h.dropUpload(c.Request().Context(), up)
 		return echo.NewHTTPError(http.StatusBadRequest, "Too many destination countries.")
 	}
-	out, err := h.intake(c.Request().Context(), f, errs, h.origin(c), false, up)
+	out, err := h.intake(c.Request().Context(), l, f, errs, h.origin(c), false, up)
 	if err != nil {
 		return err
 	}
@@ -89,5 +96,5 @@ func (h *Handlers) APISubmit(c echo.Context) error {
 		Error   string        `json:"error"`
 		Fields  Errors        `json:"fields"`
 		Captcha challengeJSON `json:"captcha"`
-	}{Banner, out.Errors, h.challengeJSON(out.NewCaptchaID)})
+	}{l.T("form.banner"), out.Errors, h.challengeJSON(out.NewCaptchaID)})
 }

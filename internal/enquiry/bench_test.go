@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/lang"
 
 	"github.com/dchest/captcha"
 )
@@ -61,13 +62,13 @@ func BenchmarkValidate(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		vals, _ := url.ParseQuery(body)
-		f, errs, err := FormFromValues(vals)
+		f, errs, err := FormFromValues(vals, lang.English)
 		if err != nil {
 			b.Fatal(err)
 		}
-		f.Validate(cat, fuzzNow, errs)
+		f.Validate(cat, fuzzNow, errs, lang.English)
 		if len(errs) != 0 {
-			b.Fatal(errs)
+			b.Fatal(errs, lang.English)
 		}
 	}
 }

@@ -44,17 +44,18 @@ const (
 	ImageHeight   = 80
 )
 
-// refusal is why a CAPTCHA answer was refused, worded for the prospect.
+// refusal is why a CAPTCHA answer was refused: the catalogues' message
+// shown beside the security code is captcha.REFUSAL.
 type refusal string
 
-func (r refusal) Error() string { return string(r) }
+func (r refusal) id() string { return "captcha." + string(r) }
 
-// The refusals, shown beside the security code.
+// The refusals.
 const (
-	errCaptchaMissing refusal = "Enter the characters shown in the image."
-	errCaptchaUnknown refusal = "That code has already been used or does not exist. Please enter the new code."
-	errCaptchaExpired refusal = "That code expired. Please enter the new code."
-	errCaptchaWrong   refusal = "The code did not match. Please enter the new code."
+	errCaptchaMissing refusal = "missing"
+	errCaptchaUnknown refusal = "unknown"
+	errCaptchaExpired refusal = "expired"
+	errCaptchaWrong   refusal = "wrong"
 )
 
 // NewCaptcha builds the CAPTCHA glue on the store.
@@ -87,8 +88,9 @@ func (c *Captcha) Issue(ctx context.Context) (string, error) {
 }
 
 // check consumes the challenge, right answer or wrong, and says why an
-// answer fails. A database error is returned as is, for a 5xx.
-func (c *Captcha) check(tx *store.Tx, id, solution string) (refusal, err error) {
+// answer fails ("" when it does not). A database error is returned as is,
+// for a 5xx.
+func (c *Captcha) check(tx *store.Tx, id, solution string) (refusal, error) {
 	if id == "" {
 		return errCaptchaUnknown, nil
 	}
@@ -97,7 +99,7 @@ func (c *Captcha) check(tx *store.Tx, id, solution string) (refusal, err error) 
 		return errCaptchaUnknown, nil
 	}
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	answer := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {
@@ -113,7 +115,7 @@ func (c *Captcha) check(tx *store.Tx, id, solution string) (refusal, err error) 
 	case subtle.ConstantTimeCompare([]byte(answer), []byte(ch.Digits)) != 1:
 		return errCaptchaWrong, nil
 	}
-	return nil, nil
+	return "", nil
 }
 
 // ErrBusyDrawing: every drawing slot stayed taken for slotWait.
@@ -133,11 +135,13 @@ func (c *Captcha) WritePNG(ctx context.Context, w io.Writer, id string) error {
 	})
 }
 
-// WriteWAV speaks a live challenge's digits; made only when a visitor asks,
-// and in the same slots as the images: a clip costs several images' CPU.
-func (c *Captcha) WriteWAV(ctx context.Context, w io.Writer, id string) error {
+// WriteWAV speaks a live challenge's digits in voice (the library knows
+// en, pt, ru, zh and ja and speaks English for any other); made only when
+// a visitor asks, and in the same slots as the images: a clip costs
+// several images' CPU.
+func (c *Captcha) WriteWAV(ctx context.Context, w io.Writer, id, voice string) error {
 	return c.make(ctx, id, func(digits []byte) error {
-		if _, err := captcha.NewAudio(id, digits, "en").WriteTo(w); err != nil {
+		if _, err := captcha.NewAudio(id, digits, voice).WriteTo(w); err != nil {
 			return fmt.Errorf("write captcha audio: %w", err)
 		}
 		return nil

@@ -2,6 +2,7 @@ package enquiry_test
 
 import (
 	"bytes"
+	"html"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
@@ -100,7 +101,7 @@ func TestCaptchaReloadWithoutJavaScriptKeepsEverything(t *testing.T) {
 	if formaction == nil || !strings.HasSuffix(formaction[1], "#captcha") {
 		t.Fatalf("the New code button should post back to the code: %q", formaction)
 	}
-	req := httptest.NewRequest(http.MethodPost, strings.TrimSuffix(formaction[1], "#captcha"), strings.NewReader(v.Encode()))
+	req := httptest.NewRequest(http.MethodPost, strings.TrimSuffix(html.UnescapeString(formaction[1]), "#captcha"), strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := h.do(req)
 	if rec.Code != http.StatusOK {

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"iordesk/internal/lang"
 )
 
 // Form is the enquiry as the prospect typed it. The field names of the HTML
@@ -63,9 +65,9 @@ const maxFields = 120
 // ErrTooManyFields is a post with more fields than any real form sends.
 var ErrTooManyFields = errors.New("too many form fields")
 
-// FormFromValues reads a urlencoded post. A single-value field given twice is
+// FormFromValues reads a urlencoded post, its problems worded in l. A single-value field given twice is
 // an error on that field (which value was meant is not ours to guess).
-func FormFromValues(v url.Values) (*Form, Errors, error) {
+func FormFromValues(v url.Values, l *lang.Language) (*Form, Errors, error) {
 	count := 0
 	for _, vals := range v {
 		count += len(vals)
@@ -74,10 +76,11 @@ func FormFromValues(v url.Values) (*Form, Errors, error) {
 		return nil, nil, ErrTooManyFields
 	}
 	errs := Errors{}
+	p := problems{errs: errs, lang: l}
 	get := func(name string) string {
 		vals := v[name]
 		if len(vals) > 1 {
-			errs.Add(name, "This field was sent more than once.")
+			p.add(name, "error.twice")
 		}
 		if len(vals) == 0 {
 			return ""
@@ -102,17 +105,17 @@ func FormFromValues(v url.Values) (*Form, Errors, error) {
 	case "yes", "on", "true", "1":
 		f.Consent = true
 	default:
-		errs.Add("consent", "Tick the box to agree.")
+		p.add("consent", "error.consent_value")
 	}
 	return f, errs, nil
 }
 
-// FormFromJSON reads the JSON API body. shipment_value may be a string or a
+// FormFromJSON reads the JSON API body, its problems worded in l. shipment_value may be a string or a
 // number; consent a boolean or "yes"; unknown keys are ignored so embedders
 // can send their own extras. A field holding bytes that are not UTF-8 (or a
 // lone surrogate escape) is an error on that field, as on the form: Go's
 // decoder would silently turn them into U+FFFD.
-func FormFromJSON(r io.Reader) (*Form, Errors, error) {
+func FormFromJSON(r io.Reader, l *lang.Language) (*Form, Errors, error) {
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
@@ -126,9 +129,10 @@ func FormFromJSON(r io.Reader) (*Form, Errors, error) {
 		return nil, nil, ErrTooManyFields
 	}
 	errs := Errors{}
+	p := problems{errs: errs, lang: l}
 	for name, v := range raw {
 		if !readableJSON(v) {
-			errs.Add(name, "This contains characters we cannot read. Please retype it.")
+			p.add(name, "error.unreadable_text")
 		}
 	}
 	if v, ok := raw["shipment_value"]; ok && len(v) > 0 && v[0] != '"' {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"iordesk/internal/lang"
 )
 
 // FuzzFormFromJSON reads arbitrary bodies: never a panic, and a body read
@@ -16,7 +18,7 @@ func FuzzFormFromJSON(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		form, errs, err := FormFromJSON(bytes.NewReader(body))
+		form, errs, err := FormFromJSON(bytes.NewReader(body), lang.English)
 		if err != nil || len(errs) > 0 {
 			return
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"iordesk/internal/lang"
 )
 
 // freshPages serves the empty form pages (/ and /enquiry), the site's
@@ -21,10 +23,10 @@ import (
 // bytes for hostile values.
 type freshPages struct {
 	render func(page string, v *formView) ([]byte, error)
-	view   func(page string, f *Form, errs Errors, captchaID string, reloaded bool) *formView
+	view   func(page string, l *lang.Language, f *Form, errs Errors, captchaID string, reloaded bool) *formView
 
 	mu    sync.Mutex
-	pages map[string]*splicedPage
+	pages map[string]*splicedPage // by page and language: "home en"
 }
 
 // Per-visitor values of an empty form, in slot order.
@@ -58,14 +60,15 @@ type splicedPage struct {
 // the next.
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// write renders the page for one visitor into a pooled buffer, which the
-// caller hands back with pageBuffers.Put once the page is sent; ok is false
-// when a value cannot be spliced (the caller renders the template instead).
-func (fp *freshPages) write(page string, vals [slotCount]string) (body *bytes.Buffer, ok bool, err error) {
+// write renders the page in l for one visitor into a pooled buffer, which
+// the caller hands back with pageBuffers.Put once the page is sent; ok is
+// false when a value cannot be spliced (the caller renders the template
+// instead).
+func (fp *freshPages) write(page string, l *lang.Language, vals [slotCount]string) (body *bytes.Buffer, ok bool, err error) {
 	if !challengeID.MatchString(vals[slotCaptcha]) {
 		return nil, false, nil
 	}
-	sp, err := fp.spliced(page)
+	sp, err := fp.spliced(page, l)
 	if err != nil {
 		return nil, false, err
 	}
@@ -85,16 +88,17 @@ func (fp *freshPages) write(page string, vals [slotCount]string) (body *bytes.Bu
 	return b, true, nil
 }
 
-func (fp *freshPages) spliced(page string) (*splicedPage, error) {
+func (fp *freshPages) spliced(page string, l *lang.Language) (*splicedPage, error) {
 	year := time.Now().Year()
+	key := page + " " + l.Code
 	fp.mu.Lock()
 	defer fp.mu.Unlock()
-	if sp := fp.pages[page]; sp != nil && sp.year == year {
+	if sp := fp.pages[key]; sp != nil && sp.year == year {
 		return sp, nil
 	}
 	f := (&Form{UTMSource: slotMarkers[slotUTMSource], UTMMedium: slotMarkers[slotUTMMedium],
 		UTMCampaign: slotMarkers[slotUTMCampaign], Referrer: slotMarkers[slotReferrer]}).withDefaults()
-	body, err := fp.render(page, fp.view(page, f, Errors{}, slotMarkers[slotCaptcha], false))
+	body, err := fp.render(page, fp.view(page, l, f, Errors{}, slotMarkers[slotCaptcha], false))
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +113,7 @@ func (fp *freshPages) spliced(page string) (*splicedPage, error) {
 	if fp.pages == nil {
 		fp.pages = map[string]*splicedPage{}
 	}
-	fp.pages[page] = sp
+	fp.pages[key] = sp
 	return sp, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/lang"
 	"iordesk/internal/web"
 	"iordesk/templates"
 )
@@ -21,20 +22,25 @@ func TestFreshPageEqualsTheTemplate(t *testing.T) {
 	h := NewHandlers(Deps{Render: r, Catalog: catalog.New()})
 	values := []string{"", "newsletter", `"><script>alert(1)</script>`, "a+b&c=d'e", "nul\x00", "日本語 ümlaut",
 		"zqxcaptchazqx", "https://example.com/?q=1&r=<2>"}
-	for _, page := range []string{"enquiry", "home"} {
+	for n, page := range []string{"enquiry", "home"} {
+		// Every language has its own pieces; each page is tried in a few.
+		l := lang.All[n%len(lang.All)]
 		for i, v := range values {
+			if i%3 == 0 {
+				l = lang.All[(n+i)%len(lang.All)]
+			}
 			id := []string{"ABCDEFGHIJKLMNOPQRSTUVWX", "234567ABCDEFGHIJKLMNOPQR"}[i%2]
 			f := (&Form{UTMSource: v, UTMMedium: "m" + v, UTMCampaign: v + "c", Referrer: v}).withDefaults()
-			want, err := r.Execute(page, h.view(page, f, Errors{}, id, false))
+			want, err := r.Execute(page, h.view(page, l, f, Errors{}, id, false))
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok, err := h.fresh.write(page, [slotCount]string{id, f.UTMSource, f.UTMMedium, f.UTMCampaign, f.Referrer})
+			got, ok, err := h.fresh.write(page, l, [slotCount]string{id, f.UTMSource, f.UTMMedium, f.UTMCampaign, f.Referrer})
 			if err != nil || !ok {
 				t.Fatalf("%s: ok %v, %v", page, ok, err)
 			}
 			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("%s with %q: spliced page differs from the template at byte %d", page, v, firstDiff(got.Bytes(), want))
+				t.Errorf("%s in %s with %q: spliced page differs from the template at byte %d", page, l.Code, v, firstDiff(got.Bytes(), want))
 			}
 			if strings.Count(got.String(), id) < 3 {
 				t.Errorf("%s: the challenge id is not in the image, audio and hidden field", page)
@@ -42,7 +48,7 @@ func TestFreshPageEqualsTheTemplate(t *testing.T) {
 		}
 	}
 	// An id that is not base32 is never spliced raw.
-	if _, ok, _ := h.fresh.write("enquiry", [slotCount]string{`"><x`}); ok {
+	if _, ok, _ := h.fresh.write("enquiry", lang.English, [slotCount]string{`"><x`}); ok {
 		t.Error("a malformed id was spliced")
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
 	"iordesk/internal/desk"
+	"iordesk/internal/lang"
 
 	"github.com/labstack/echo/v4"
 
@@ -81,51 +81,61 @@ func (h *Handlers) Form(c echo.Context) error { return h.freshForm(c, "enquiry")
 
 // freshForm shows an empty form, carrying the landing page's UTM tags and
 // referrer into the hidden fields so they are stored with the enquiry.
+//
+// The language switcher's links pass the page's referrer on as referrer=
+// (app.js), so that choosing a language does not make iordesk itself the
+// referrer; like the UTM tags it is tracking the visitor could type, and
+// is kept as printable text.
 func (h *Handlers) freshForm(c echo.Context, page string) error {
 	q := c.QueryParams()
+	referrer := c.Request().Referer()
+	if q.Has("referrer") {
+		referrer = q.Get("referrer")
+	}
 	f := (&Form{
 		UTMSource: printable(q.Get("utm_source"), maxTrackingLength), UTMMedium: printable(q.Get("utm_medium"), maxTrackingLength),
-		UTMCampaign: printable(q.Get("utm_campaign"), maxTrackingLength), Referrer: printable(c.Request().Referer(), maxReferrerLength),
+		UTMCampaign: printable(q.Get("utm_campaign"), maxTrackingLength), Referrer: printable(referrer, maxReferrerLength),
 	}).withDefaults()
+	l := web.Language(c)
 	id, err := h.captcha.Issue(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	body, ok, err := h.fresh.write(page, [slotCount]string{id, f.UTMSource, f.UTMMedium, f.UTMCampaign, f.Referrer})
+	body, ok, err := h.fresh.write(page, l, [slotCount]string{id, f.UTMSource, f.UTMMedium, f.UTMCampaign, f.Referrer})
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return h.showForm(c, http.StatusOK, page, f, Errors{}, id, false, "")
+		return h.showForm(c, http.StatusOK, page, l, f, Errors{}, id, false, "")
 	}
 	defer pageBuffers.Put(body)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body.Bytes())
 }
 
-// showForm draws the form; host, when not empty, is the site whose frame
-// shows it (see EmbedForm).
-func (h *Handlers) showForm(c echo.Context, status int, page string, f *Form, errs Errors, captchaID string, reloaded bool, host string) error {
-	v := h.view(page, f, errs, captchaID, reloaded)
+// showForm draws the form in l; host, when not empty, is the site whose
+// frame shows it (see EmbedForm).
+func (h *Handlers) showForm(c echo.Context, status int, page string, l *lang.Language, f *Form, errs Errors, captchaID string, reloaded bool, host string) error {
+	v := h.view(page, l, f, errs, captchaID, reloaded)
 	if host != "" {
 		v.embed(host, status != http.StatusOK || reloaded)
 	}
 	return h.render.Render(c, status, page, v)
 }
 
-// view is what the form's templates read.
-func (h *Handlers) view(page string, f *Form, errs Errors, captchaID string, reloaded bool) *formView {
+// view is what the form's templates read, in l.
+func (h *Handlers) view(page string, l *lang.Language, f *Form, errs Errors, captchaID string, reloaded bool) *formView {
 	checked := make(map[string]bool, len(f.DestinationCountries))
 	for _, code := range f.DestinationCountries {
 		checked[strings.ToUpper(strings.TrimSpace(code))] = true
 	}
 	v := &formView{
-		Page:   web.Page{Title: "Send an enquiry", Description: fmt.Sprintf("Ask for an Importer of Record quote for regulated equipment in %d countries and territories.", h.cat.DestinationCount)},
-		Action: "/enquiry", Form: f.withDefaults(), Errors: errs, CaptchaID: captchaID, Reloaded: reloaded, Cat: h.cat, Checked: checked,
-		Services: catalog.Services, Categories: catalog.ProductCategories, Conditions: catalog.Conditions, YesNo: catalog.YesNoUnknown, Lithium: catalog.LithiumOptions,
+		Page:   web.Page{Lang: l, Title: l.T("site.send"), Description: l.T("site.description", "Count", h.cat.DestinationCount)},
+		Action: web.WithLanguage("/enquiry", l), Form: f.withDefaults(), Errors: errs, CaptchaID: captchaID, Reloaded: reloaded,
+		Cat: h.cat, Names: h.cat.In(l), Checked: checked,
 	}
 	if page == "home" {
-		v.Title = "Importer of Record for regulated equipment"
+		v.Title = l.T("home.page_title")
 	}
 	return v
 }
@@ -140,43 +150,47 @@ func (h *Handlers) EmbedSubmit(c echo.Context) error { return h.submit(c, true) 
 
 func (h *Handlers) submit(c echo.Context, embedded bool) error {
 	r := c.Request()
-	values, up, err := h.readPost(c)
+	// The form's action names the page's language, so it is known before
+	// the body is read (messages about files come while reading it).
+	l := web.Language(c)
+	values, up, err := h.readPost(c, l)
 	if err != nil {
 		return err
 	}
 	host, thanks := "", "/enquiry/thanks?ref="
 	if embedded {
-		if host, err = h.embedHost(values.Get("embed_origin")); err != nil {
+		if host, err = h.embedHost(l, values.Get("embed_origin")); err != nil {
 			h.dropUpload(r.Context(), up)
 			return err
 		}
 		thanks = "/embed/enquiry/thanks?origin=" + url.QueryEscape(host) + "&ref="
 	}
-	f, errs, err := FormFromValues(values)
+	withLang := func(ref string) string { return web.WithLanguage(thanks+url.QueryEscape(ref), l) }
+	f, errs, err := FormFromValues(values, l)
 	if err != nil {
 		h.dropUpload(r.Context(), up)
-		return echo.NewHTTPError(http.StatusBadRequest, "The form has too many fields.")
+		return echo.NewHTTPError(http.StatusBadRequest, l.T("error.too_many_fields"))
 	}
 	if f.Website != "" {
 		h.dropUpload(r.Context(), up)
 		h.log.Info("honeypot filled; answered as success, nothing stored", "ip", c.RealIP())
 		h.count("form", "honeypot")
-		return c.Redirect(http.StatusSeeOther, thanks+NewReference())
+		return c.Redirect(http.StatusSeeOther, withLang(NewReference()))
 	}
 	// A page drawn before the button carried its flag in the URL sends it in the body.
 	reload := IsCaptchaReload(r) || values.Has("captcha_reload")
-	out, err := h.intake(r.Context(), f, errs, h.origin(c), reload, up)
+	out, err := h.intake(r.Context(), l, f, errs, h.origin(c), reload, up)
 	if err != nil {
 		return err
 	}
 	if out.Reference != "" {
-		h.log.Info("enquiry accepted", "ref", out.Reference, "channel", "form")
+		h.log.Info("enquiry accepted", "ref", out.Reference, "channel", "form", "lang", l.Code)
 		h.count("form", "accepted")
-		return c.Redirect(http.StatusSeeOther, thanks+url.QueryEscape(out.Reference))
+		return c.Redirect(http.StatusSeeOther, withLang(out.Reference))
 	}
 	f.CaptchaSolution = ""
 	if reload {
-		v := h.view("enquiry", f, Errors{}, out.NewCaptchaID, true)
+		v := h.view("enquiry", l, f, Errors{}, out.NewCaptchaID, true)
 		v.FilesDropped = out.FilesDropped
 		if host != "" {
 			v.embed(host, true)
@@ -185,7 +199,7 @@ func (h *Handlers) submit(c echo.Context, embedded bool) error {
 	}
 	h.log.Info("enquiry rejected", "fields", fieldNames(out.Errors), "channel", "form")
 	h.count("form", "invalid")
-	return h.showForm(c, http.StatusUnprocessableEntity, "enquiry", f, out.Errors, out.NewCaptchaID, false, host)
+	return h.showForm(c, http.StatusUnprocessableEntity, "enquiry", l, f, out.Errors, out.NewCaptchaID, false, host)
 }
 
 // EmbedForm serves GET /embed/enquiry: the form for a frame on one of the
@@ -194,7 +208,8 @@ func (h *Handlers) submit(c echo.Context, embedded bool) error {
 // utm_campaign, and its address as referrer= (the frame's own Referer
 // carries only the host's origin).
 func (h *Handlers) EmbedForm(c echo.Context) error {
-	host, err := h.embedHost(c.QueryParam("origin"))
+	l := web.Language(c)
+	host, err := h.embedHost(l, c.QueryParam("origin"))
 	if err != nil {
 		return err
 	}
@@ -207,12 +222,12 @@ func (h *Handlers) EmbedForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.showForm(c, http.StatusOK, "enquiry", f, Errors{}, id, false, host)
+	return h.showForm(c, http.StatusOK, "enquiry", l, f, Errors{}, id, false, host)
 }
 
 // EmbedThanks serves GET /embed/enquiry/thanks: Thanks, in the frame.
 func (h *Handlers) EmbedThanks(c echo.Context) error {
-	host, err := h.embedHost(c.QueryParam("origin"))
+	host, err := h.embedHost(web.Language(c), c.QueryParam("origin"))
 	if err != nil {
 		return err
 	}
@@ -221,27 +236,27 @@ func (h *Handlers) EmbedThanks(c echo.Context) error {
 
 // embedHost is origin if it is one of the sites that may frame the form,
 // else the refusal to show it there.
-func (h *Handlers) embedHost(origin string) (string, error) {
+func (h *Handlers) embedHost(l *lang.Language, origin string) (string, error) {
 	if origin == "" || !slices.Contains(h.embedOrigins, origin) {
-		return "", echo.NewHTTPError(http.StatusForbidden, "This form cannot be shown on that site.")
+		return "", echo.NewHTTPError(http.StatusForbidden, l.T("error.embed_refused"))
 	}
 	return origin, nil
 }
 
 // readPost reads the form's post: urlencoded, or multipart with files
 // (which are staged; see readMultipart).
-func (h *Handlers) readPost(c echo.Context) (url.Values, *upload, error) {
+func (h *Handlers) readPost(c echo.Context, l *lang.Language) (url.Values, *upload, error) {
 	r := c.Request()
 	switch {
 	case isMultipart(c):
-		return h.readMultipart(c, !IsCaptchaReload(r))
+		return h.readMultipart(c, l, !IsCaptchaReload(r))
 	case hasMediaType(c, echo.MIMEApplicationForm):
 		if err := r.ParseForm(); err != nil {
-			return nil, nil, bodyError(err)
+			return nil, nil, bodyError(l, err)
 		}
 		return r.PostForm, nil, nil
 	}
-	return nil, nil, echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the form as application/x-www-form-urlencoded or multipart/form-data.")
+	return nil, nil, echo.NewHTTPError(http.StatusUnsupportedMediaType, l.T("error.form_media_type"))
 }
 
 // dropUpload deletes the files of a post refused before its write.
@@ -272,18 +287,20 @@ func (h *Handlers) thanks(c echo.Context, embed *web.EmbedFrame) error {
 	if !ValidReference(ref) {
 		ref = ""
 	}
+	l := web.Language(c)
 	return h.render.Render(c, http.StatusOK, "thanks", struct {
 		web.Page
 		Reference string
-	}{web.Page{Title: "Thank you", Embed: embed}, ref})
+	}{web.Page{Title: l.T("thanks.page_title"), Embed: embed, Lang: l}, ref})
 }
 
 // Privacy serves GET /privacy.
 func (h *Handlers) Privacy(c echo.Context) error {
+	l := web.Language(c)
 	return h.render.Render(c, http.StatusOK, "privacy", struct {
 		web.Page
 		Version string
-	}{web.Page{Title: "Privacy notice"}, h.noticeVersion})
+	}{web.Page{Title: l.T("site.privacy"), Lang: l}, h.noticeVersion})
 }
 
 // challengeFile matches the ids rand.Text makes, with the file type.
@@ -291,10 +308,14 @@ var challengeFile = regexp.MustCompile(`^([A-Z2-7]{26})\.(png|wav)$`)
 
 // CaptchaFile serves GET /captcha/{id}.png and .wav. Nothing is cached:
 // each challenge is drawn for its one visitor.
+//
+// A clip speaks the digits in ?voice= when the library has that voice
+// (see lang.Language.Voice), else in English.
 func (h *Handlers) CaptchaFile(c echo.Context) error {
+	l := web.Language(c)
 	m := challengeFile.FindStringSubmatch(c.Param("file"))
 	if m == nil {
-		return echo.NewHTTPError(http.StatusNotFound, "This security code does not exist or has expired.")
+		return echo.NewHTTPError(http.StatusNotFound, l.T("error.captcha_gone"))
 	}
 	var buf bytes.Buffer
 	var err error
@@ -304,14 +325,14 @@ func (h *Handlers) CaptchaFile(c echo.Context) error {
 		err = h.captcha.WritePNG(c.Request().Context(), &buf, m[1])
 	} else {
 		mimeType = "audio/wav"
-		err = h.captcha.WriteWAV(c.Request().Context(), &buf, m[1])
+		err = h.captcha.WriteWAV(c.Request().Context(), &buf, m[1], c.QueryParam("voice"))
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "This security code does not exist or has expired.")
+		return echo.NewHTTPError(http.StatusNotFound, l.T("error.captcha_gone"))
 	}
 	if errors.Is(err, ErrBusyDrawing) {
 		c.Response().Header().Set("Retry-After", "1")
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "We are drawing many security codes right now. Please reload in a moment.")
+		return echo.NewHTTPError(http.StatusServiceUnavailable, l.T("error.captcha_busy"))
 	}
 	if err != nil {
 		return err
@@ -333,16 +354,16 @@ func hasMediaType(c echo.Context, want string) bool {
 }
 
 // bodyError keeps the body limit's 413 and makes any other read error a 400.
-func bodyError(err error) error {
+func bodyError(l *lang.Language, err error) error {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return he
 	}
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, web.StatusText(http.StatusRequestEntityTooLarge))
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, web.StatusTextIn(l, http.StatusRequestEntityTooLarge))
 	}
-	return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	return echo.NewHTTPError(http.StatusBadRequest, l.T("error.unreadable"))
 }
 
 // fieldNames lists the failing fields for the log: names only, never values.

@@ -159,3 +159,12 @@ func validForm(captchaID, answer string) url.Values {
 		"referrer":              {"https://www.example.org/blog"},
 	}
 }
+
+// referenceIn is the reference a redirect to the thanks page names.
+func referenceIn(rec *httptest.ResponseRecorder) string {
+	loc, err := url.Parse(rec.Header().Get("Location"))
+	if err != nil {
+		return ""
+	}
+	return loc.Query().Get("ref")
+}

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"iordesk/internal/lang"
 	"iordesk/internal/sla"
 	"iordesk/internal/store"
 )
@@ -44,12 +45,12 @@ const referenceAttempts = 4
 // The files of up (nil: none) become the stored enquiry's; a post refused,
 // or a new code asked for, keeps none of them, and the prospect is told to
 // attach them again.
-func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin, reload bool, up *upload) (outcome, error) {
+func (h *Handlers) intake(ctx context.Context, l *lang.Language, f *Form, errs Errors, from origin, reload bool, up *upload) (outcome, error) {
 	now := h.now()
 	if up != nil && len(up.refused) > 0 {
 		errs.Add(AttachmentsField, strings.Join(up.refused, " "))
 	}
-	clean := f.Validate(h.cat, now, errs)
+	clean := f.Validate(h.cat, now, errs, l)
 	out := outcome{Errors: errs}
 	// Screened in memory before the write, so the writer waits for no
 	// screening.
@@ -57,6 +58,7 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 	var e *store.Enquiry
 	if len(errs) == 0 && !reload {
 		e = clean.enquiry(now, h.noticeVersion, from)
+		e.Language = l.Code
 		e.Destinations = clean.Destinations
 		findings, e.ComplianceState = h.rules.Rules().ScreenEnquiry(e)
 		// The desk's promise starts at arrival; a failure to read the
@@ -76,8 +78,8 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 		}
 		if reload {
 			clear(errs)
-		} else if refusal != nil {
-			errs.Add("captcha_solution", refusal.Error())
+		} else if refusal != "" {
+			errs.Add("captcha_solution", l.T(refusal.id()))
 		}
 		if !reload && len(errs) == 0 {
 			ref, err := insertWithFreshReference(tx, e, clean.Destinations)
@@ -121,7 +123,7 @@ func (h *Handlers) intake(ctx context.Context, f *Form, errs Errors, from origin
 	}
 	if out.Reference == "" && up.sent() {
 		out.FilesDropped = true
-		msg := "Please attach your files again: nothing was kept from this attempt."
+		msg := l.T("upload.again")
 		if prev, ok := errs[AttachmentsField]; ok {
 			msg = prev + " " + msg
 		}

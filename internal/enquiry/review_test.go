@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -82,7 +81,7 @@ func TestOneAcknowledgementPerAddressAnHour(t *testing.T) {
 		if rec.Code != http.StatusSeeOther {
 			t.Fatalf("post: %d", rec.Code)
 		}
-		return strings.TrimPrefix(rec.Header().Get("Location"), "/enquiry/thanks?ref=")
+		return referenceIn(rec)
 	}
 	kinds := func(ref string) []string {
 		e, err := h.st.EnquiryByReference(t.Context(), ref)
@@ -128,7 +127,7 @@ func TestIntakeScreensEveryDestination(t *testing.T) {
 		if rec.Code != http.StatusSeeOther {
 			t.Fatalf("post: %d %s", rec.Code, errorsIn(rec.Body.String()))
 		}
-		e, err := h.st.EnquiryByReference(t.Context(), strings.TrimPrefix(rec.Header().Get("Location"), "/enquiry/thanks?ref="))
+		e, err := h.st.EnquiryByReference(t.Context(), referenceIn(rec))
 		if err != nil {
 			t.Fatal(err)
 		}

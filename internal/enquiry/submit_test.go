@@ -48,7 +48,7 @@ func TestValidEnquiryIsStoredNormalisedAndAcknowledged(t *testing.T) {
 		TargetDate: "2027-03-01", Message: "Please call in the morning.\nThanks!",
 		PrivacyNoticeVersion: "2026-11-30", UTMSource: "linkedin", UTMMedium: "social", UTMCampaign: "q4-gpu",
 		Referrer: "https://www.example.org/blog", ClientIP: "203.0.113.9", UserAgent: "Mozilla/5.0 testX-Evil: 1",
-		Version: 1, Destinations: store.CountryCodes{"DE", "BR", "IN"}, ComplianceState: store.ComplianceAction,
+		Version: 1, Destinations: store.CountryCodes{"DE", "BR", "IN"}, ComplianceState: store.ComplianceAction, Language: "en",
 	}
 	got := *e
 	got.ID, got.CreatedAt, got.UpdatedAt, got.ConsentAt = 0, want.CreatedAt, want.UpdatedAt, want.ConsentAt

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 	"github.com/labstack/echo/v4"
 
+	"iordesk/internal/lang"
 	"iordesk/internal/store"
 )
 
@@ -51,9 +51,6 @@ var acceptedTypes = []string{
 	"image/jpeg",
 }
 
-// acceptedKinds is acceptedTypes as a prospect reads them.
-const acceptedKinds = "PDF, Excel, CSV, Word, PNG or JPEG"
-
 // upload is what a multipart post brought besides its fields: its files,
 // staged under key until the post is judged, and the files refused, each
 // named in a message.
@@ -77,7 +74,7 @@ func isMultipart(c echo.Context) bool { return hasMediaType(c, echo.MIMEMultipar
 // and keeps none). A file is judged by its first bytes: a kind not
 // accepted, one too many, or one past the size limits is refused with a
 // message naming it, and the post carries on.
-func (h *Handlers) readMultipart(c echo.Context, keep bool) (url.Values, *upload, error) {
+func (h *Handlers) readMultipart(c echo.Context, l *lang.Language, keep bool) (url.Values, *upload, error) {
 	// A slow connection may take longer than the server's deadline for an
 	// ordinary request.
 	if err := http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(uploadTime)); err != nil && !errors.Is(err, http.ErrNotSupported) {
@@ -85,7 +82,7 @@ func (h *Handlers) readMultipart(c echo.Context, keep bool) (url.Values, *upload
 	}
 	reader, err := c.Request().MultipartReader()
 	if err != nil {
-		return nil, nil, echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+		return nil, nil, echo.NewHTTPError(http.StatusBadRequest, l.T("error.unreadable"))
 	}
 	ctx := c.Request().Context()
 	values, up := url.Values{}, &upload{key: rand.Text()}
@@ -93,7 +90,7 @@ func (h *Handlers) readMultipart(c echo.Context, keep bool) (url.Values, *upload
 		if derr := h.store.DropStagedAttachments(context.WithoutCancel(ctx), up.key); derr != nil {
 			h.log.Warn("drop staged attachments", "err", derr)
 		}
-		return nil, nil, bodyError(err)
+		return nil, nil, bodyError(l, err)
 	}
 	fieldsLeft := int64(fieldsLimit)
 	var total int64
@@ -125,7 +122,7 @@ func (h *Handlers) readMultipart(c echo.Context, keep bool) (url.Values, *upload
 		}
 		name := fileName(part.FileName())
 		up.received++
-		a, refusal, err := h.stageFile(ctx, up.key, name, part, up.received, total, keep)
+		a, refusal, err := h.stageFile(ctx, l, up.key, name, part, up.received, total, keep)
 		if err != nil {
 			return fail(err)
 		}
@@ -142,10 +139,10 @@ func (h *Handlers) readMultipart(c echo.Context, keep bool) (url.Values, *upload
 	}
 }
 
-// stageFile stores one file of a post, or says why it is refused.
-func (h *Handlers) stageFile(ctx context.Context, key, name string, part io.Reader, count int, total int64, keep bool) (*store.Attachment, string, error) {
+// stageFile stores one file of a post, or says in l why it is refused.
+func (h *Handlers) stageFile(ctx context.Context, l *lang.Language, key, name string, part io.Reader, count int, total int64, keep bool) (*store.Attachment, string, error) {
 	if count > MaxAttachments {
-		return nil, fmt.Sprintf("%s: at most %d files can be attached.", name, MaxAttachments), nil
+		return nil, l.T("upload.too_many", "Name", name, "Max", MaxAttachments), nil
 	}
 	if !keep {
 		return nil, "", nil
@@ -157,15 +154,15 @@ func (h *Handlers) stageFile(ctx context.Context, key, name string, part io.Read
 	}
 	head = head[:n]
 	if n == 0 {
-		return nil, name + ": the file is empty.", nil
+		return nil, l.T("upload.empty", "Name", name), nil
 	}
 	kind := mimetype.Detect(head)
 	if !mimetype.EqualsAny(baseType(kind.String()), acceptedTypes...) {
-		return nil, fmt.Sprintf("%s: this kind of file cannot be attached (%s only).", name, acceptedKinds), nil
+		return nil, l.T("upload.kind", "Name", name), nil
 	}
-	limit, over := int64(MaxAttachmentSize), fmt.Sprintf("%s: a file may be at most %d MB.", name, MaxAttachmentSize>>20)
+	limit, over := int64(MaxAttachmentSize), l.T("upload.too_large", "Name", name, "Max", MaxAttachmentSize>>20)
 	if left := MaxAttachmentsTotal - total; left < limit {
-		limit, over = left, fmt.Sprintf("%s: the files together may be at most %d MB.", name, MaxAttachmentsTotal>>20)
+		limit, over = left, l.T("upload.total", "Name", name, "Max", MaxAttachmentsTotal>>20)
 	}
 	a, err := h.store.StageAttachment(ctx, key, name, baseType(kind.String()), head, part, limit)
 	if errors.Is(err, store.ErrTooLarge) {

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"net/mail"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/lang"
 	"iordesk/internal/money"
 	"iordesk/internal/personname"
 
@@ -50,40 +50,42 @@ var urlPattern = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://|www\.|[a-z0-9-]+\
 
 // Validate checks every rule of the form and returns the cleaned values.
 // errs (from decoding) is extended in place; the result is only meaningful
-// when errs is empty. now decides what "in the past" means for target_date.
-func (f *Form) Validate(cat *catalog.Catalogue, now time.Time, errs Errors) Clean {
+// when errs is empty. now decides what "in the past" means for target_date;
+// the messages are in l.
+func (f *Form) Validate(cat *catalog.Catalogue, now time.Time, errs Errors, l *lang.Language) Clean {
+	p := problems{errs: errs, lang: l}
 	var c Clean
-	c.FullName = singleLine(errs, "full_name", f.FullName, 2, 100, "your full name")
-	visibleName(errs, "full_name", c.FullName)
+	c.FullName = singleLine(p, "full_name", f.FullName, 2, 100)
+	visibleName(p, "full_name", c.FullName)
 	if personname.HasWebAddress(c.FullName) {
-		errs.Add("full_name", "Please leave out web addresses and domain names.")
+		p.add("full_name", "error.name_url")
 	}
-	c.Company = singleLine(errs, "company", f.Company, 2, 200, "your company")
-	visibleName(errs, "company", c.Company)
-	noURL(errs, "company", c.Company)
-	c.Email = validEmail(errs, f.Email)
-	c.OriginCountry = country(cat, errs, "origin_country", f.OriginCountry, "Choose the country the goods ship from.")
-	c.Phone = validPhone(errs, f.Phone, c.OriginCountry)
-	c.Service = choice(errs, "service", f.Service, catalog.Services, "", "Choose the service you need.")
-	c.Destinations = destinations(cat, errs, f.DestinationCountries)
-	c.ProductCategory = choice(errs, "product_category", f.ProductCategory, catalog.ProductCategories, "", "Choose a product category.")
-	c.ProductDescription = multiLine(errs, "product_description", f.ProductDescription, 10, 2000, "what you are shipping")
-	c.Condition = choice(errs, "condition", f.Condition, catalog.Conditions, "", "Choose the condition of the goods.")
-	c.HSCode = hsCode(errs, f.HSCode)
+	c.Company = singleLine(p, "company", f.Company, 2, 200)
+	visibleName(p, "company", c.Company)
+	noURL(p, "company", c.Company)
+	c.Email = validEmail(p, f.Email)
+	c.OriginCountry = country(cat, p, "origin_country", f.OriginCountry, "error.origin")
+	c.Phone = validPhone(p, f.Phone, c.OriginCountry)
+	c.Service = choice(p, "service", f.Service, catalog.Services, "", "error.service")
+	c.Destinations = destinations(cat, p, f.DestinationCountries)
+	c.ProductCategory = choice(p, "product_category", f.ProductCategory, catalog.ProductCategories, "", "error.category")
+	c.ProductDescription = multiLine(p, "product_description", f.ProductDescription, 10, 2000)
+	c.Condition = choice(p, "condition", f.Condition, catalog.Conditions, "", "error.condition")
+	c.HSCode = hsCode(p, f.HSCode)
 	// Export controls key on where the end user is headquartered, whatever
 	// the destination; optional, since a prospect may not know yet.
 	if strings.TrimSpace(f.EndUserHQCountry) != "" {
-		c.EndUserHQCountry = country(cat, errs, "end_user_hq_country", f.EndUserHQCountry, "Choose a country from the list, or leave it empty.")
+		c.EndUserHQCountry = country(cat, p, "end_user_hq_country", f.EndUserHQCountry, "error.end_user_hq")
 	}
-	c.ContainsEncryption = choice(errs, "contains_encryption", f.ContainsEncryption, catalog.YesNoUnknown, "unknown", "Choose yes, no or not sure.")
-	c.WirelessRadio = choice(errs, "wireless_radio", f.WirelessRadio, catalog.YesNoUnknown, "unknown", "Choose yes, no or not sure.")
-	c.LithiumBatteries = choice(errs, "lithium_batteries", f.LithiumBatteries, catalog.LithiumOptions, "none", "Choose how batteries are shipped.")
-	c.ShipmentValueCents = shipmentValue(errs, f.ShipmentValue)
-	c.Currency = currency(cat, errs, f.Currency)
-	c.TargetDate = targetDate(errs, f.TargetDate, now)
-	c.Message = multiLine(errs, "message", f.Message, 0, 5000, "")
+	c.ContainsEncryption = choice(p, "contains_encryption", f.ContainsEncryption, catalog.YesNoUnknown, "unknown", "error.yesno")
+	c.WirelessRadio = choice(p, "wireless_radio", f.WirelessRadio, catalog.YesNoUnknown, "unknown", "error.yesno")
+	c.LithiumBatteries = choice(p, "lithium_batteries", f.LithiumBatteries, catalog.LithiumOptions, "none", "error.lithium")
+	c.ShipmentValueCents = shipmentValue(p, f.ShipmentValue)
+	c.Currency = currency(cat, p, f.Currency)
+	c.TargetDate = targetDate(p, f.TargetDate, now)
+	c.Message = multiLine(p, "message", f.Message, 0, 5000)
 	if !f.Consent {
-		errs.Add("consent", "Tick the box to agree to the privacy notice, so we may use your details to answer.")
+		p.add("consent", "error.consent")
 	}
 	// The tracking fields are hidden: the prospect could not correct them,
 	// so they are cleaned instead of refused.
@@ -94,17 +96,27 @@ func (f *Form) Validate(cat *catalog.Catalogue, now time.Time, errs Errors) Clea
 	return c
 }
 
+// problems records a post's problems by field, worded in the language of
+// the person who sent it.
+type problems struct {
+	errs Errors
+	lang *lang.Language
+}
+
+// add records message id of the catalogues for field.
+func (p problems) add(field, id string, data ...any) { p.errs.Add(field, p.lang.T(id, data...)) }
+
 // text checks what every field shares: valid UTF-8, no NUL and no control
 // characters beyond the line breaks and tabs a multi-line field may hold.
-func text(errs Errors, field, v string, multiline bool) bool {
+func text(p problems, field, v string, multiline bool) bool {
 	if !utf8.ValidString(v) {
-		errs.Add(field, "This contains characters we cannot read. Please retype it.")
+		p.add(field, "error.unreadable_text")
 		return false
 	}
 	for _, r := range v {
 		if r == '\n' || r == '\r' {
 			if !multiline {
-				errs.Add(field, "Keep this on a single line.")
+				p.add(field, "error.single_line")
 				return false
 			}
 			continue
@@ -113,82 +125,92 @@ func text(errs Errors, field, v string, multiline bool) bool {
 			continue
 		}
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			errs.Add(field, "This contains characters we cannot accept. Please retype it.")
+			p.add(field, "error.control")
 			return false
 		}
 	}
 	return true
 }
 
-func singleLine(errs Errors, field, v string, minLen, maxLen int, what string) string {
-	return bounded(errs, field, v, minLen, maxLen, what, false)
+func singleLine(p problems, field, v string, minLen, maxLen int) string {
+	return bounded(p, field, v, minLen, maxLen, false)
 }
 
-func multiLine(errs Errors, field, v string, minLen, maxLen int, what string) string {
-	return bounded(errs, field, v, minLen, maxLen, what, true)
+func multiLine(p problems, field, v string, minLen, maxLen int) string {
+	return bounded(p, field, v, minLen, maxLen, true)
 }
 
-func bounded(errs Errors, field, v string, minLen, maxLen int, what string, multiline bool) string {
+// bounded checks a text's length; an empty required field is asked for
+// by its own message (error.required.FIELD).
+func bounded(p problems, field, v string, minLen, maxLen int, multiline bool) string {
 	v = strings.TrimSpace(v)
-	if !text(errs, field, v, multiline) {
+	if !text(p, field, v, multiline) {
 		return v
 	}
 	n := utf8.RuneCountInString(v)
 	switch {
 	case n == 0 && minLen > 0:
-		errs.Add(field, "Enter "+what+".")
+		p.add(field, "error.required."+field)
 	case n > 0 && n < minLen:
-		errs.Add(field, "Use at least "+strconv.Itoa(minLen)+" characters.")
+		p.add(field, "error.min_length", "Min", minLen)
 	case n > maxLen:
-		errs.Add(field, "Use at most "+strconv.Itoa(maxLen)+" characters (this has "+strconv.Itoa(n)+").")
+		p.add(field, "error.max_length", "Max", maxLen, "Count", n)
 	}
 	return v
 }
 
 // visibleName refuses a name that would show as something else than it
 // is: invisible, reordered or empty of letters (see personname).
-func visibleName(errs Errors, field, v string) {
+func visibleName(p problems, field, v string) {
 	if problem := personname.Problem(v); problem != "" {
-		errs.Add(field, problem)
+		p.add(field, nameProblems[problem])
 	}
+}
+
+// nameProblems are the messages of personname's problems.
+var nameProblems = map[string]string{
+	personname.ControlCharacters:   "error.control",
+	personname.DirectionMarks:      "error.direction_marks",
+	personname.InvisibleCharacters: "error.invisible",
+	personname.NoLetters:           "error.no_letters",
 }
 
 // noURL refuses a company name with a web address in it; a bare domain is
 // allowed, since companies are often named after theirs.
-func noURL(errs Errors, field, v string) {
+func noURL(p problems, field, v string) {
 	if urlPattern.MatchString(v) {
-		errs.Add(field, "Please leave out web addresses.")
+		p.add(field, "error.company_url")
 	}
 }
 
-func validEmail(errs Errors, raw string) string {
+func validEmail(p problems, raw string) string {
 	v := strings.TrimSpace(raw)
-	if !text(errs, "email", v, false) {
+	if !text(p, "email", v, false) {
 		return v
 	}
 	switch {
 	case v == "":
-		errs.Add("email", "Enter your email address.")
+		p.add("email", "error.required.email")
 	case len(v) > maxEmailLength:
-		errs.Add("email", "Use at most 254 characters.")
+		p.add("email", "error.max_length_short", "Max", maxEmailLength)
 	default:
 		addr, err := mail.ParseAddress(v)
 		at := strings.LastIndexByte(v, '@')
 		if err != nil || addr.Name != "" || addr.Address != v || at < 1 ||
 			!strings.Contains(v[at+1:], ".") || strings.HasSuffix(v, ".") || strings.ContainsAny(v, " <>\"") {
-			errs.Add("email", "Enter an email address like name@company.com.")
+			p.add("email", "error.email")
 		}
 	}
 	return v
 }
 
-func validPhone(errs Errors, raw, region string) string {
+func validPhone(p problems, raw, region string) string {
 	v := strings.TrimSpace(raw)
-	if v == "" || !text(errs, "phone", v, false) {
+	if v == "" || !text(p, "phone", v, false) {
 		return ""
 	}
 	if len(v) > 40 {
-		errs.Add("phone", "Use at most 40 characters.")
+		p.add("phone", "error.max_length_short", "Max", 40)
 		return ""
 	}
 	if strings.HasPrefix(v, "00") {
@@ -199,32 +221,32 @@ func validPhone(errs Errors, raw, region string) string {
 	}
 	num, err := phonenumbers.Parse(v, region)
 	if err != nil || !phonenumbers.IsValidNumber(num) {
-		errs.Add("phone", "Enter a valid phone number in international format, e.g. +44 20 7946 0000.")
+		p.add("phone", "error.phone")
 		return ""
 	}
 	return phonenumbers.Format(num, phonenumbers.E164)
 }
 
-func choice(errs Errors, field, v string, choices []catalog.Choice, def, msg string) string {
+func choice(p problems, field, v string, choices []catalog.Choice, def, msg string) string {
 	v = strings.TrimSpace(v)
 	if v == "" && def != "" {
 		return def
 	}
 	if !catalog.HasChoice(choices, v) {
-		errs.Add(field, msg)
+		p.add(field, msg)
 	}
 	return v
 }
 
-func country(cat *catalog.Catalogue, errs Errors, field, v, msg string) string {
+func country(cat *catalog.Catalogue, p problems, field, v, msg string) string {
 	v = strings.ToUpper(strings.TrimSpace(v))
 	if _, ok := cat.Country(v); !ok {
-		errs.Add(field, msg)
+		p.add(field, msg)
 	}
 	return v
 }
 
-func destinations(cat *catalog.Catalogue, errs Errors, raw []string) []string {
+func destinations(cat *catalog.Catalogue, p problems, raw []string) []string {
 	const field = "destination_countries"
 	out := make([]string, 0, len(raw))
 	seen := map[string]bool{}
@@ -234,15 +256,15 @@ func destinations(cat *catalog.Catalogue, errs Errors, raw []string) []string {
 			continue
 		}
 		if _, ok := cat.Country(code); !ok {
-			errs.Add(field, "One of the destinations is not a country we know.")
+			p.add(field, "error.destination_unknown")
 			continue
 		}
 		if !cat.IsDestination(code) {
-			errs.Add(field, cat.CountryName(code)+" has no importer or customs: choose where the goods will be used.")
+			p.add(field, "error.destination_no_importer", "Country", cat.In(p.lang).CountryName(code))
 			continue
 		}
 		if seen[code] {
-			errs.Add(field, "Each destination may be chosen only once.")
+			p.add(field, "error.destination_twice")
 			continue
 		}
 		seen[code] = true
@@ -250,79 +272,79 @@ func destinations(cat *catalog.Catalogue, errs Errors, raw []string) []string {
 	}
 	switch {
 	case len(out) == 0:
-		errs.Add(field, "Choose at least one destination country.")
+		p.add(field, "error.destination_required")
 	case len(out) > maxDestinations:
-		errs.Add(field, "Choose at most 20 destination countries (you chose "+strconv.Itoa(len(out))+"). For more, say so in the message.")
+		p.add(field, "error.destination_max", "Max", maxDestinations, "Count", len(out))
 	}
 	return out
 }
 
-func hsCode(errs Errors, raw string) string {
+func hsCode(p problems, raw string) string {
 	v := strings.NewReplacer(".", "", " ", "").Replace(strings.TrimSpace(raw))
 	if v == "" {
 		return ""
 	}
 	for _, r := range v {
 		if r < '0' || r > '9' {
-			errs.Add("hs_code", "An HS code has only digits (dots and spaces are fine).")
+			p.add("hs_code", "error.hs_digits")
 			return v
 		}
 	}
 	if n := len(v); n != 6 && n != 8 && n != 10 {
-		errs.Add("hs_code", "An HS code has 6, 8 or 10 digits.")
+		p.add("hs_code", "error.hs_length")
 	}
 	return v
 }
 
-func shipmentValue(errs Errors, raw string) int64 {
+func shipmentValue(p problems, raw string) int64 {
 	v := strings.TrimSpace(raw)
 	if v == "" {
-		errs.Add("shipment_value", "Enter the approximate value of the shipment.")
+		p.add("shipment_value", "error.required.shipment_value")
 		return 0
 	}
 	cents, err := money.Parse(v, maxShipmentCents)
 	switch {
 	case errors.Is(err, money.ErrNotAmount):
-		errs.Add("shipment_value", "Enter a number with at most two decimals, e.g. 25000 or 25,000.50.")
+		p.add("shipment_value", "error.value_format")
 		return 0
 	case err != nil:
-		errs.Add("shipment_value", "Enter a value of at most 1,000,000,000.")
+		p.add("shipment_value", "error.value_max")
 		return 0
 	case cents <= 0:
-		errs.Add("shipment_value", "Enter a value greater than zero.")
+		p.add("shipment_value", "error.value_positive")
 		return 0
 	}
 	return cents
 }
 
-func currency(cat *catalog.Catalogue, errs Errors, raw string) string {
+func currency(cat *catalog.Catalogue, p problems, raw string) string {
 	v := strings.ToUpper(strings.TrimSpace(raw))
 	if v == "" {
 		return "USD"
 	}
 	if !cat.IsCurrency(v) {
-		errs.Add("currency", "Choose a currency from the list.")
+		p.add("currency", "error.currency")
 	}
 	return v
 }
 
-func targetDate(errs Errors, raw string, now time.Time) string {
+func targetDate(p problems, raw string, now time.Time) string {
 	v := strings.TrimSpace(raw)
 	if v == "" {
 		return ""
 	}
 	d, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		errs.Add("target_date", "Enter a date as YYYY-MM-DD.")
+		p.add("target_date", "error.date_format")
 		return v
 	}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	switch {
 	case d.Before(today.AddDate(0, 0, -1)):
 		// A day of slack: the prospect's "today" may be our yesterday.
-		errs.Add("target_date", "Choose a date that is not in the past.")
+		p.add("target_date", "error.date_past")
 	case d.After(today.AddDate(0, targetDateMonths, 0)):
-		errs.Add("target_date", "Choose a date within the next 24 months.")
+		p.add("target_date", "error.date_far", "Months", targetDateMonths)
 	}
 	return v
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/lang"
 )
 
 var fuzzNow = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
@@ -43,11 +44,11 @@ func FuzzFormValidation(f *testing.F) {
 		for k, vals := range v {
 			merged[k] = vals
 		}
-		form, errs, err := FormFromValues(merged)
+		form, errs, err := FormFromValues(merged, lang.English)
 		if err != nil {
 			return
 		}
-		c := form.Validate(cat, fuzzNow, errs)
+		c := form.Validate(cat, fuzzNow, errs, lang.English)
 		if len(errs) > 0 {
 			return
 		}

@@ -2,7 +2,7 @@ package enquiry
 
 import (
 	"iordesk/internal/catalog"
-
+	"iordesk/internal/lang"
 	"iordesk/internal/web"
 )
 
@@ -10,7 +10,7 @@ import (
 type formView struct {
 	web.Page
 	// Action is where the form posts: /enquiry, or /embed/enquiry in a
-	// frame.
+	// frame, with the page's language.
 	Action    string
 	Form      *Form
 	Errors    Errors
@@ -20,17 +20,32 @@ type formView struct {
 	// a browser cannot put them back in the file input.
 	FilesDropped bool
 	Cat          *catalog.Catalogue
-	Checked      map[string]bool // destination codes ticked
-
-	Services, Categories, Conditions, YesNo, Lithium []catalog.Choice
+	// Names are the countries and choices in the page's language.
+	Names   *catalog.Names
+	Checked map[string]bool // destination codes ticked
 }
 
 // embed draws the view for a frame on host's pages; scrollTop asks the
 // host page to bring the frame into view (an answer to a post).
 func (v *formView) embed(host string, scrollTop bool) {
-	v.Action = "/embed/enquiry"
+	v.Action = web.WithLanguage("/embed/enquiry", v.Lang)
 	v.Embed = &web.EmbedFrame{HostOrigin: host, ScrollTop: scrollTop}
 }
+
+// ReloadAction is where "New code" posts without JavaScript.
+func (v *formView) ReloadAction() string { return v.Action + "&captcha_reload=1#captcha" }
+
+// VoiceQuery asks the spoken code in the page's language where the
+// CAPTCHA library has a voice for it.
+func (v *formView) VoiceQuery() string {
+	if voice := v.Lang.Voice; voice != lang.English.Voice {
+		return "?voice=" + voice
+	}
+	return ""
+}
+
+// ErrorWord prefixes each field's message for screen readers.
+func (v *formView) ErrorWord() string { return v.T("form.error_word") }
 
 // field is one input as a template draws it.
 type field struct {
@@ -39,18 +54,8 @@ type field struct {
 	Choices                             []catalog.Choice
 	// Prompt is a select's empty first option, if any.
 	Prompt string
-}
-
-// fieldLabels name the fields in the error summary.
-var fieldLabels = map[string]string{
-	"full_name": "Full name", "company": "Company", "email": "Work email", "phone": "Phone",
-	"service": "Service", "origin_country": "Shipping from", "destination_countries": "Destination countries",
-	"product_category": "Product category", "product_description": "What you are shipping",
-	"condition": "Condition", "hs_code": "HS code", "end_user_hq_country": "End user headquarters", "contains_encryption": "Encryption",
-	"wireless_radio": "Radio", "lithium_batteries": "Lithium batteries", "shipment_value": "Approximate value",
-	"currency": "Currency", "target_date": "Needed on site by", "message": "Message", "consent": "Consent",
-	"attachments": "Files", "captcha_solution": "Security code", "utm_source": "Tracking", "utm_medium": "Tracking",
-	"utm_campaign": "Tracking", "referrer": "Tracking",
+	// ErrorWord prefixes the error for screen readers.
+	ErrorWord string
 }
 
 // fieldOrder is the order of the form, for the error summary.
@@ -64,34 +69,39 @@ var fieldOrder = []string{
 // summaryItem is one line of the error summary, linking to its field.
 type summaryItem struct{ ID, Label, Message string }
 
-// ErrorList lists the errors in form order.
+// ErrorList lists the errors in form order, each with its field's name
+// (field.NAME in the catalogues).
 func (v *formView) ErrorList() []summaryItem {
 	var out []summaryItem
 	for _, name := range fieldOrder {
 		if msg, ok := v.Errors[name]; ok {
-			out = append(out, summaryItem{ID: name, Label: fieldLabels[name], Message: msg})
+			out = append(out, summaryItem{ID: name, Label: v.T("field." + name), Message: msg})
 		}
 	}
 	return out
 }
 
-// Field describes one input of the form.
-func (v *formView) Field(name, label, typ, autocomplete string) field {
-	return field{Name: name, ID: name, Label: label, Type: typ, Autocomplete: autocomplete,
-		Value: v.Form.value(name), Error: v.Errors[name]}
+// Field describes one input of the form, labelled by label.NAME.
+func (v *formView) Field(name, typ, autocomplete string) field {
+	return field{Name: name, ID: name, Label: v.T("label." + name), Type: typ, Autocomplete: autocomplete,
+		Value: v.Form.value(name), Error: v.Errors[name], ErrorWord: v.ErrorWord()}
 }
 
 // Radios describes a radio group.
-func (v *formView) Radios(name, label string, choices []catalog.Choice) field {
-	f := v.Field(name, label, "", "")
+func (v *formView) Radios(name string, choices []catalog.Choice) field {
+	f := v.Field(name, "", "")
 	f.Choices = choices
 	return f
 }
 
-// Select describes a select; prompt is its empty first option, if any.
-func (v *formView) Select(name, label string, choices []catalog.Choice, prompt string) field {
-	f := v.Field(name, label, "", "")
-	f.Choices, f.Prompt = choices, prompt
+// Select describes a select; prompt names the message of its empty first
+// option, if any.
+func (v *formView) Select(name string, choices []catalog.Choice, prompt string) field {
+	f := v.Field(name, "", "")
+	f.Choices = choices
+	if prompt != "" {
+		f.Prompt = v.T(prompt)
+	}
 	return f
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
+	"iordesk/internal/lang"
 	"iordesk/internal/money"
 	"iordesk/internal/phone"
 	"iordesk/internal/store"
@@ -133,30 +134,38 @@ type view struct {
 	// ToDesk says it goes to the desk because nobody is assigned.
 	Subject, Excerpt string
 	ToDesk           bool
+	// Lang is the language of mail to the prospect (the enquiry's); the
+	// desk's mail is English.
+	Lang *lang.Language
 }
+
+// T is a message in the mail's language, for the prospect's templates.
+func (v view) T(id string, data ...any) string { return v.Lang.T(id, data...) }
 
 // fileLine is an attached file in the desk's mail.
 type fileLine struct{ Name, Kind, Size, URL string }
 
-func (c *Composer) view(e *store.Enquiry) view {
+// view is the enquiry in l: its names and labels, and the links.
+func (c *Composer) view(e *store.Enquiry, l *lang.Language) view {
+	n := c.cat.In(l)
 	names := make([]string, 0, len(e.Destinations))
 	for _, code := range e.Destinations {
-		names = append(names, c.cat.CountryName(code))
+		names = append(names, n.CountryName(code))
 	}
 	return view{
-		E: e, Destinations: strings.Join(names, ", "), Origin: c.cat.CountryName(e.OriginCountry),
-		EndUserHQ:    c.cat.CountryName(e.EndUserHQCountry),
-		Service:      catalog.Label(catalog.Services, e.Service),
-		Category:     catalog.Label(catalog.ProductCategories, e.ProductCategory),
-		Condition:    catalog.Label(catalog.Conditions, e.Condition),
-		Encryption:   catalog.Label(catalog.YesNoUnknown, e.ContainsEncryption),
-		Radio:        catalog.Label(catalog.YesNoUnknown, e.WirelessRadio),
-		Lithium:      catalog.Label(catalog.LithiumOptions, e.LithiumBatteries),
+		E: e, Lang: l, Destinations: strings.Join(names, ", "), Origin: n.CountryName(e.OriginCountry),
+		EndUserHQ:    n.CountryName(e.EndUserHQCountry),
+		Service:      catalog.Label(n.Services, e.Service),
+		Category:     catalog.Label(n.ProductCategories, e.ProductCategory),
+		Condition:    catalog.Label(n.Conditions, e.Condition),
+		Encryption:   catalog.Label(n.YesNoUnknown, e.ContainsEncryption),
+		Radio:        catalog.Label(n.YesNoUnknown, e.WirelessRadio),
+		Lithium:      catalog.Label(n.LithiumOptions, e.LithiumBatteries),
 		Value:        money.Format(e.ShipmentValueCents, e.Currency),
 		Phone:        phone.Display(e.Phone),
 		Received:     e.CreatedAt.In(c.location).Format("2 Jan 2006 15:04 MST"),
 		DashboardURL: fmt.Sprintf("%s/staff/enquiries/%d", c.baseURL, e.ID),
-		PrivacyURL:   c.baseURL + "/privacy", DeskEmail: c.deskEmail,
+		PrivacyURL:   web.WithLanguage(c.baseURL+"/privacy", l), DeskEmail: c.deskEmail,
 	}
 }
 
@@ -180,7 +189,12 @@ type screenLine struct {
 // Compose builds message m for enquiry e, to recipients; findings are the
 // enquiry's compliance pre-screen, which only the desk's mail shows.
 func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.Finding, files []store.Attachment, recipients []string, now time.Time) (*gomail.Msg, error) {
-	v := c.view(e)
+	// Only the prospect's mail is in their language.
+	l := lang.English
+	if m.Kind == store.MailAcknowledgement {
+		l = lang.ByCode(e.Language)
+	}
+	v := c.view(e, l)
 	v.By = m.SenderName
 	v.Subject, v.Excerpt, v.ToDesk = m.Subject, m.Body, m.UserID == nil
 	if m.Kind == store.MailDeskNotification {
@@ -214,7 +228,7 @@ func (c *Composer) Compose(m store.Message, e *store.Enquiry, findings []store.F
 			msg.ReplyTo(addr.Address)
 		}
 	case store.MailAcknowledgement:
-		msg.Subject(headerText("We have received your enquiry " + e.Reference))
+		msg.Subject(headerText(l.T("mail.ack.subject", "Reference", e.Reference)))
 		msg.ReplyTo(c.deskEmail)
 	case store.MailAssigned:
 		msg.Subject(headerText(fmt.Sprintf("[%s] is yours: %s — %s", e.Reference, shortList(v.Destinations, 5), e.Company)))

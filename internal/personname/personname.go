@@ -8,6 +8,15 @@ import (
 	"unicode"
 )
 
+// The problems Problem reports, in English; pages in other languages
+// translate them by these values.
+const (
+	ControlCharacters   = "This contains characters we cannot accept. Please retype it."
+	DirectionMarks      = "This contains invisible direction marks. Please retype it."
+	InvisibleCharacters = "This contains invisible characters. Please retype it."
+	NoLetters           = "Use letters: this has none we can show."
+)
+
 // Problem says what is wrong with a name, or "" when nothing is. A name
 // must be visible text: no control characters, no bidirectional overrides
 // or isolates (they make text display in another order than it was
@@ -18,19 +27,19 @@ func Problem(s string) string {
 	for _, r := range s {
 		switch {
 		case unicode.IsControl(r):
-			return "This contains characters we cannot accept. Please retype it."
+			return ControlCharacters
 		case isBidiControl(r):
-			return "This contains invisible direction marks. Please retype it."
+			return DirectionMarks
 		case r == '\u200c' || r == '\u200d':
 			// Zero-width (non-)joiners belong to Persian, Indic and other scripts.
 		case unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029':
-			return "This contains invisible characters. Please retype it."
+			return InvisibleCharacters
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			visible = true
 		}
 	}
 	if !visible && s != "" {
-		return "Use letters: this has none we can show."
+		return NoLetters
 	}
 	return ""
 }

@@ -37,13 +37,13 @@ func TestEmbeddableForm(t *testing.T) {
 	}
 	d := doc(t, rec)
 	for sel, want := range map[string]string{
-		"form#enquiry-form@action":         "/embed/enquiry",
+		"form#enquiry-form@action":         "/embed/enquiry?lang=en",
 		"input[name=embed_origin]@value":   blog,
 		"input[name=utm_source]@value":     "newsletter",
 		"input[name=utm_campaign]@value":   "q4",
 		"input[name=referrer]@value":       blog + "/2026/ior-for-gpus?x=1",
 		"main.embedded@data-host-origin":   blog,
-		"[data-captcha-reload]@formaction": "/embed/enquiry?captcha_reload=1#captcha",
+		"[data-captcha-reload]@formaction": "/embed/enquiry?lang=en&captcha_reload=1#captcha",
 	} {
 		css, attr, _ := strings.Cut(sel, "@")
 		if got := d.Find(css).AttrOr(attr, "(none)"); got != want {

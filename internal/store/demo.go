@@ -52,6 +52,7 @@ func (s *Store) InsertDemo(ctx context.Context, batch []DemoEnquiry) error {
 			if batch[i].Version == 0 {
 				batch[i].Version = 1
 			}
+			batch[i].Language = languageOrEnglish(batch[i].Language)
 			rows[i] = &batch[i].Enquiry
 		}
 		// follow_up_on is NULL unless planned, and gorm would write "".

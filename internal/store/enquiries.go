@@ -40,13 +40,15 @@ type Enquiry struct {
 	Message              string
 	ConsentAt            time.Time
 	PrivacyNoticeVersion string
-	UTMSource            string `gorm:"column:utm_source"`
-	UTMMedium            string `gorm:"column:utm_medium"`
-	UTMCampaign          string `gorm:"column:utm_campaign"`
-	Referrer             string
-	ClientIP             string `gorm:"column:client_ip"`
-	UserAgent            string
-	AssigneeID           *int64
+	// Language is the prospect's language, as internal/lang codes it.
+	Language    string
+	UTMSource   string `gorm:"column:utm_source"`
+	UTMMedium   string `gorm:"column:utm_medium"`
+	UTMCampaign string `gorm:"column:utm_campaign"`
+	Referrer    string
+	ClientIP    string `gorm:"column:client_ip"`
+	UserAgent   string
+	AssigneeID  *int64
 	// FollowUpOn is the date of the next action the desk planned
 	// (YYYY-MM-DD in the desk's time zone), or empty.
 	FollowUpOn string `gorm:"column:follow_up_on"`
@@ -145,7 +147,7 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate, e.Message, e.ConsentAt,
 		e.PrivacyNoticeVersion, e.UTMSource, e.UTMMedium, e.UTMCampaign, e.Referrer, e.ClientIP, e.UserAgent,
 		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt, e.Destinations, e.EndUserHQCountry, e.ComplianceState,
-		e.Desk, utcOrNil(e.RespondBy))
+		e.Desk, utcOrNil(e.RespondBy), languageOrEnglish(e.Language))
 	if err == nil {
 		err = row.Scan(&e.ID)
 	}
@@ -215,4 +217,13 @@ func (s *Store) CountEnquiries(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("count enquiries: %w", err)
 	}
 	return n, nil
+}
+
+// languageOrEnglish is the language an enquiry is stored with: English
+// when the caller names none.
+func languageOrEnglish(code string) string {
+	if code == "" {
+		return "en"
+	}
+	return code
 }

@@ -12,7 +12,7 @@ import (
 
 // columnsSince13 are the enquiries' columns of migrations after 0013, which
 // a test building an older schema leaves out.
-var columnsSince13 = []string{"desk", "respond_by", "first_response_at", "first_response_by", "duplicate_of", "awaiting_reply_since"}
+var columnsSince13 = []string{"desk", "respond_by", "first_response_at", "first_response_by", "duplicate_of", "awaiting_reply_since", "language"}
 
 // onEngines runs fn on an empty, unmigrated store of each engine.
 func onEngines(t *testing.T, fn func(t *testing.T, s *Store)) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"iordesk/internal/lang"
 	"iordesk/internal/store"
 )
 
@@ -47,8 +48,17 @@ func ErrorHandler(r *Renderer, log *slog.Logger) echo.HTTPErrorHandler {
 			log.Error("request failed", "status", status, "method", c.Request().Method,
 				"path", c.Path(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 		}
+		// Public pages speak the visitor's language; the messages public
+		// handlers give are already in it.
+		var l *lang.Language
+		if !strings.HasPrefix(c.Request().URL.Path, "/staff") && !wantsJSON(c) {
+			l = Language(c)
+		}
 		if msg == "" || msg == http.StatusText(status) {
 			msg = StatusText(status)
+			if l != nil {
+				msg = StatusTextIn(l, status)
+			}
 		}
 		if c.Request().Method == http.MethodHead {
 			c.NoContent(status)
@@ -58,7 +68,7 @@ func ErrorHandler(r *Renderer, log *slog.Logger) echo.HTTPErrorHandler {
 			c.JSON(status, map[string]string{"error": msg})
 			return
 		}
-		body, rerr := r.Execute("error", ErrorPage{Page: Page{Title: http.StatusText(status)}, Status: status, Message: msg})
+		body, rerr := r.Execute("error", ErrorPage{Page: Page{Title: errorTitle(l, status, msg), Lang: l}, Status: status, Message: msg})
 		if rerr != nil {
 			log.Error("render error page", "err", rerr)
 			c.String(status, msg)
@@ -71,4 +81,13 @@ func ErrorHandler(r *Renderer, log *slog.Logger) echo.HTTPErrorHandler {
 func wantsJSON(c echo.Context) bool {
 	return strings.HasPrefix(c.Request().URL.Path, "/api/") ||
 		strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
+}
+
+// errorTitle is the error page's title: the status's name for staff, the
+// message itself in the visitor's language on public pages.
+func errorTitle(l *lang.Language, status int, msg string) string {
+	if l == nil {
+		return http.StatusText(status)
+	}
+	return msg
 }

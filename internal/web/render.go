@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/lang"
 	"iordesk/internal/store"
 )
 
@@ -32,6 +33,8 @@ type Page struct {
 	// Embed, when set, draws a public page for a frame on another site:
 	// no header or footer, and its height told to the host page.
 	Embed *EmbedFrame
+	// Lang is a public page's language (nil on staff pages: English).
+	Lang *lang.Language
 }
 
 // EmbedFrame is the host of a page shown in a frame (the embeddable form).
@@ -148,21 +151,17 @@ type ErrorPage struct {
 }
 
 // StatusText is the plain message for a status when the error has none.
-func StatusText(status int) string {
+func StatusText(status int) string { return StatusTextIn(lang.English, status) }
+
+// StatusTextIn is StatusText in l, for public pages.
+func StatusTextIn(l *lang.Language, status int) string {
 	switch status {
-	case http.StatusNotFound:
-		return "We could not find that page."
-	case http.StatusTooManyRequests:
-		return "Too many requests. Please wait a moment and try again."
-	case http.StatusServiceUnavailable:
-		return "We are busy right now. Please try again in a few seconds; nothing you sent was lost."
-	case http.StatusRequestEntityTooLarge:
-		return "What you sent is too large."
-	case http.StatusUnsupportedMediaType:
-		return "This address does not accept that kind of request body."
+	case http.StatusNotFound, http.StatusTooManyRequests, http.StatusServiceUnavailable,
+		http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType:
+		return l.T("error.status." + strconv.Itoa(status))
 	}
 	if status >= 500 {
-		return "Something went wrong on our side. Please try again."
+		return l.T("error.status.500")
 	}
 	return http.StatusText(status)
 }

@@ -21,7 +21,9 @@
     if (c.name.indexOf(q) === 0) return 1;
     if (c.aliases.some(function (a) { return a.indexOf(q) === 0; })) return 2;
     if (c.words.some(function (w) { return w.indexOf(q) === 0; })) return 3;
-    if (q.length >= 3 && c.name.indexOf(q) !== -1) return 4;
+    // Chinese or Arabic names are short and their words are not spaced:
+    // any part of them matches.
+    if ((q.length >= 3 || /[^\u0000-\u024f]/.test(q)) && c.name.indexOf(q) !== -1) return 4;
     return -1;
   }
 
@@ -43,12 +45,24 @@
       var name = fold(label);
       return {
         box: box, label: label, name: name, code: box.value.toLowerCase(),
-        words: name.split(/[^a-z0-9]+/).filter(Boolean),
+        words: name.split(/[^\p{L}\p{N}]+/u).filter(Boolean),
         aliases: (box.getAttribute("data-aliases") || "").split("|").filter(Boolean).map(fold)
       };
     });
     var shown = [];   // the countries the listbox offers now
     var active = -1;  // the one of them Enter would add
+    // The chips come before the input in reading order: on the left, or on
+    // the right in a right-to-left page, where the arrows swap.
+    var rtl = document.documentElement.dir === "rtl";
+    var towardChips = rtl ? "ArrowRight" : "ArrowLeft", awayFromChips = rtl ? "ArrowLeft" : "ArrowRight";
+
+    // message is one of the page's messages (data-msg-NAME on the picker,
+    // in the page's language) with {name}, {n} and {q} filled in.
+    function message(key, values) {
+      return (combo.getAttribute("data-msg-" + key) || "").replace(/\{(\w+)\}/g, function (all, k) {
+        return Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : all;
+      });
+    }
 
     function chosen() { return countries.filter(function (c) { return c.box.checked; }); }
     function say(text) { status.textContent = text; }
@@ -90,7 +104,7 @@
       });
       if (!shown.length) {
         close();
-        if (q) say("No country matches " + input.value.trim() + ".");
+        if (q) say(message("none", { q: input.value.trim() }));
         return;
       }
       listbox.hidden = false;
@@ -102,20 +116,20 @@
 
     function add(c) {
       if (chosen().length >= max) {
-        say("Up to " + max + " destinations: remove one first.");
+        say(message("full", { n: max }));
         return;
       }
       c.box.checked = true;
       input.value = "";
       close();
       drawChips();
-      say(c.label + " added. " + chosen().length + " chosen.");
+      say(message("added", { name: c.label, n: chosen().length }));
     }
 
     function remove(c, focusAfter) {
       c.box.checked = false;
       drawChips();
-      say(c.label + " removed. " + chosen().length + " chosen.");
+      say(message("removed", { name: c.label, n: chosen().length }));
       if (focusAfter) focusAfter(); else input.focus();
     }
 
@@ -131,13 +145,13 @@
         var button = document.createElement("button");
         button.type = "button";
         button.tabIndex = -1; // the picker is one Tab stop; ← and → reach the chips
-        button.setAttribute("aria-label", "Remove " + c.label);
+        button.setAttribute("aria-label", message("remove", { name: c.label }));
         button.textContent = "×";
         button.addEventListener("click", function () { remove(c); });
         button.addEventListener("keydown", function (e) {
           var all = chipButtons(), i = all.indexOf(button);
-          if (e.key === "ArrowLeft" && i > 0) { e.preventDefault(); all[i - 1].focus(); }
-          else if (e.key === "ArrowRight") { e.preventDefault(); (all[i + 1] || input).focus(); }
+          if (e.key === towardChips && i > 0) { e.preventDefault(); all[i - 1].focus(); }
+          else if (e.key === awayFromChips) { e.preventDefault(); (all[i + 1] || input).focus(); }
           else if (e.key === "Escape") { e.preventDefault(); input.focus(); }
           else if (e.key === "Backspace" || e.key === "Delete") {
             e.preventDefault();
@@ -178,7 +192,7 @@
       case "Backspace":
         if (!input.value && chosen().length) { e.preventDefault(); var all = chosen(); remove(all[all.length - 1]); }
         break;
-      case "ArrowLeft":
+      case towardChips:
         if (input.selectionStart === 0 && input.selectionEnd === 0 && chips.children.length) {
           e.preventDefault();
           var buttons = chipButtons();
@@ -219,11 +233,13 @@
       fetch("/api/v1/captcha", { method: "POST", headers: { "Accept": "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (c) {
+          var old = idInput.value;
           idInput.value = c.captcha_id;
           img.src = "/captcha/" + c.captcha_id + ".png";
-          if (audio) audio.href = "/captcha/" + c.captcha_id + ".wav";
+          // The clip keeps its voice (?voice=): only the id changes.
+          if (audio) audio.href = audio.getAttribute("href").replace(old, c.captcha_id);
           var player = form.querySelector(".captcha-player");
-          if (player) player.src = "/captcha/" + c.captcha_id + ".wav";
+          if (player) player.src = player.getAttribute("src").replace(old, c.captcha_id);
           var answer = form.querySelector("#captcha_solution");
           if (answer) { answer.value = ""; answer.focus(); }
         })
@@ -231,10 +247,29 @@
     });
   }
 
+  // keepTracking makes the language switcher carry the form's tracking
+  // values (the landing page's UTM tags and referrer) to the page in the
+  // chosen language, which would otherwise have only its own address as
+  // referrer. The links are the same for every visitor (the page is cached
+  // whole), so they are completed here.
+  function keepTracking(form) {
+    var names = ["utm_source", "utm_medium", "utm_campaign", "referrer"];
+    document.querySelectorAll("[data-switch-language]").forEach(function (a) {
+      var url = new URL(a.getAttribute("href"), window.location.href);
+      names.forEach(function (n) {
+        var field = form.querySelector("input[name=" + n + "]");
+        if (field && field.value) url.searchParams.set(n, field.value);
+      });
+      a.setAttribute("href", url.pathname + url.search);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".country-picker").forEach(countryPicker);
     document.querySelectorAll("[data-captcha-reload]").forEach(captchaReload);
     document.querySelectorAll(".enquiry-form").forEach(enterSends);
+    var form = document.getElementById("enquiry-form");
+    if (form && window.URL) keepTracking(form);
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
   });

@@ -21,8 +21,8 @@ INSERT INTO enquiries (reference, status, full_name, company, email, phone, serv
     wireless_radio, lithium_batteries, shipment_value_cents, currency, target_date, message, consent_at,
     privacy_notice_version, utm_source, utm_medium, utm_campaign, referrer, client_ip, user_agent,
     assignee_id, version, created_at, updated_at, destinations, end_user_hq_country, compliance_state,
-    desk, respond_by)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    desk, respond_by, language)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id;
 
 -- name: insert-destinations
