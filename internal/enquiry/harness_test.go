@@ -72,8 +72,11 @@ func (h *harness) get(path string) *httptest.ResponseRecorder {
 	return h.do(httptest.NewRequest(http.MethodGet, path, nil))
 }
 
-func (h *harness) postForm(v url.Values) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodPost, "/enquiry", strings.NewReader(v.Encode()))
+func (h *harness) postForm(v url.Values) *httptest.ResponseRecorder { return h.postTo("/enquiry", v) }
+
+// postTo posts the form to path (/enquiry with a query).
+func (h *harness) postTo(path string, v url.Values) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return h.do(req)
 }

@@ -97,7 +97,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			t.Errorf("%s: %s", path, v)
 		}
 	}
-	for _, p := range []string{"/", "/enquiry", "/enquiry/thanks", "/privacy", "/staff/login"} {
+	for _, p := range []string{"/", "/enquiry", "/enquiry/thanks", "/privacy", "/staff/login", "/?lang=ar", "/enquiry?lang=zh-Hans", "/enquiry/thanks?lang=de"} {
 		check(p)
 	}
 	logInAsAdmin(t, ctx, ts.URL)
