@@ -165,7 +165,7 @@ func (h *Handlers) submit(c echo.Context, embedded bool) error {
 		}
 		thanks = "/embed/enquiry/thanks?origin=" + url.QueryEscape(host) + "&ref="
 	}
-	withLang := func(ref string) string { return web.WithLanguage(thanks+url.QueryEscape(ref), l) }
+	thanksFor := func(ref string) string { return web.WithLanguage(thanks+url.QueryEscape(ref), l) }
 	f, errs, err := FormFromValues(values, l)
 	if err != nil {
 		h.dropUpload(r.Context(), up)
@@ -175,7 +175,7 @@ func (h *Handlers) submit(c echo.Context, embedded bool) error {
 		h.dropUpload(r.Context(), up)
 		h.log.Info("honeypot filled; answered as success, nothing stored", "ip", c.RealIP())
 		h.count("form", "honeypot")
-		return c.Redirect(http.StatusSeeOther, withLang(NewReference()))
+		return c.Redirect(http.StatusSeeOther, thanksFor(NewReference()))
 	}
 	// A page drawn before the button carried its flag in the URL sends it in the body.
 	reload := IsCaptchaReload(r) || values.Has("captcha_reload")
@@ -186,7 +186,7 @@ func (h *Handlers) submit(c echo.Context, embedded bool) error {
 	if out.Reference != "" {
 		h.log.Info("enquiry accepted", "ref", out.Reference, "channel", "form", "lang", l.Code)
 		h.count("form", "accepted")
-		return c.Redirect(http.StatusSeeOther, withLang(out.Reference))
+		return c.Redirect(http.StatusSeeOther, thanksFor(out.Reference))
 	}
 	f.CaptchaSolution = ""
 	if reload {

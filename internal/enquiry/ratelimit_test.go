@@ -35,6 +35,10 @@ func TestRateLimits(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "Too many enquiries") {
 		t.Fatalf("body %q", rec.Body.String())
 	}
+	// The refusal speaks the page's language.
+	if rec := send("POST", "/enquiry?lang=de", "full_name=x", "198.51.100.7", ""); !strings.Contains(rec.Body.String(), "Zu viele Anfragen") {
+		t.Fatalf("German refusal %d %q", rec.Code, rec.Body.String())
+	}
 	// "New code" without JavaScript stores nothing: it is limited as a
 	// challenge, not as an enquiry, so a client at its post limit still
 	// gets a new code.

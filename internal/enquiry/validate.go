@@ -302,7 +302,7 @@ func shipmentValue(p problems, raw string) int64 {
 		p.add("shipment_value", "error.required.shipment_value")
 		return 0
 	}
-	cents, err := money.Parse(v, maxShipmentCents)
+	cents, err := money.ParseIn(v, maxShipmentCents, p.lang.DecimalComma)
 	switch {
 	case errors.Is(err, money.ErrNotAmount):
 		p.add("shipment_value", "error.value_format")

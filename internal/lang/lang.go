@@ -30,6 +30,9 @@ type Language struct {
 	// Voice is the CAPTCHA library's voice for the spoken code: it has
 	// en, pt, ru, zh and ja; the others hear English.
 	Voice string
+	// DecimalComma: amounts are written 25.000,50 (the form reads both
+	// that and 25,000.50; see money.ParseIn).
+	DecimalComma bool
 
 	localizer *i18n.Localizer
 	// pseudo marks every message (see Pseudo).
@@ -40,10 +43,10 @@ type Language struct {
 // order.
 var All = []*Language{
 	{Code: "en", Name: "English", Voice: "en"},
-	{Code: "es", Name: "Español", Voice: "en"},
-	{Code: "fr", Name: "Français", Voice: "en"},
-	{Code: "de", Name: "Deutsch", Voice: "en"},
-	{Code: "pt-BR", Name: "Português (Brasil)", Voice: "pt"},
+	{Code: "es", Name: "Español", Voice: "en", DecimalComma: true},
+	{Code: "fr", Name: "Français", Voice: "en", DecimalComma: true},
+	{Code: "de", Name: "Deutsch", Voice: "en", DecimalComma: true},
+	{Code: "pt-BR", Name: "Português (Brasil)", Voice: "pt", DecimalComma: true},
 	{Code: "zh-Hans", Name: "简体中文", Voice: "zh"},
 	{Code: "ar", Name: "العربية", RTL: true, Voice: "en"},
 }

@@ -161,7 +161,7 @@ func (c *Composer) view(e *store.Enquiry, l *lang.Language) view {
 		Encryption:   catalog.Label(n.YesNoUnknown, e.ContainsEncryption),
 		Radio:        catalog.Label(n.YesNoUnknown, e.WirelessRadio),
 		Lithium:      catalog.Label(n.LithiumOptions, e.LithiumBatteries),
-		Value:        money.Format(e.ShipmentValueCents, e.Currency),
+		Value:        money.FormatIn(e.ShipmentValueCents, e.Currency, l.Tag),
 		Phone:        phone.Display(e.Phone),
 		Received:     e.CreatedAt.In(c.location).Format("2 Jan 2006 15:04 MST"),
 		DashboardURL: fmt.Sprintf("%s/staff/enquiries/%d", c.baseURL, e.ID),

@@ -6,12 +6,14 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/lang"
+	"iordesk/internal/money"
 	"iordesk/internal/store"
 )
 
 // TestAcknowledgementInTheProspectsLanguage: over real SMTP, the
 // acknowledgement of an enquiry sent in each language is written in it —
-// subject, text, HTML with its lang and dir, country and choice names —
+// subject, text, HTML with its lang and dir, country and choice names, the
+// amount as the language writes numbers —
 // while the desk's notification of the same enquiry stays English.
 func TestAcknowledgementInTheProspectsLanguage(t *testing.T) {
 	srv := startSMTP(t, "")
@@ -33,7 +35,7 @@ func TestAcknowledgementInTheProspectsLanguage(t *testing.T) {
 		}
 		for _, want := range []string{l.T("mail.ack.hello"), l.T("mail.ack.next"), names.CountryName("DE") + ", " + names.CountryName("JP"),
 			names.CountryName("US"), catalog.Label(names.Services, "ior"), catalog.Label(names.ProductCategories, "servers_datacentre"),
-			"/privacy?lang=" + l.Code} {
+			"/privacy?lang=" + l.Code, money.FormatIn(125000050, "EUR", l.Tag)} {
 			if !strings.Contains(ack.Text, want) || !strings.Contains(ack.HTML, strings.ReplaceAll(want, "&", "&amp;")) {
 				t.Errorf("%s: acknowledgement lacks %q:\n%s", l.Code, want, ack.Text)
 			}
@@ -41,7 +43,7 @@ func TestAcknowledgementInTheProspectsLanguage(t *testing.T) {
 		if want := `<html lang="` + l.Code + `" dir="` + l.Dir() + `">`; !strings.Contains(ack.HTML, want) {
 			t.Errorf("%s: HTML lacks %s", l.Code, want)
 		}
-		if !strings.Contains(desk.Text, "Germany, Japan") || !strings.Contains(desk.Text, "Importer of Record (IOR)") {
+		if !strings.Contains(desk.Text, "Germany, Japan") || !strings.Contains(desk.Text, "Importer of Record (IOR)") || !strings.Contains(desk.Text, "1,250,000.50 EUR") {
 			t.Errorf("%s: the desk's mail is not English:\n%s", l.Code, desk.Text)
 		}
 	}

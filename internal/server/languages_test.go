@@ -151,6 +151,21 @@ func testEnquiryInItsLanguage(t *testing.T, a *app) {
 		t.Error("the German form did not keep the name or its language")
 	}
 
+	// Amounts as the language writes them: German grouping points.
+	form = a.filledForm("DE")
+	form.Set("shipment_value", "1.250.000,50")
+	rec = a.requestFrom("198.51.100.26", http.MethodPost, "/enquiry?lang=de", form, "")
+	if loc, _ := url.Parse(rec.Header().Get("Location")); rec.Code != http.StatusSeeOther {
+		t.Errorf("German amount refused: %d", rec.Code)
+	} else if e, err := a.st.EnquiryByReference(ctx, loc.Query().Get("ref")); err != nil || e.ShipmentValueCents != 125000050 {
+		t.Errorf("German amount stored as %v, %v", e, err)
+	}
+	form = a.filledForm("DE")
+	form.Set("shipment_value", "1.250.000,50")
+	if rec := a.requestFrom("198.51.100.27", http.MethodPost, "/enquiry?lang=en", form, ""); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("the English form read a German amount: %d", rec.Code)
+	}
+
 	// Stored with its language; the thanks page in it.
 	rec = a.requestFrom("198.51.100.21", http.MethodPost, "/enquiry?lang=zh-Hans", a.filledForm("CN"), "")
 	loc, err := url.Parse(rec.Header().Get("Location"))

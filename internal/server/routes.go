@@ -44,8 +44,8 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	limit := formLimit
 	// Per-IP limits, answered with 429 before any work: a form page and a
 	// challenge both cost a database write, an image CPU.
-	posts := perMinute(cfg.EnquiryRate, "Too many enquiries from your address. Please wait a minute and send again; what you typed is still in your browser.")
-	captchas := perMinute(cfg.CaptchaRate, "Too many requests for security codes from your address. Please wait a minute.")
+	posts := perMinute(cfg.EnquiryRate, inVisitorsLanguage("error.too_many_enquiries"))
+	captchas := perMinute(cfg.CaptchaRate, inVisitorsLanguage("error.too_many_codes"))
 
 	// The public enquiry pages.
 	e.GET("/", public.Home, captchas)
@@ -90,7 +90,7 @@ func routes(e *echo.Echo, cfg config.Config, public *enquiry.Handlers, desk *sta
 	admin := []echo.MiddlewareFunc{staffLimit, csrf, desk.Require(store.RoleAdmin)}
 
 	e.GET("/staff/login", desk.LoginPage, csrf)
-	e.POST("/staff/login", desk.Login, perMinute(cfg.LoginRate, "Too many login attempts from your address. Please wait a minute."), staffLimit, csrf)
+	e.POST("/staff/login", desk.Login, perMinute(cfg.LoginRate, inEnglish("Too many login attempts from your address. Please wait a minute.")), staffLimit, csrf)
 	e.POST("/staff/logout", desk.Logout, staffLimit, csrf)
 	e.GET("/staff", desk.Overview, agent...)
 	e.GET("/staff/account", desk.Account, agent...)
@@ -165,9 +165,10 @@ func postOrReload(posts, challenges echo.MiddlewareFunc) echo.MiddlewareFunc {
 }
 
 // perMinute allows n requests per client IP per minute (a burst of n, then
-// one every 60/n seconds); past it, 429 with Retry-After. The counts live in
-// this instance's memory: with several instances each counts its own.
-func perMinute(n int, message string) echo.MiddlewareFunc {
+// one every 60/n seconds); past it, 429 with Retry-After and the request's
+// message. The counts live in this instance's memory: with several
+// instances each counts its own.
+func perMinute(n int, message func(echo.Context) string) echo.MiddlewareFunc {
 	retry := strconv.Itoa(max(1, 60/n))
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
@@ -175,7 +176,18 @@ func perMinute(n int, message string) echo.MiddlewareFunc {
 		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", retry)
-			return echo.NewHTTPError(http.StatusTooManyRequests, message)
+			return echo.NewHTTPError(http.StatusTooManyRequests, message(c))
 		},
 	})
+}
+
+// inVisitorsLanguage is a catalogue message in the public request's
+// language.
+func inVisitorsLanguage(id string) func(echo.Context) string {
+	return func(c echo.Context) string { return web.Language(c).T(id) }
+}
+
+// inEnglish is a staff page's message.
+func inEnglish(message string) func(echo.Context) string {
+	return func(echo.Context) string { return message }
 }

@@ -95,14 +95,14 @@ func SameOriginPost(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
-			return echo.NewHTTPError(403, "This form only accepts posts from our own pages.")
+			return echo.NewHTTPError(403, Language(c).T("error.cross_site"))
 		}
 		// "null" is what sandboxed frames, data: pages and some redirects
 		// send: never one of our pages.
 		if origin := r.Header.Get(echo.HeaderOrigin); origin != "" {
 			host := strings.TrimPrefix(strings.TrimPrefix(origin, "https://"), "http://")
 			if origin == "null" || host != r.Host {
-				return echo.NewHTTPError(403, "This form only accepts posts from our own pages.")
+				return echo.NewHTTPError(403, Language(c).T("error.cross_site"))
 			}
 		}
 		return next(c)
