@@ -16,6 +16,7 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // Language is one language of the public pages.
@@ -135,6 +136,10 @@ func ByCode(code string) *Language {
 	}
 	return English
 }
+
+// InEnglish is the language's name for the desk, whose pages are English
+// ("Brazilian Portuguese").
+func (l *Language) InEnglish() string { return display.English.Tags().Name(l.Tag) }
 
 // Dir is the page's writing direction, for dir="…".
 func (l *Language) Dir() string {

@@ -160,3 +160,11 @@ func TestCaptchaVoices(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesForTheDesk(t *testing.T) {
+	for code, want := range map[string]string{"en": "English", "pt-BR": "Brazilian Portuguese", "zh-Hans": "Simplified Chinese", "ar": "Arabic"} {
+		if got := ByCode(code).InEnglish(); got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
+		}
+	}
+}

@@ -135,8 +135,9 @@ type view struct {
 	Subject, Excerpt string
 	ToDesk           bool
 	// Lang is the language of mail to the prospect (the enquiry's); the
-	// desk's mail is English.
-	Lang *lang.Language
+	// desk's mail is English and names the prospect's (WritesIn).
+	Lang     *lang.Language
+	WritesIn string
 }
 
 // T is a message in the mail's language, for the prospect's templates.
@@ -153,7 +154,7 @@ func (c *Composer) view(e *store.Enquiry, l *lang.Language) view {
 		names = append(names, n.CountryName(code))
 	}
 	return view{
-		E: e, Lang: l, Destinations: strings.Join(names, ", "), Origin: n.CountryName(e.OriginCountry),
+		E: e, Lang: l, WritesIn: lang.ByCode(e.Language).InEnglish(), Destinations: strings.Join(names, ", "), Origin: n.CountryName(e.OriginCountry),
 		EndUserHQ:    n.CountryName(e.EndUserHQCountry),
 		Service:      catalog.Label(n.Services, e.Service),
 		Category:     catalog.Label(n.ProductCategories, e.ProductCategory),

@@ -43,7 +43,8 @@ func TestAcknowledgementInTheProspectsLanguage(t *testing.T) {
 		if want := `<html lang="` + l.Code + `" dir="` + l.Dir() + `">`; !strings.Contains(ack.HTML, want) {
 			t.Errorf("%s: HTML lacks %s", l.Code, want)
 		}
-		if !strings.Contains(desk.Text, "Germany, Japan") || !strings.Contains(desk.Text, "Importer of Record (IOR)") || !strings.Contains(desk.Text, "1,250,000.50 EUR") {
+		if !strings.Contains(desk.Text, "Germany, Japan") || !strings.Contains(desk.Text, "Importer of Record (IOR)") || !strings.Contains(desk.Text, "1,250,000.50 EUR") ||
+			!strings.Contains(desk.Text, "Writes in:      "+l.InEnglish()) {
 			t.Errorf("%s: the desk's mail is not English:\n%s", l.Code, desk.Text)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/lang"
+	"iordesk/internal/store"
 )
 
 // getIn fetches path as a browser that asks for acceptLanguage.
@@ -178,6 +180,11 @@ func testEnquiryInItsLanguage(t *testing.T, a *app) {
 	}
 	if _, doc := a.getIn(loc.String(), "en", ""); doc.Find("h1").Text() != lang.ByCode("zh-Hans").T("thanks.title") {
 		t.Errorf("thanks page %q", doc.Find("h1").Text())
+	}
+	// The desk sees which language to answer in; its page stays English.
+	if _, doc := a.getIn(fmt.Sprintf("/staff/enquiries/%d", e.ID), "zh-CN", a.session(store.RoleAgent)); !strings.Contains(doc.Find("dl.fields").Text(), "Writes inSimplified Chinese") ||
+		doc.Find("html").AttrOr("lang", "") != "en" {
+		t.Errorf("staff page: %q", doc.Find("dl.fields").Text())
 	}
 	// A browser in Arabic without ?lang=: stored as Arabic.
 	req := httptest.NewRequest(http.MethodPost, "/enquiry", strings.NewReader(a.filledForm("AE").Encode()))

@@ -16,6 +16,7 @@ import (
 
 	"iordesk/internal/catalog"
 	"iordesk/internal/compliance"
+	"iordesk/internal/lang"
 	"iordesk/internal/listing"
 	"iordesk/internal/money"
 	"iordesk/internal/phone"
@@ -331,6 +332,7 @@ func (h *Handlers) fields(e *store.Enquiry) []fieldRow {
 	return []fieldRow{
 		{Label: "Name", Value: e.FullName}, {Label: "Company", Value: e.Company},
 		{Label: "Email", Value: e.Email, Link: mailto}, {Label: "Phone", Value: or(phone.Display(e.Phone)), Link: tel},
+		{Label: "Writes in", Value: lang.ByCode(e.Language).InEnglish()},
 		{Label: "Service", Value: catalog.Label(catalog.Services, e.Service)},
 		{Label: "Shipping from", Value: h.cat.CountryName(e.OriginCountry)},
 		{Label: "Destinations", Value: strings.Join(countries, ", ")},
