@@ -126,4 +126,47 @@ func testReplyTemplates(t *testing.T, a *app) {
 	if b := page.Find("#reply-body").Text(); b != "Dear Grace Hopper,\nthanks. Agent Person" {
 		t.Fatalf("text from the template %q", b)
 	}
+
+	// A template in Spanish: offered first for a prospect who wrote in
+	// Spanish, its merge fields in Spanish; last for the others.
+	spanish := url.Values{"name": {"Primera respuesta"}, "language": {"es"}, "subject": {"Re: [{{.Reference}}] {{.Destinations}}"},
+		"body": {"Estimado/a {{.Name}}:\n{{.Service}} para {{.Destinations}}.\n{{.Agent}}"}}
+	if rec := a.request("POST", "/staff/templates", spanish, manager); rec.Code != http.StatusSeeOther {
+		t.Fatalf("save a Spanish template: %d", rec.Code)
+	}
+	if rec := a.request("POST", "/staff/templates", url.Values{"name": {"X"}, "language": {"tlh"}, "subject": {"S"}, "body": {"B"}}, manager); rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("a template in no language iordesk has: %d", rec.Code)
+	}
+	form := a.filledForm("DE", "BR")
+	rec = a.requestFrom("198.51.100.40", http.MethodPost, "/enquiry?lang=es", form, "")
+	loc, _ := url.Parse(rec.Header().Get("Location"))
+	es, err := a.st.EnquiryByReference(ctx, loc.Query().Get("ref"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d", es.ID), nil, agent))
+	first := page.Find("#reply-template optgroup").First()
+	if first.AttrOr("label", "") != "In Spanish, the prospect's language" || first.Find("option").First().Text() != "Primera respuesta" ||
+		page.Find("#reply-template option").First().Text() != "Primera respuesta" {
+		t.Fatalf("picker for a Spanish prospect: %q first, %q", first.AttrOr("label", ""), page.Find("#reply-template option").First().Text())
+	}
+	if last := doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d", e.ID), nil, agent)).Find("#reply-template optgroup").Last(); last.AttrOr("label", "") != "In Spanish" {
+		t.Fatalf("picker for an English prospect ends with %q", last.AttrOr("label", ""))
+	}
+	list, _ = a.st.ReplyTemplates(ctx)
+	for _, tpl := range list {
+		if tpl.Name == "Primera respuesta" {
+			id = tpl.ID
+			if tpl.Language != "es" {
+				t.Fatalf("stored language %q", tpl.Language)
+			}
+		}
+	}
+	page = doc(t, a.request("GET", fmt.Sprintf("/staff/enquiries/%d?template=%d", es.ID, id), nil, agent))
+	if s := page.Find("#reply-subject").AttrOr("value", ""); s != "Re: ["+es.Reference+"] Alemania, Brasil" {
+		t.Fatalf("Spanish subject %q", s)
+	}
+	if b := page.Find("#reply-body").Text(); b != "Estimado/a Grace Hopper:\nImportador Registrado (IOR) para Alemania, Brasil.\nAgent Person" {
+		t.Fatalf("Spanish text %q", b)
+	}
 }

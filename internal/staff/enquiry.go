@@ -72,8 +72,9 @@ type enquiryView struct {
 	// confirmed) duplicates; DuplicateOf the original when confirmed.
 	Duplicates  []store.Duplicate
 	DuplicateOf *store.Duplicate
-	// Templates are the reply templates to start from.
-	Templates []store.ReplyTemplate
+	// Templates are the reply templates to start from, those in the
+	// prospect's language first.
+	Templates []templateGroup
 	// Reply is the reply being written: its subject starts as the
 	// enquiry's; kept when it could not be sent, with its HTML version's
 	// paragraphs when previewed.
@@ -253,9 +254,11 @@ func (h *Handlers) enquiryPage(c echo.Context, problem, note string) (*enquiryVi
 		v.WaitingSince = e.AwaitingReplySince.UTC().Format("2 Jan 2006 15:04")
 	}
 	v.Reply.Subject = replySubject(e)
-	if v.Templates, err = h.store.ReplyTemplates(ctx); err != nil {
+	templates, err := h.store.ReplyTemplates(ctx)
+	if err != nil {
 		return nil, err
 	}
+	v.Templates = templateGroups(templates, lang.ByCode(e.Language))
 	if v.Duplicates, err = h.store.DuplicatesOf(ctx, id); err != nil {
 		return nil, err
 	}

@@ -1,14 +1,17 @@
 package staff
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/lang"
 	"iordesk/internal/replytpl"
 	"iordesk/internal/store"
 )
@@ -17,6 +20,8 @@ type templatesView struct {
 	Page
 	Templates []store.ReplyTemplate
 	Fields    []string
+	// Languages are those a template may be written in.
+	Languages []catalog.Choice
 	// Draft is the template the form sends back when it could not be
 	// saved (ID 0: a new one).
 	Draft  store.ReplyTemplate
@@ -35,6 +40,9 @@ func (h *Handlers) showTemplates(c echo.Context, status int, draft store.ReplyTe
 		return err
 	}
 	v := templatesView{Page: h.page(c, "Reply templates"), Templates: list, Fields: replytpl.Fields, Draft: draft, Error: problem, Notice: notice}
+	for _, l := range lang.All {
+		v.Languages = append(v.Languages, catalog.Choice{Code: l.Code, Label: l.InEnglish()})
+	}
 	v.Staff.Section = "templates"
 	return h.render.Render(c, status, "staff_templates", v)
 }
@@ -44,7 +52,7 @@ func (h *Handlers) showTemplates(c echo.Context, status int, draft store.ReplyTe
 // the page says where it is wrong.
 func (h *Handlers) SaveTemplate(c echo.Context) error {
 	t := store.ReplyTemplate{Name: strings.TrimSpace(c.FormValue("name")), Subject: strings.TrimSpace(c.FormValue("subject")),
-		Body: strings.TrimRight(c.FormValue("body"), " \t\r\n")}
+		Body: strings.TrimRight(c.FormValue("body"), " \t\r\n"), Language: cmp.Or(c.FormValue("language"), lang.English.Code)}
 	if id := c.FormValue("id"); id != "" {
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil || n <= 0 {
@@ -60,6 +68,8 @@ func (h *Handlers) SaveTemplate(c echo.Context) error {
 		problem = "Give the template a one-line subject."
 	case strings.TrimSpace(t.Body) == "" || !validReplyBody(t.Body):
 		problem = "Write the template's text."
+	case lang.ByCode(t.Language).Code != t.Language:
+		problem = "Choose the language the template is written in."
 	}
 	if problem == "" {
 		if err := replytpl.Check(t.Subject); err != nil {
@@ -110,13 +120,14 @@ func (h *Handlers) fromTemplate(c echo.Context, v *enquiryView) error {
 	} else if err != nil {
 		return err
 	}
-	e := v.E
+	// The merge fields' names are in the template's language.
+	e, in := v.E, h.cat.In(lang.ByCode(t.Language))
 	names := make([]string, 0, len(e.Destinations))
 	for _, code := range e.Destinations {
-		names = append(names, h.cat.CountryName(code))
+		names = append(names, in.CountryName(code))
 	}
 	d := replytpl.Data{Name: e.FullName, Company: e.Company, Email: e.Email, Reference: e.Reference,
-		Destinations: strings.Join(names, ", "), Service: catalog.Label(catalog.Services, e.Service),
+		Destinations: strings.Join(names, ", "), Service: catalog.Label(in.Services, e.Service),
 		Goods: e.ProductDescription, Agent: actor(c).Name}
 	subject, err1 := replytpl.Render(t.Subject, d)
 	body, err2 := replytpl.Render(t.Body, d)
@@ -126,4 +137,34 @@ func (h *Handlers) fromTemplate(c echo.Context, v *enquiryView) error {
 	}
 	v.Reply.Subject, v.Reply.Body = strings.Join(strings.Fields(subject), " "), body
 	return nil
+}
+
+// templateGroup is the reply templates in one language, as the enquiry
+// page's picker groups them.
+type templateGroup struct {
+	Label     string
+	Templates []store.ReplyTemplate
+}
+
+// templateGroups puts the templates in the prospect's language first
+// (the picker starts on the first), then the others by language, in the
+// order the public pages list them.
+func templateGroups(templates []store.ReplyTemplate, prospect *lang.Language) []templateGroup {
+	order := append([]*lang.Language{prospect}, slices.DeleteFunc(slices.Clone(lang.All), func(l *lang.Language) bool { return l == prospect })...)
+	var out []templateGroup
+	for _, l := range order {
+		g := templateGroup{Label: "In " + l.InEnglish()}
+		if l == prospect {
+			g.Label += ", the prospect's language"
+		}
+		for _, t := range templates {
+			if lang.ByCode(t.Language) == l {
+				g.Templates = append(g.Templates, t)
+			}
+		}
+		if len(g.Templates) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }

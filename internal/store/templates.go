@@ -15,7 +15,9 @@ type ReplyTemplate struct {
 	ID            int64 `gorm:"primaryKey"`
 	Name          string
 	Subject, Body string
-	UpdatedAt     time.Time
+	// Language is the language it is written in, as internal/lang codes it.
+	Language  string
+	UpdatedAt time.Time
 }
 
 // ReplyTemplates lists the templates by name.
@@ -42,11 +44,12 @@ func (s *Store) ReplyTemplateByID(ctx context.Context, id int64) (*ReplyTemplate
 func (s *Store) SaveReplyTemplate(ctx context.Context, t *ReplyTemplate) error {
 	err := s.Write(ctx, func(tx *Tx) error {
 		t.UpdatedAt = tx.now().UTC()
+		t.Language = languageOrEnglish(t.Language)
 		if t.ID == 0 {
 			return tx.db.Create(t).Error
 		}
 		res := tx.db.Model(&ReplyTemplate{}).Where("id = ?", t.ID).
-			Updates(map[string]any{"name": t.Name, "subject": t.Subject, "body": t.Body, "updated_at": t.UpdatedAt})
+			Updates(map[string]any{"name": t.Name, "subject": t.Subject, "body": t.Body, "language": t.Language, "updated_at": t.UpdatedAt})
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrNotFound
 		}
