@@ -134,8 +134,10 @@ func (h *Handlers) view(page string, l *lang.Language, f *Form, errs Errors, cap
 		Action: web.WithLanguage("/enquiry", l), Form: f.withDefaults(), Errors: errs, CaptchaID: captchaID, Reloaded: reloaded,
 		Cat: h.cat, Names: h.cat.In(l), Checked: checked,
 	}
+	v.Canonical = h.baseURL + "/enquiry"
 	if page == "home" {
 		v.Title = l.T("home.page_title")
+		v.Canonical = h.baseURL + "/"
 	}
 	return v
 }
@@ -300,7 +302,7 @@ func (h *Handlers) Privacy(c echo.Context) error {
 	return h.render.Render(c, http.StatusOK, "privacy", struct {
 		web.Page
 		Version string
-	}{web.Page{Title: l.T("site.privacy"), Lang: l}, h.noticeVersion})
+	}{web.Page{Title: l.T("site.privacy"), Lang: l, Canonical: h.baseURL + "/privacy"}, h.noticeVersion})
 }
 
 // challengeFile matches the ids rand.Text makes, with the file type.

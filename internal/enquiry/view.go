@@ -29,6 +29,7 @@ type formView struct {
 // host page to bring the frame into view (an answer to a post).
 func (v *formView) embed(host string, scrollTop bool) {
 	v.Action = web.WithLanguage("/embed/enquiry", v.Lang)
+	v.Canonical = "" // a frame is not a page of its own to search engines
 	v.Embed = &web.EmbedFrame{HostOrigin: host, ScrollTop: scrollTop}
 }
 

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -28,10 +29,11 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 	var deskURL string
 	blogPage := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src "+deskURL+"; frame-src "+deskURL)
-		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Our blog</title></head><body>
+		pageLang := cmp.Or(r.URL.Query().Get("page_lang"), "en")
+		fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><title>Our blog</title></head><body>
 <h1>Importing GPUs into Brazil</h1><p>Ask our desk:</p>
 <script src="%s/embed.js" async></script>
-<p id="after">Posted in Logistics.</p></body></html>`, deskURL)
+<p id="after">Posted in Logistics.</p></body></html>`, pageLang, deskURL)
 	}
 	blog := httptest.NewServer(http.HandlerFunc(blogPage))
 	defer blog.Close()
@@ -78,8 +80,17 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 	if err != nil || e.UTMSource != "blog" || e.UTMCampaign != "gpu-week" || e.Referrer != post || e.Destinations[0] != "BR" {
 		t.Fatalf("stored %+v, %v", e, err)
 	}
+	if e.Language != "en" {
+		t.Errorf("stored language %q", e.Language)
+	}
 	if evalString(t, ctx, `location.href`) != post {
 		t.Error("the blog page itself navigated")
+	}
+	// Without data-lang the form takes the host page's language.
+	run(t, ctx, "open a German post", chromedp.Navigate(blog.URL+"/2026/gpus?page_lang=de-DE"), chromedp.WaitReady(chromedp.CSS("#after")))
+	waitFor(t, ctx, `(f => f && f.style.height !== "1400px")(document.querySelector("iframe.iordesk-form"))`)
+	if got := inFrame[string](t, ctx, deskURL, `document.documentElement.lang + " " + document.querySelector("button[data-send]").textContent`); got != "de Anfrage senden" {
+		t.Errorf("the form on a German page: %q", got)
 	}
 
 	// Another site: the frame is refused, no form, no message.

@@ -91,10 +91,16 @@ func TestPublicPagesInTheVisitorsLanguage(t *testing.T) {
 			}
 		}
 	}
+	// Search engines are told the page in every language.
+	_, doc := a.getIn("/enquiry?lang=fr", "", "")
+	if def := doc.Find(`link[rel=alternate][hreflang=x-default]`).AttrOr("href", ""); !strings.HasSuffix(def, "/enquiry") || !strings.HasPrefix(def, "http") ||
+		doc.Find(`link[rel=alternate][hreflang=pt-BR]`).AttrOr("href", "") != def+"?lang=pt-BR" || doc.Find(`link[rel=alternate]`).Length() != len(lang.All)+1 {
+		t.Errorf("alternates: x-default %q, %d links", def, doc.Find(`link[rel=alternate]`).Length())
+	}
 	// A switch of language carries the landing page's referrer along.
 	req := httptest.NewRequest(http.MethodGet, "/enquiry?lang=es&utm_source=n&referrer="+url.QueryEscape("https://news.example/a?b=1"), nil)
 	req.Header.Set("Referer", "http://example.com/enquiry?lang=ar")
-	doc, _ := goquery.NewDocumentFromReader(a.send(req, "192.0.2.8", "").Body)
+	doc, _ = goquery.NewDocumentFromReader(a.send(req, "192.0.2.8", "").Body)
 	if got := doc.Find("input[name=referrer]").AttrOr("value", ""); got != "https://news.example/a?b=1" {
 		t.Errorf("referrer after a switch %q", got)
 	}

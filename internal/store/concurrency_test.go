@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -274,6 +276,43 @@ func TestSearchDocumentsFollowNotesAndErasureAcrossStores(t *testing.T) {
 			if got, err := b.CountEnquiriesUpTo(ctx, Filter{Query: word}, 10); err != nil || got != int64(want) {
 				t.Errorf("%s found %d times, want %d (%v)", word, got, want, err)
 			}
+		}
+	})
+}
+
+// While one instance holds an enquiry to rewrite its search document (a
+// note, an erasure, the indexer), the other's intake may still link a new
+// enquiry to it as a possible duplicate: the document's lock leaves the
+// foreign key's share lock free, so the intake does not wait, and two
+// instances that each do both at once cannot deadlock.
+func TestSearchDocumentLockLeavesDuplicateLinksFree(t *testing.T) {
+	twoStores(t, func(t *testing.T, a, b *Store) {
+		if !a.dialect.postgres {
+			return // one writer at a time: nothing to wait for
+		}
+		ctx := t.Context()
+		first := sampleEnquiry("ENQ-LOCK0001")
+		if err := a.Write(ctx, func(tx *Tx) error { return tx.InsertEnquiry(first, []string{"DE"}) }); err != nil {
+			t.Fatal(err)
+		}
+		held, err := a.write.WithContext(ctx).Statement.ConnPool.(*sql.DB).BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer held.Rollback()
+		var name string
+		if err := held.QueryRowContext(ctx, a.queries.sql("search-fields"), first.ID).Scan(&name, new(string), new(string), new(string), new(string), new(string)); err != nil {
+			t.Fatal(err)
+		}
+		quick, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		second := sampleEnquiry("ENQ-LOCK0002") // same company and address: a possible duplicate of the first
+		if err := b.Write(quick, func(tx *Tx) error { return tx.InsertEnquiry(second, []string{"DE"}) }); err != nil {
+			t.Fatalf("the intake waited for the document's lock: %v", err)
+		}
+		pairs, err := b.DuplicatesOf(ctx, second.ID)
+		if err != nil || len(pairs) != 1 {
+			t.Fatalf("linked %d, %v", len(pairs), err)
 		}
 	})
 }

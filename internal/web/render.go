@@ -35,6 +35,10 @@ type Page struct {
 	Embed *EmbedFrame
 	// Lang is a public page's language (nil on staff pages: English).
 	Lang *lang.Language
+	// Canonical is a public page's absolute address without a query: the
+	// head then names the page in every language (hreflang alternates)
+	// for search engines.
+	Canonical string
 }
 
 // EmbedFrame is the host of a page shown in a frame (the embeddable form).

@@ -9,7 +9,9 @@
 // origin. Nothing here is inline or evaluated, so a host page with a
 // strict Content-Security-Policy needs only script-src and frame-src for
 // iordesk's origin. The host page's utm_source, utm_medium and
-// utm_campaign, and its address, go with the enquiry.
+// utm_campaign, and its address, go with the enquiry. The form is in the
+// language data-lang names, else in the host page's (<html lang>); the
+// frame's title for screen readers is data-title, else English.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -23,7 +25,10 @@
   ["utm_source", "utm_medium", "utm_campaign"].forEach(function (name) {
     if (here.get(name)) params.set(name, here.get(name));
   });
-  if (script.getAttribute("data-lang")) params.set("lang", script.getAttribute("data-lang"));
+  // The form's language: data-lang, else the host page's own; one iordesk
+  // does not offer leaves the choice to the visitor's browser.
+  var lang = script.getAttribute("data-lang") || document.documentElement.lang;
+  if (lang) params.set("lang", lang);
 
   var frame = document.createElement("iframe");
   frame.src = desk + "/embed/enquiry?" + params.toString();

@@ -68,8 +68,12 @@ DELETE FROM enquiry_search WHERE enquiry_id = ?;
 -- The texts of an enquiry's search document, the enquiry locked: whoever
 -- rewrites a document (a note, an erasure, the indexer) holds the row, so
 -- the last to write one wrote it from the texts as they are (see
--- owed-search-documents).
-SELECT full_name, company, email, phone, product_description, message FROM enquiries WHERE id = ? FOR UPDATE;
+-- owed-search-documents). NO KEY UPDATE, the strength an UPDATE of the
+-- row takes: it excludes the other writers of the document but not the
+-- key-share locks of foreign keys: an intake that links a possible
+-- duplicate to this enquiry does not wait for it, and two instances, each
+-- indexing enquiries the other's intake links to, cannot deadlock.
+SELECT full_name, company, email, phone, product_description, message FROM enquiries WHERE id = ? FOR NO KEY UPDATE;
 
 -- name: owed-search-documents
 -- A batch of the documents the intake owes, with their enquiries' texts;
@@ -78,7 +82,7 @@ SELECT full_name, company, email, phone, product_description, message FROM enqui
 -- rewrites the document itself).
 SELECT e.id, e.full_name, e.company, e.email, e.phone, e.product_description, e.message
 FROM search_backlog AS b JOIN enquiries AS e ON e.id = b.enquiry_id ORDER BY b.enquiry_id LIMIT ?
-FOR UPDATE OF b, e SKIP LOCKED;
+FOR NO KEY UPDATE OF b, e SKIP LOCKED;
 
 -- name: insert-search-document
 -- Parameters: the enquiry's id, then search.Document.TSVector. An upsert:
