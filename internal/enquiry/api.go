@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"iordesk/internal/lang"
 	"iordesk/internal/web"
 )
 
@@ -16,19 +17,21 @@ type challengeJSON struct {
 	AudioURL  string `json:"audio_url"`
 }
 
-func (h *Handlers) challengeJSON(id string) challengeJSON {
-	return challengeJSON{CaptchaID: id, ImageURL: h.baseURL + "/captcha/" + id + ".png", AudioURL: h.baseURL + "/captcha/" + id + ".wav"}
+// challengeJSON is challenge id's addresses, the spoken code in l.
+func (h *Handlers) challengeJSON(id string, l *lang.Language) challengeJSON {
+	return challengeJSON{CaptchaID: id, ImageURL: h.baseURL + "/captcha/" + id + ".png", AudioURL: h.baseURL + "/captcha/" + id + ".wav" + voiceQuery(l)}
 }
 
 // APICaptcha serves POST /api/v1/captcha: a new challenge for an embedded
-// form, or for the page's own "New code" button.
+// form, or for the page's own "New code" button; its audio in the voice of
+// ?lang= or Accept-Language.
 func (h *Handlers) APICaptcha(c echo.Context) error {
 	id, err := h.captcha.Issue(c.Request().Context())
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusCreated, h.challengeJSON(id))
+	return c.JSON(http.StatusCreated, h.challengeJSON(id, web.Language(c)))
 }
 
 // APISubmit serves POST /api/v1/enquiries: the same intake as the form, in
@@ -96,5 +99,5 @@ func (h *Handlers) APISubmit(c echo.Context) error {
 		Error   string        `json:"error"`
 		Fields  Errors        `json:"fields"`
 		Captcha challengeJSON `json:"captcha"`
-	}{l.T("form.banner"), out.Errors, h.challengeJSON(out.NewCaptchaID)})
+	}{l.T("form.banner"), out.Errors, h.challengeJSON(out.NewCaptchaID, l)})
 }

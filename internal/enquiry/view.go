@@ -36,11 +36,14 @@ func (v *formView) embed(host string, scrollTop bool) {
 // ReloadAction is where "New code" posts without JavaScript.
 func (v *formView) ReloadAction() string { return v.Action + "&captcha_reload=1#captcha" }
 
-// VoiceQuery asks the spoken code in the page's language where the
-// CAPTCHA library has a voice for it.
-func (v *formView) VoiceQuery() string {
-	if voice := v.Lang.Voice; voice != lang.English.Voice {
-		return "?voice=" + voice
+// VoiceQuery asks the spoken code in the page's language.
+func (v *formView) VoiceQuery() string { return voiceQuery(v.Lang) }
+
+// voiceQuery is the query of a spoken code's address in l: its voice
+// where the CAPTCHA library has one, else nothing (English).
+func voiceQuery(l *lang.Language) string {
+	if l.Voice != lang.English.Voice {
+		return "?voice=" + l.Voice
 	}
 	return ""
 }

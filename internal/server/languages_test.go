@@ -115,6 +115,13 @@ func TestPublicPagesInTheVisitorsLanguage(t *testing.T) {
 	if pt.Code != http.StatusOK || en.Code != http.StatusOK || bytes.Equal(pt.Body.Bytes(), en.Body.Bytes()) {
 		t.Errorf("the Portuguese clip (%d, %d bytes) is the English one (%d, %d bytes)", pt.Code, pt.Body.Len(), en.Code, en.Body.Len())
 	}
+	rec := a.request(http.MethodPost, "/api/v1/captcha?lang=zh-Hans", nil, "")
+	var challenge struct {
+		Audio string `json:"audio_url"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &challenge); err != nil || !strings.HasSuffix(challenge.Audio, ".wav?voice=zh") {
+		t.Errorf("a challenge for a Chinese page: %s", rec.Body.String())
+	}
 	if _, doc := a.getIn("/enquiry?lang=es", "", ""); doc.Find("audio.captcha-player").AttrOr("src", "") == "" ||
 		strings.Contains(doc.Find("audio.captcha-player").AttrOr("src", ""), "voice") {
 		t.Error("Spanish has no voice of its own and should get English")
