@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"iordesk/internal/catalog"
+	"iordesk/internal/lang"
 	"iordesk/internal/money"
 	"iordesk/internal/store"
 	"iordesk/internal/web"
@@ -144,6 +145,8 @@ func (h *Handlers) build(r *store.Report, fromS, toS string, names map[int64]str
 		func(k string) string { return catalog.Label(catalog.Services, k) }, func(k string) string { return list(url.Values{"service": {k}}) }, false))
 	v.Tables = append(v.Tables, h.counts("By product category", "Category", r.ByCategory,
 		func(k string) string { return catalog.Label(catalog.ProductCategories, k) }, func(k string) string { return list(url.Values{"category": {k}}) }, false))
+	v.Tables = append(v.Tables, h.counts("By language", "Prospects writing in", r.ByLanguage,
+		func(k string) string { return lang.ByCode(k).InEnglish() }, nil, false))
 	lanes := Table{Title: "Top lanes (origin → destination)", Header: []string{"Origin", "Destination", "Enquiries"}}
 	var bars []web.Bar
 	for _, l := range r.Lanes {

@@ -87,9 +87,10 @@ func testReportFigures(t *testing.T, a *app) {
 	agent := a.users[store.RoleAgent]
 	for i, p := range plan {
 		e := a.enquiryWith(func(e *store.Enquiry) {
-			// The first two came from a campaign.
+			// The first two came from a campaign, and were written in Spanish.
 			if i < 2 {
 				e.UTMSource, e.UTMCampaign = "google", "spring"
+				e.Language = "es"
 			}
 		}, p.countries...)
 		if p.after > 0 {
@@ -180,6 +181,10 @@ func testReportFigures(t *testing.T, a *app) {
 		r.Pipeline[1] != (store.PipelineFigures{Currency: "USD", Open: 1, OpenCents: 5000000, Won: 2, WonCents: 10000000}) {
 		t.Errorf("pipeline %+v", r.Pipeline)
 	}
+	// By language: two in Spanish, two in English; spam not counted.
+	if len(r.ByLanguage) != 2 || r.ByLanguage[0] != (store.Count{Key: "en", N: 2}) || r.ByLanguage[1] != (store.Count{Key: "es", N: 2}) {
+		t.Errorf("by language %+v", r.ByLanguage)
+	}
 	manager := a.session(store.RoleManager)
 	if rec := a.request("POST", "/staff/rates", url.Values{"currency": {"USD"}, "rate": {"1.25"}, "date": {"2026-11-30"}}, a.session(store.RoleAgent)); rec.Code != http.StatusForbidden {
 		t.Errorf("an agent set a rate: %d", rec.Code)
@@ -204,7 +209,7 @@ func testReportFigures(t *testing.T, a *app) {
 	}
 	d := doc(t, a.request("GET", "/staff/reports?from=2026-01-01", nil, manager))
 	page := d.Text()
-	for _, s := range []string{"66.7%", "30 min", "2.0 h", "Germany (DE)", "Agent Person", "Nobody", "spring", "(none: direct or untagged)"} {
+	for _, s := range []string{"66.7%", "30 min", "2.0 h", "Germany (DE)", "Agent Person", "Nobody", "spring", "(none: direct or untagged)", "By language", "Spanish"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("reports page lacks %q", s)
 		}

@@ -132,7 +132,7 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		return fmt.Errorf("insert enquiry: %d destinations, want 1 to %d", len(countries), maxDestinationRows)
 	}
 	now := tx.now().UTC()
-	e.ID, e.Status, e.Version = 0, StatusNew, 1
+	e.ID, e.Status, e.Version, e.Language = 0, StatusNew, 1, languageOrEnglish(e.Language)
 	e.CreatedAt, e.UpdatedAt, e.ConsentAt = now, now, e.ConsentAt.UTC()
 	e.Destinations = CountryCodes(countries)
 	// On PostgreSQL a failed statement aborts the whole transaction: a
@@ -147,7 +147,7 @@ func (tx *Tx) InsertEnquiry(e *Enquiry, countries []string) error {
 		e.WirelessRadio, e.LithiumBatteries, e.ShipmentValueCents, e.Currency, e.TargetDate, e.Message, e.ConsentAt,
 		e.PrivacyNoticeVersion, e.UTMSource, e.UTMMedium, e.UTMCampaign, e.Referrer, e.ClientIP, e.UserAgent,
 		e.AssigneeID, e.Version, e.CreatedAt, e.UpdatedAt, e.Destinations, e.EndUserHQCountry, e.ComplianceState,
-		e.Desk, utcOrNil(e.RespondBy), languageOrEnglish(e.Language))
+		e.Desk, utcOrNil(e.RespondBy), e.Language)
 	if err == nil {
 		err = row.Scan(&e.ID)
 	}

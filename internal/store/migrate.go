@@ -123,11 +123,14 @@ func (s *Store) migrateUpTo(ctx context.Context, last int) ([]string, error) {
 }
 
 // afterMigration are the steps written in Go that complete a migration, in
-// its transaction: 0021 to 0024 build the rollups of an existing book,
-// 0026 its search documents.
+// its transaction: 0030 builds the rollups of an existing book, 0026 its
+// search documents. The rollups are built once, by the last migration that
+// changes what they count: their recount reads the newest columns (the
+// language of 0028), which the migrations before it (0021 to 0024, whose
+// files still say they rebuild) cannot see; every book reaches 0030.
 var afterMigration = map[int]func(db *gorm.DB, q queryBook) error{
-	21: rebuildRollups, 22: rebuildRollups, 23: rebuildRollups, 24: rebuildRollups,
 	26: rebuildSearch,
+	30: rebuildRollups,
 }
 
 // PendingMigrations counts the migrations not yet applied (readiness).

@@ -18,6 +18,7 @@ type Report struct {
 	ByMonth       []Count       // key: YYYY-MM
 	ByService     []Count
 	ByCategory    []Count
+	ByLanguage    []Count // key: the code of internal/lang
 	Lanes         []Lane  // origin → destination, most first
 	Won, Lost     int64   // for the conversion rate
 	Responded     int64   // enquiries with a staff action
@@ -166,6 +167,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time) (*Report, error)
 		},
 		func() (err error) { r.ByService, err = s.rolledCounts(ctx, rollService, from, to); return err },
 		func() (err error) { r.ByCategory, err = s.rolledCounts(ctx, rollCategory, from, to); return err },
+		func() (err error) { r.ByLanguage, err = s.rolledCounts(ctx, rollLanguage, from, to); return err },
 		func() error {
 			lanes, err := s.rolledCounts(ctx, rollLane, from, to)
 			for _, l := range lanes[:min(len(lanes), topLanes)] {

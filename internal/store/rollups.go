@@ -39,6 +39,9 @@ const (
 	// rollValue sums the shipment values by "status currency" (amount:
 	// cents).
 	rollValue = "value"
+	// rollLanguage counts the enquiries by the language the prospect
+	// wrote in.
+	rollLanguage = "language"
 )
 
 // The grains of a counter's period: a day (YYYY-MM-DD) or a month
@@ -104,6 +107,7 @@ func (t tallies) add(e *Enquiry, lines []lineState, sign int64) {
 	}
 	count(rollService, e.Service, 0)
 	count(rollCategory, e.ProductCategory, 0)
+	count(rollLanguage, e.Language, 0)
 	if e.AssigneeID == nil {
 		count(rollUnassigned, e.Status, 0)
 	}
@@ -188,7 +192,7 @@ func (tx *Tx) addRollups(t tallies) error {
 func (tx *Tx) countedState(id int64) (*Enquiry, []lineState, error) {
 	var e Enquiry
 	err := tx.db.Select("id, status, service, product_category, origin_country, assignee_id, utm_source, utm_campaign, "+
-		"shipment_value_cents, currency, duplicate_of, created_at, destinations").
+		"shipment_value_cents, currency, duplicate_of, created_at, destinations, language").
 		Where("id = ?", id).Take(&e).Error
 	if err != nil {
 		return nil, nil, err

@@ -59,6 +59,7 @@ func TestRollupsEqualARecount(t *testing.T) {
 			e.OriginCountry = []string{"US", "CN", "GB"}[rng.IntN(3)]
 			e.Email = fmt.Sprintf("p%d@example.com", rng.IntN(20))
 			e.UTMSource, e.UTMCampaign = []string{"", "google", "linkedin"}[rng.IntN(3)], []string{"", "spring", "fair 2026"}[rng.IntN(3)]
+			e.Language = []string{"", "en", "es", "zh-Hans"}[rng.IntN(4)] // "": a caller that names none
 			return e
 		}
 		ops := []func() error{

@@ -149,6 +149,9 @@ WITH days AS (
     SELECT CASE WHEN e.duplicate_of IS NULL THEN 'category' ELSE 'dup:category' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.product_category, count(*), 0
     FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'language' ELSE 'dup:language' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.language, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
+    UNION ALL
     SELECT CASE WHEN e.duplicate_of IS NULL THEN 'unassigned' ELSE 'dup:unassigned' END, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), e.status, count(*), 0
     FROM enquiries AS e WHERE e.status <> 'spam' AND e.assignee_id IS NULL GROUP BY 1, 2, 3
     UNION ALL

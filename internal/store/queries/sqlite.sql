@@ -150,6 +150,9 @@ WITH days AS (
     SELECT CASE WHEN e.duplicate_of IS NULL THEN 'category' ELSE 'dup:category' END, substr(e.created_at, 1, 10), e.product_category, count(*), 0
     FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
     UNION ALL
+    SELECT CASE WHEN e.duplicate_of IS NULL THEN 'language' ELSE 'dup:language' END, substr(e.created_at, 1, 10), e.language, count(*), 0
+    FROM enquiries AS e WHERE e.status <> 'spam' GROUP BY 1, 2, 3
+    UNION ALL
     SELECT CASE WHEN e.duplicate_of IS NULL THEN 'unassigned' ELSE 'dup:unassigned' END, substr(e.created_at, 1, 10), e.status, count(*), 0
     FROM enquiries AS e WHERE e.status <> 'spam' AND e.assignee_id IS NULL GROUP BY 1, 2, 3
     UNION ALL
