@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/biter777/countries"
 )
@@ -99,6 +100,8 @@ type Catalogue struct {
 	Currencies       []Choice // the common ones first, then the rest by code
 	countryIdx       map[string]Country
 	currency         map[string]bool
+	// inLanguage holds the Names of each language asked for (see In).
+	inLanguage sync.Map
 }
 
 // withdrawn codes the country library still lists but ISO 3166-1 no longer

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"slices"
-	"sync"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -40,14 +39,12 @@ var regionNumbers = map[string]string{
 	"Africa": "002", "Asia": "142", "Europe": "150", "North America": "003", "South America": "005", "Oceania": "009",
 }
 
-var namesCache sync.Map // language code → *Names
-
 // In is the reference data in l, built once per language.
 func (c *Catalogue) In(l *lang.Language) *Names {
-	if n, ok := namesCache.Load(l.Code); ok {
+	if n, ok := c.inLanguage.Load(l.Code); ok {
 		return n.(*Names)
 	}
-	n, _ := namesCache.LoadOrStore(l.Code, c.names(l))
+	n, _ := c.inLanguage.LoadOrStore(l.Code, c.names(l))
 	return n.(*Names)
 }
 
