@@ -31,8 +31,8 @@ import (
 )
 
 func main() {
-	// LOAD_CLIENT_CPUPROFILE profiles this tool itself (the clients), as
-	// LOAD_CPUPROFILE profiles the iordesk server it starts.
+	// LOAD_CLIENT_CPUPROFILE profiles this tool itself (the clients),
+	// whose CPU the servers it measures share.
 	if path := os.Getenv("LOAD_CLIENT_CPUPROFILE"); path != "" && !slices.Contains(os.Args, "-serve") {
 		if f, err := os.Create(path); err == nil {
 			pprof.StartCPUProfile(f)
