@@ -18,7 +18,6 @@ import (
 // by the language's collation; choice labels come from its catalogue
 // (choice.LIST.CODE).
 type Names struct {
-	Lang *lang.Language
 	// CountryChoices are every country as select options, in collation order.
 	CountryChoices []Choice
 	// Regions group the destinations, as Catalogue.Regions does.
@@ -49,7 +48,7 @@ func (c *Catalogue) In(l *lang.Language) *Names {
 }
 
 func (c *Catalogue) names(l *lang.Language) *Names {
-	n := &Names{Lang: l, countryName: make(map[string]string, len(c.Countries))}
+	n := &Names{countryName: make(map[string]string, len(c.Countries))}
 	regionNames := display.Regions(l.Tag)
 	countries := make([]Country, len(c.Countries))
 	for i, country := range c.Countries {

@@ -313,11 +313,13 @@ var challengeFile = regexp.MustCompile(`^([A-Z2-7]{26})\.(png|wav)$`)
 //
 // A clip speaks the digits in ?voice= when the library has that voice
 // (see lang.Language.Voice), else in English.
+//
+// Only a refusal reads the visitor's language: the image, drawn on every
+// visit, has no words to translate.
 func (h *Handlers) CaptchaFile(c echo.Context) error {
-	l := web.Language(c)
 	m := challengeFile.FindStringSubmatch(c.Param("file"))
 	if m == nil {
-		return echo.NewHTTPError(http.StatusNotFound, l.T("error.captcha_gone"))
+		return echo.NewHTTPError(http.StatusNotFound, web.Language(c).T("error.captcha_gone"))
 	}
 	var buf bytes.Buffer
 	var err error
@@ -330,11 +332,11 @@ func (h *Handlers) CaptchaFile(c echo.Context) error {
 		err = h.captcha.WriteWAV(c.Request().Context(), &buf, m[1], c.QueryParam("voice"))
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, l.T("error.captcha_gone"))
+		return echo.NewHTTPError(http.StatusNotFound, web.Language(c).T("error.captcha_gone"))
 	}
 	if errors.Is(err, ErrBusyDrawing) {
 		c.Response().Header().Set("Retry-After", "1")
-		return echo.NewHTTPError(http.StatusServiceUnavailable, l.T("error.captcha_busy"))
+		return echo.NewHTTPError(http.StatusServiceUnavailable, web.Language(c).T("error.captcha_busy"))
 	}
 	if err != nil {
 		return err

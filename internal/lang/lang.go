@@ -84,7 +84,7 @@ func init() {
 // (golang.org/x/text/language's matcher: de-CH is German, pt-PT the
 // Brazilian Portuguese iordesk has), else English.
 func Negotiate(param, acceptLanguage string) *Language {
-	if l := Find(param); l != nil {
+	if l := find(param); l != nil {
 		return l
 	}
 	if acceptLanguage == "" {
@@ -103,9 +103,9 @@ func Negotiate(param, acceptLanguage string) *Language {
 	return All[index]
 }
 
-// Find is the offered language a code names ("es", "pt-BR", "zh-CN" for
+// find is the offered language a code names ("es", "pt-BR", "zh-CN" for
 // Simplified Chinese, "pt" for Brazilian Portuguese), or nil.
-func Find(code string) *Language {
+func find(code string) *Language {
 	code = strings.TrimSpace(code)
 	if code == "" || len(code) > 35 {
 		return nil
